@@ -1,0 +1,50 @@
+import Link from "next/link";
+import type { Identity } from "@/lib/domain/identity";
+import { can } from "@/lib/domain/permissions";
+import { SignOutButton } from "./sign-out-button";
+
+/** Top bar: brand, the sections the signed-in user may open, and who is signed in. */
+export function AppHeader({ identity }: { identity: Identity | null }) {
+  const links = [
+    { href: "/", label: "Catalog", show: can(identity, "catalog:view") },
+    { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
+    { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
+  ].filter((link) => link.show);
+  return (
+    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-600 dark:text-brand-100">
+          <span aria-hidden="true" className="grid h-7 w-7 place-items-center rounded-md bg-brand-600 text-sm text-white">
+            e
+          </span>
+          Envdeck
+        </Link>
+        {identity && (
+          <nav aria-label="Main" className="flex gap-1">
+            {links.map((link) => (
+              <Link
+                key={link.href}
+                href={link.href}
+                className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
+              >
+                {link.label}
+              </Link>
+            ))}
+          </nav>
+        )}
+        {identity && (
+          <div className="ml-auto flex items-center gap-3">
+            <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-user">
+              {identity.displayName}
+              <span className="sr-only"> ({identity.username})</span>
+              <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                {identity.roles.at(-1)}
+              </span>
+            </span>
+            <SignOutButton />
+          </div>
+        )}
+      </div>
+    </header>
+  );
+}

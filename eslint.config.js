@@ -1,0 +1,27 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTypescript,
+  {
+    ignores: ["node_modules/**", ".next/**", ".data/**", "lib/db/generated/**", "test-results/**", "playwright-report/**", "e2e/.artifacts/**", "next-env.d.ts"],
+  },
+  {
+    // DESIGN.md: routes and components reach data and the cluster only through lib/services.
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/db/*", "@/lib/db", "@/lib/engine/*", "@/lib/engine"], message: "Use lib/services instead." }] },
+      ],
+    },
+  },
+  {
+    // Only lib/ reads the environment, through lib/config.ts.
+    files: ["app/**", "components/**"],
+    rules: { "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/config.ts." }] },
+  },
+];
+
+export default config;

@@ -1,0 +1,110 @@
+import "server-only";
+import type { NextAuthOptions, User } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getConfig } from "@/lib/config";
+import type { Identity } from "@/lib/domain/identity";
+import { profileFromClaims } from "@/lib/domain/oidc-claims";
+import { upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts";
+
+/**
+ * next-auth configuration. Sessions are encrypted JWT cookies holding only the user id, username, roles and
+ * allow-listed claims: provider tokens are dropped at sign-in and never stored anywhere.
+ */
+
+export const SESSION_MAX_AGE = 12 * 60 * 60;
+
+type SessionUser = User & { identity: Identity };
+
+function oidcProvider(): NonNullable<NextAuthOptions["providers"]>[number] | null {
+  const config = getConfig();
+  const oidc = config.oidc;
+  if (!oidc) return null;
+  return {
+    id: "oidc",
+    name: oidc.displayName,
+    type: "oauth",
+    wellKnown: `${oidc.issuer}/.well-known/openid-configuration`,
+    clientId: oidc.clientId,
+    clientSecret: oidc.clientSecret,
+    authorization: { params: { scope: oidc.scopes } },
+    checks: ["pkce", "state"],
+    idToken: false,
+    // Providers differ in which claims they put in the ID token and which only in userinfo (groups in
+    // particular), so the profile is the union of both, userinfo winning.
+    userinfo: {
+      async request({ client, tokens }) {
+        // openid-client's TokenSet decodes (already verified) ID token claims; its typing hides claims().
+        const tokenSet = tokens as unknown as { id_token?: string; claims(): Record<string, unknown> };
+        const fromIdToken = tokenSet.id_token ? tokenSet.claims() : {};
+        const fromUserinfo = await client.userinfo(tokens.access_token!);
+        return { ...fromIdToken, ...fromUserinfo };
+      },
+    },
+    async profile(claims: Record<string, unknown>) {
+      const profile = profileFromClaims(claims, oidc.claims, config.roleGroups, config.exposedClaims);
+      const identity = await upsertOidcUser(profile);
+      const user: SessionUser = { id: identity.userId, identity: { ...identity, claims: profile.claims } };
+      return user;
+    },
+  };
+}
+
+export function authOptions(): NextAuthOptions {
+  const config = getConfig();
+  const providers: NextAuthOptions["providers"] = [];
+  if (config.localAccounts) {
+    providers.push(
+      CredentialsProvider({
+        id: "credentials",
+        name: "Local account",
+        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials) {
+          const identity = await verifyLocalCredentials(credentials);
+          if (!identity) return null;
+          const user: SessionUser = { id: identity.userId, identity };
+          return user;
+        },
+      }),
+    );
+  }
+  const oidc = oidcProvider();
+  if (oidc) providers.push(oidc);
+
+  return {
+    secret: config.authSecret,
+    providers,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      jwt({ token, user }) {
+        // Runs with `user` only at sign-in; afterwards the token is carried as is. Nothing from `account`
+        // (access, refresh and ID tokens) is copied, so provider tokens never leave this callback.
+        if (user && "identity" in user) {
+          const identity = (user as SessionUser).identity;
+          return {
+            sub: identity.userId,
+            name: identity.displayName,
+            email: identity.email,
+            username: identity.username,
+            claims: identity.claims,
+          };
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return {
+          expires: session.expires,
+          user: { name: token.name, email: token.email },
+          userId: token.sub,
+          claims: (token.claims ?? {}) as Identity["claims"],
+        };
+      },
+    },
+  };
+}
+
+/** What the sign-in page offers: local accounts, an OpenID Provider, or both. */
+export function signInMethods(): { local: boolean; oidc: { id: string; name: string } | null } {
+  const config = getConfig();
+  return { local: config.localAccounts, oidc: config.oidc ? { id: "oidc", name: config.oidc.displayName } : null };
+}

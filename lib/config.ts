@@ -1,0 +1,134 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Everything is validated up front so a bad setting fails at start-up
+ * with a message naming the variable, never later with a confusing stack trace.
+ */
+
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a URL like postgresql://user:password@host:5432/database" },
+);
+
+const claimName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:/-]+$/, "must be a claim name (letters, digits, _ . : / -)");
+
+const envSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  ENVDECK_DATA_DIR: z.string().min(1).default(".data"),
+  ENVDECK_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  NEXTAUTH_URL: z.url({ error: "must be the portal's public URL, like https://envdeck.example.edu" }).optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  OIDC_ISSUER: z.url({ error: "must be the issuer URL of your OpenID Provider" }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().default("openid profile email groups"),
+  OIDC_DISPLAY_NAME: z.string().min(1).max(60).default("Single sign-on"),
+  OIDC_USERNAME_CLAIM: claimName.default("preferred_username"),
+  OIDC_EMAIL_CLAIM: claimName.default("email"),
+  OIDC_NAME_CLAIM: claimName.default("name"),
+  OIDC_GROUPS_CLAIM: claimName.default("groups"),
+  OIDC_ROLES_CLAIM: claimName.optional(),
+  ENVDECK_ADMIN_GROUPS: list.default(["envdeck-admins"]),
+  ENVDECK_TEACHER_GROUPS: list.default(["envdeck-teachers"]),
+  ENVDECK_EXPOSED_CLAIMS: list.default(["email", "name"]),
+  ENVDECK_LOCAL_ACCOUNTS: booleanish.default(true),
+  ENVDECK_DEMO: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function toConfig(env: z.infer<typeof envSchema>) {
+  const oidc =
+    env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+      ? {
+          issuer: env.OIDC_ISSUER.replace(/\/$/, ""),
+          clientId: env.OIDC_CLIENT_ID,
+          clientSecret: env.OIDC_CLIENT_SECRET,
+          scopes: env.OIDC_SCOPES,
+          displayName: env.OIDC_DISPLAY_NAME,
+          claims: {
+            username: env.OIDC_USERNAME_CLAIM,
+            email: env.OIDC_EMAIL_CLAIM,
+            name: env.OIDC_NAME_CLAIM,
+            groups: env.OIDC_GROUPS_CLAIM,
+            roles: env.OIDC_ROLES_CLAIM,
+          },
+        }
+      : null;
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.ENVDECK_DATA_DIR,
+    embeddedPgPort: env.ENVDECK_EMBEDDED_PG_PORT,
+    port: env.PORT,
+    publicUrl: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+    authSecret: env.NEXTAUTH_SECRET,
+    oidc,
+    roleGroups: { admin: env.ENVDECK_ADMIN_GROUPS, teacher: env.ENVDECK_TEACHER_GROUPS },
+    exposedClaims: env.ENVDECK_EXPOSED_CLAIMS,
+    localAccounts: env.ENVDECK_LOCAL_ACCOUNTS,
+    demo: env.ENVDECK_DEMO,
+  };
+}
+
+/** Parses an environment into a Config, or throws a ConfigError that lists every problem. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset": shells and compose files often export KEY= for optional settings.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const problems: string[] = [];
+  const oidcKeys = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+  const setKeys = oidcKeys.filter((k) => parsed.data[k]);
+  if (setKeys.length > 0 && setKeys.length < oidcKeys.length) {
+    const missing = oidcKeys.filter((k) => !parsed.data[k]);
+    problems.push(`OIDC sign-in is partly configured: ${missing.join(" and ")} missing (set all three, or none)`);
+  }
+  const config = toConfig(parsed.data);
+  if (!config.localAccounts && !config.oidc) {
+    problems.push("ENVDECK_LOCAL_ACCOUNTS is false and OIDC is not configured: nobody could sign in");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed once on first use (never at import, so builds need no environment). */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

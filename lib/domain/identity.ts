@@ -1,0 +1,41 @@
+/** The three roles of Envdeck. Admin implies teacher; every signed-in user is at least a student. */
+export const ROLES = ["student", "teacher", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is calling: resolved from the session (or an API token) on every request, never trusted from input.
+ * `claims` holds only the allow-listed claims of an OIDC user; tokens are never part of it.
+ */
+export interface Identity {
+  userId: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  groups: string[];
+  roles: Role[];
+  claims: Record<string, string | string[]>;
+  source: "local" | "oidc";
+}
+
+/** Normalises a role list: known roles only, students always, teacher implied by admin, fixed order. */
+export function normaliseRoles(roles: Iterable<string>): Role[] {
+  const set = new Set<string>(roles);
+  set.add("student");
+  if (set.has("admin")) set.add("teacher");
+  return ROLES.filter((role) => set.has(role));
+}
+
+/**
+ * Roles of an OIDC user: from membership of the configured admin/teacher groups, plus any role names found in
+ * the optional roles claim.
+ */
+export function rolesFromClaims(
+  groups: string[],
+  roleClaimValues: string[],
+  roleGroups: { admin: string[]; teacher: string[] },
+): Role[] {
+  const roles: string[] = roleClaimValues.filter((value) => (ROLES as readonly string[]).includes(value));
+  if (groups.some((g) => roleGroups.admin.includes(g))) roles.push("admin");
+  if (groups.some((g) => roleGroups.teacher.includes(g))) roles.push("teacher");
+  return normaliseRoles(roles);
+}

@@ -1,0 +1,29 @@
+import { AppError } from "./errors";
+import type { Identity, Role } from "./identity";
+
+/**
+ * What each role may do. Pages use `can` to decide what to show; services call `assertCan` before acting,
+ * because a server action or route handler is a public endpoint whatever the UI shows.
+ */
+const GRANTS = {
+  "catalog:view": "student",
+  "instance:launch": "student",
+  "teach:view": "teacher",
+  "catalog:manage": "teacher",
+  "admin:view": "admin",
+  "template:edit": "admin",
+  "settings:edit": "admin",
+  "audit:view": "admin",
+} as const satisfies Record<string, Role>;
+
+export type Permission = keyof typeof GRANTS;
+
+export function can(identity: Identity | null | undefined, permission: Permission): boolean {
+  return identity != null && identity.roles.includes(GRANTS[permission]);
+}
+
+/** Throws UNAUTHENTICATED without an identity and FORBIDDEN without the permission. */
+export function assertCan(identity: Identity | null | undefined, permission: Permission): asserts identity is Identity {
+  if (!identity) throw new AppError("UNAUTHENTICATED", "Please sign in first.");
+  if (!can(identity, permission)) throw new AppError("FORBIDDEN", "You do not have permission to do that.");
+}

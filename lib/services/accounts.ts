@@ -1,0 +1,112 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { dummyHash, hashPassword, verifyPassword } from "@/lib/auth/passwords";
+import { credentialsSchema, localUsernameSchema } from "@/lib/domain/credentials";
+import { AppError } from "@/lib/domain/errors";
+import { normaliseRoles, type Identity, type Role } from "@/lib/domain/identity";
+
+type UserRow = {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  groups: string[];
+  roles: Role[];
+  source: "local" | "oidc";
+};
+
+function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Identity {
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName ?? user.username,
+    email: user.email,
+    groups: user.groups,
+    roles: normaliseRoles(user.roles),
+    claims,
+    source: user.source,
+  };
+}
+
+/**
+ * Checks a local username and password. Returns null for every kind of failure (bad input, unknown user,
+ * disabled user, wrong password) so callers cannot tell which, and spends the same hashing time on each.
+ */
+export async function verifyLocalCredentials(input: unknown): Promise<Identity | null> {
+  const parsed = credentialsSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const { username, password } = parsed.data;
+  const user = await db().user.findUnique({ where: { username: username.toLowerCase() } });
+  const usable = user && user.source === "local" && user.passwordHash && !user.disabledAt;
+  const matches = await verifyPassword(password, usable ? user.passwordHash! : await dummyHash);
+  if (!usable || !matches) return null;
+  await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  return toIdentity(user);
+}
+
+/** Creates or updates a local account (seeding, tests, the admin area). */
+export async function upsertLocalUser(input: {
+  username: string;
+  password: string;
+  roles: Role[];
+  displayName?: string;
+  email?: string;
+  groups?: string[];
+}): Promise<Identity> {
+  const username = localUsernameSchema.safeParse(input.username);
+  if (!username.success) throw new AppError("INVALID_INPUT", `Invalid username: ${username.error.issues[0]?.message}`);
+  const passwordHash = await hashPassword(input.password);
+  const data = {
+    passwordHash,
+    roles: normaliseRoles(input.roles),
+    displayName: input.displayName ?? null,
+    email: input.email ?? null,
+    groups: input.groups ?? [],
+  };
+  const user = await db().user.upsert({
+    where: { username: username.data },
+    create: { username: username.data, source: "local", ...data },
+    update: data,
+  });
+  return toIdentity(user);
+}
+
+/** Mirrors an OIDC user at sign-in; the provider stays the authority on roles and groups. */
+export async function upsertOidcUser(input: {
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  groups: string[];
+  roles: Role[];
+}): Promise<Identity> {
+  const existing = await db().user.findUnique({ where: { username: input.username } });
+  if (existing && existing.source !== "oidc") {
+    // Never let an identity provider take over a local account that happens to share a username.
+    throw new AppError("CONFLICT", `The username ${input.username} belongs to a local account.`);
+  }
+  if (existing?.disabledAt) throw new AppError("FORBIDDEN", "This account is disabled.");
+  const data = {
+    displayName: input.displayName,
+    email: input.email,
+    groups: input.groups,
+    roles: normaliseRoles(input.roles),
+    lastLoginAt: new Date(),
+  };
+  const user = await db().user.upsert({
+    where: { username: input.username },
+    create: { username: input.username, source: "oidc", ...data },
+    update: data,
+  });
+  return toIdentity(user);
+}
+
+/** The current identity of a user id from a session: re-read so role changes and disabling apply at once. */
+export async function loadIdentity(userId: string, claims: Identity["claims"] = {}): Promise<Identity | null> {
+  const user = await db().user.findUnique({ where: { id: userId } });
+  if (!user || user.disabledAt) return null;
+  return toIdentity(user, claims);
+}
+
+export async function countUsers(): Promise<number> {
+  return db().user.count();
+}

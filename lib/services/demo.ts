@@ -1,0 +1,118 @@
+import "server-only";
+import { generatePassword } from "@/lib/auth/passwords";
+import type { Role } from "@/lib/domain/identity";
+import { upsertLocalUser } from "./accounts";
+import { createTemplate, type NewTemplate } from "./templates";
+
+/**
+ * First-run content for the embedded default: one account per role with a random password, and a few
+ * templates so the catalog is not empty. Only ever called on an empty database.
+ */
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+const DEMO_USERS: { username: string; role: Role; displayName: string; groups: string[] }[] = [
+  { username: "admin", role: "admin", displayName: "Ada Admin", groups: ["staff"] },
+  { username: "teacher", role: "teacher", displayName: "Theo Teacher", groups: ["staff", "class-1a"] },
+  { username: "student", role: "student", displayName: "Sam Student", groups: ["class-1a"] },
+];
+
+const ingress = `ingress:
+  enabled: true
+  host: {{ host }}
+`;
+
+export const DEMO_TEMPLATES: NewTemplate[] = [
+  {
+    name: "webterm",
+    displayName: "Web Terminal",
+    description: "A Linux shell in your browser, with common command-line tools installed.",
+    icon: "terminal",
+    category: "learning,linux",
+    ttlSeconds: 4 * 3600,
+    spec: {
+      chart: { type: "git", repoUrl: "https://github.com/envdeck/charts", path: "charts/webterm", revision: "main" },
+      valuesTemplate: `${ingress}user: {{ owner }}\nshell: {{ params.shell }}\n`,
+      valueFiles: [],
+      parameters: {
+        type: "object",
+        properties: {
+          shell: { type: "string", description: "Login shell", enum: ["/bin/bash", "/bin/zsh", "/bin/sh"], default: "/bin/bash" },
+        },
+      },
+      ownerClaim: "",
+    },
+  },
+  {
+    name: "vscode",
+    displayName: "VS Code",
+    description: "Visual Studio Code in the browser with Python, Node.js and Git.",
+    icon: "code",
+    category: "development,ide",
+    ttlSeconds: 8 * 3600,
+    spec: {
+      chart: { type: "helm", repoUrl: "https://charts.envdeck.dev", chart: "code-server", revision: "4.96.0" },
+      valuesTemplate: `${ingress}workspace: {{ owner }}-workspace\n`,
+      valueFiles: [],
+      parameters: { type: "object", properties: {} },
+      ownerClaim: "",
+    },
+  },
+  {
+    name: "jupyter",
+    displayName: "Jupyter Notebook",
+    description: "JupyterLab with the scientific Python stack for data science classes.",
+    icon: "book",
+    category: "data science,notebooks",
+    ttlSeconds: 4 * 3600,
+    method: "pool",
+    poolSize: 2,
+    poolMaxSize: 10,
+    spec: {
+      chart: { type: "oci", repoUrl: "oci://ghcr.io/envdeck/charts", chart: "jupyterlab", revision: "1.2.3" },
+      valuesTemplate: ingress,
+      valueFiles: [],
+      parameters: { type: "object", properties: {} },
+      ownerClaim: "",
+    },
+  },
+  {
+    name: "postgresql",
+    displayName: "PostgreSQL",
+    description: "Your own PostgreSQL database with a web SQL console.",
+    icon: "database",
+    category: "databases,sql",
+    ttlSeconds: 2 * 3600,
+    spec: {
+      chart: { type: "helm", repoUrl: "https://charts.envdeck.dev", chart: "postgresql", revision: "15.5.0" },
+      valuesTemplate: `${ingress}database: {{ params.database }}\n`,
+      valueFiles: [],
+      parameters: {
+        type: "object",
+        properties: {
+          database: { type: "string", description: "Name of the database to create", pattern: "^[a-z][a-z0-9_]{0,30}$", default: "app" },
+        },
+      },
+      ownerClaim: "",
+    },
+  },
+];
+
+/** Seeds demo accounts and templates; returns the generated credentials (shown once, never stored in clear
+ * in the database). */
+export async function seedDemo(): Promise<DemoAccount[]> {
+  const accounts: DemoAccount[] = [];
+  for (const user of DEMO_USERS) {
+    const password = generatePassword();
+    await upsertLocalUser({ username: user.username, password, roles: [user.role], displayName: user.displayName, groups: user.groups });
+    accounts.push({ username: user.username, password, role: user.role });
+  }
+  for (const template of DEMO_TEMPLATES) {
+    await createTemplate(template, { id: null, name: "system" });
+  }
+  return accounts;
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm start`: prepares the database (embedded PostgreSQL when DATABASE_URL is unset), applies migrations,
+ * seeds the demo on a first embedded run, then runs the web server. Any failure before the server starts is
+ * one clear line on stderr and a non-zero exit.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { ConfigError, getConfig, type Config } from "@/lib/config";
+import { createPrismaClient, setDb } from "@/lib/db/client";
+import { checkDatabase, DatabaseUnreachableError } from "@/lib/db/connect";
+import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { countUsers } from "@/lib/services/accounts";
+import { seedDemo, type DemoAccount } from "@/lib/services/demo";
+
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[envdeck] ${line}`);
+
+async function readOrCreateSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, "auth-secret");
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+function shouldSeedDemo(config: Config, embedded: boolean): boolean {
+  if (config.demo === "true") return true;
+  return config.demo === "auto" && embedded && !config.oidc;
+}
+
+async function printDemoAccounts(accounts: DemoAccount[], dataDir: string, url: string) {
+  const file = path.join(path.resolve(dataDir), "demo-accounts.txt");
+  const lines = accounts.map((a) => `${a.role.padEnd(8)} ${a.username.padEnd(10)} ${a.password}`);
+  await writeFile(file, `# Envdeck demo accounts (role, username, password) for ${url}\n${lines.join("\n")}\n`, { mode: 0o600 });
+  log("demo accounts created (shown once; also saved to " + file + "):");
+  for (const line of lines) log(`  ${line}`);
+}
+
+async function main() {
+  const config = getConfig();
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    log(`DATABASE_URL is unset: using the embedded PostgreSQL in ${path.resolve(config.dataDir)}`);
+    embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+    databaseUrl = embedded.url;
+  }
+  await checkDatabase(databaseUrl);
+  const { applied } = await migrate(databaseUrl, { log });
+  log(applied.length ? `database migrated (${applied.length} applied)` : "database schema is up to date");
+
+  if (shouldSeedDemo(config, embedded !== null)) {
+    const client = createPrismaClient(databaseUrl, 2);
+    setDb(client);
+    if ((await countUsers()) === 0) await printDemoAccounts(await seedDemo(), config.dataDir, config.publicUrl);
+    await client.$disconnect();
+  }
+
+  const secret = config.authSecret ?? (await readOrCreateSecret(config.dataDir));
+  const next = spawn(path.join("node_modules", ".bin", "next"), [dev ? "dev" : "start", "-p", String(config.port)], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl },
+  });
+  log(`portal starting on ${config.publicUrl}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (next.exitCode === null) next.kill("SIGTERM");
+    await embedded?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  next.on("exit", (code) => void stop(code ?? 1));
+}
+
+main().catch((error: unknown) => {
+  const known = [ConfigError, DatabaseUnreachableError, EmbeddedDatabaseError].some((type) => error instanceof type);
+  console.error(`[envdeck] cannot start: ${known ? (error as Error).message : (error as Error).stack}`);
+  process.exit(1);
+});
