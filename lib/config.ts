@@ -20,6 +20,8 @@ const booleanish = z
 
 const postgresUrl = z.string().refine(
   (value) => {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0020\u007f]/.test(value)) return false;
     try {
       const url = new URL(value);
       return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "";
@@ -41,9 +43,9 @@ const envSchema = z.object({
   ENVDECK_DATA_DIR: z.string().min(1).default(".data"),
   ENVDECK_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  NEXTAUTH_URL: z.url({ error: "must be the portal's public URL, like https://envdeck.example.edu" }).optional(),
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: "must be the portal's public URL, like https://envdeck.example.edu" }).optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  OIDC_ISSUER: z.url({ error: "must be the issuer URL of your OpenID Provider" }).optional(),
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the issuer URL of your OpenID Provider" }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_SCOPES: z.string().default("openid profile email groups"),

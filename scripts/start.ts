@@ -16,6 +16,8 @@ import { countUsers } from "@/lib/services/accounts";
 import { seedDemo, type DemoAccount } from "@/lib/services/demo";
 
 const dev = process.argv.includes("--dev");
+// Prepares the database (migrate, first-run seed) and exits: for init containers, CI and the start-up tests.
+const prepareOnly = process.argv.includes("--prepare-only");
 const log = (line: string) => console.log(`[envdeck] ${line}`);
 
 async function readOrCreateSecret(dataDir: string): Promise<string> {
@@ -64,6 +66,11 @@ async function main() {
   }
 
   const secret = config.authSecret ?? (await readOrCreateSecret(config.dataDir));
+  if (prepareOnly) {
+    await embedded?.stop();
+    log("database prepared");
+    return;
+  }
   const next = spawn(path.join("node_modules", ".bin", "next"), [dev ? "dev" : "start", "-p", String(config.port)], {
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl },

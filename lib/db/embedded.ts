@@ -89,10 +89,13 @@ export async function startEmbeddedDatabase(options: {
     await server.start();
   } catch (error) {
     if (error instanceof EmbeddedDatabaseError) throw error;
-    throw new EmbeddedDatabaseError(
-      `The embedded PostgreSQL could not start from ${clusterDir} on port ${options.port}: ` +
-        `${(error as Error).message ?? error}. Is another server using the port (set ENVDECK_EMBEDDED_PG_PORT)?`,
-    );
+    const reason = String((error as Error).message ?? error).trim();
+    const hint = /address already in use|could not bind|lock file/i.test(reason)
+      ? " Another server is using the port: set ENVDECK_EMBEDDED_PG_PORT."
+      : /permission denied/i.test(reason)
+        ? " The server runs as the `postgres` user when started as root: it must be able to enter every parent directory."
+        : "";
+    throw new EmbeddedDatabaseError(`The embedded PostgreSQL could not start from ${clusterDir} on port ${options.port}: ${reason}.${hint}`);
   }
 
   const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;

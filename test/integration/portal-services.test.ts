@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { Identity } from "@/lib/domain/identity";
+import { upsertLocalUser } from "@/lib/services/accounts";
+import { listCatalog } from "@/lib/services/catalog";
+import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/demo";
+import { checkHealth } from "@/lib/services/health";
+import { getAdminOverview, getTeachOverview } from "@/lib/services/staff";
+import { verifyLocalCredentials } from "@/lib/services/accounts";
+import { useTestDatabase } from "../support/database";
+
+const database = useTestDatabase();
+
+async function as(role: "student" | "teacher" | "admin"): Promise<Identity> {
+  return upsertLocalUser({ username: `${role}-x`, password: "pw-123456", roles: [role] });
+}
+
+describe("demo seed", () => {
+  it("creates one account per role with working random passwords, and the demo templates at version 1", async () => {
+    const accounts = await seedDemo();
+    expect(accounts.map((a) => a.role)).toEqual(["admin", "teacher", "student"]);
+    for (const account of accounts) {
+      expect(account.password.length).toBeGreaterThanOrEqual(16);
+      const identity = await verifyLocalCredentials({ username: account.username, password: account.password });
+      expect(identity?.roles.at(-1)).toBe(account.role);
+    }
+    expect(new Set(accounts.map((a) => a.password)).size).toBe(3);
+    const versions = await database.db().templateVersion.findMany({ include: { template: true } });
+    expect(versions.map((v) => v.template.name).sort()).toEqual(DEMO_TEMPLATES.map((t) => t.name).sort());
+    expect(versions.every((v) => v.version === 1 && /^[0-9a-f]{64}$/.test(v.checksum))).toBe(true);
+    expect(await database.db().auditEvent.count({ where: { action: "template.create" } })).toBe(DEMO_TEMPLATES.length);
+  });
+});
+
+describe("catalog", () => {
+  it("lists visible, non-base, non-deleted templates grouped by category", async () => {
+    await database.db().template.update({ where: { name: "vscode" }, data: { visible: false } });
+    await database.db().template.update({ where: { name: "postgresql" }, data: { deletedAt: new Date() } });
+    const groups = await listCatalog(await as("student"));
+    const names = groups.flatMap((g) => g.entries.map((e) => e.name));
+    expect(names.sort()).toEqual(["jupyter", "webterm"]);
+    expect(groups.find((g) => g.category === "learning")?.entries[0]).toMatchObject({ subcategory: "linux", icon: "terminal" });
+  });
+
+  it("refuses callers without an identity", async () => {
+    await expect(listCatalog(null)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+});
+
+describe("staff pages", () => {
+  it("give admins the admin overview and refuse everyone else", async () => {
+    const overview = await getAdminOverview(await as("admin"));
+    expect(overview.counts.users).toBeGreaterThanOrEqual(1);
+    expect(overview.templates.find((t) => t.name === "webterm")?.version).toBe(1);
+    await expect(getAdminOverview(await as("teacher"))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(getAdminOverview(await as("student"))).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("give teachers and admins the teaching overview and refuse students", async () => {
+    const teacher = await as("teacher");
+    await database.db().catalog.create({ data: { slug: "linux-101", title: "Linux 101", ownerId: teacher.userId, audienceGroups: ["class-1a"] } });
+    await database.db().catalog.create({ data: { slug: "other", title: "Someone else's" } });
+    expect((await getTeachOverview(teacher)).catalogs.map((c) => c.slug)).toEqual(["linux-101"]);
+    expect((await getTeachOverview(await as("admin"))).catalogs).toHaveLength(2);
+    await expect(getTeachOverview(await as("student"))).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("health", () => {
+  it("reports the version and a working database", async () => {
+    const health = await checkHealth();
+    expect(health).toMatchObject({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: { ok: true } });
+  });
+});

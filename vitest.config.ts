@@ -1,0 +1,34 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const shared = {
+  resolve: {
+    alias: {
+      "@": root,
+      // `server-only` throws when bundled for a browser; tests run on the server side like the portal does.
+      "server-only": path.join(root, "test/support/server-only.ts"),
+    },
+  },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { ...shared, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      {
+        ...shared,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/support/global-postgres.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // Two cores: files run two at a time, each in a database of its own.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
