@@ -20,7 +20,6 @@ const booleanish = z
 
 const postgresUrl = z.string().refine(
   (value) => {
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u0020\u007f]/.test(value)) return false;
     try {
       const url = new URL(value);

@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import type { Identity } from "@/lib/domain/identity";
 import { profileFromClaims } from "@/lib/domain/oidc-claims";
 import { upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts";
+import { fetchUserinfo } from "./oidc-userinfo";
 
 /**
  * next-auth configuration. Sessions are encrypted JWT cookies holding only the user id, username, roles and
@@ -28,19 +29,15 @@ function oidcProvider(): NonNullable<NextAuthOptions["providers"]>[number] | nul
     clientSecret: oidc.clientSecret,
     authorization: { params: { scope: oidc.scopes } },
     checks: ["pkce", "state"],
-    idToken: false,
-    // Providers differ in which claims they put in the ID token and which only in userinfo (groups in
-    // particular), so the profile is the union of both, userinfo winning.
-    userinfo: {
-      async request({ client, tokens }) {
-        // openid-client's TokenSet decodes (already verified) ID token claims; its typing hides claims().
-        const tokenSet = tokens as unknown as { id_token?: string; claims(): Record<string, unknown> };
-        const fromIdToken = tokenSet.id_token ? tokenSet.claims() : {};
-        const fromUserinfo = await client.userinfo(tokens.access_token!);
-        return { ...fromIdToken, ...fromUserinfo };
-      },
-    },
-    async profile(claims: Record<string, unknown>) {
+    // The ID token is verified (signature, issuer, audience, expiry) by openid-client.
+    idToken: true,
+    async profile(idTokenClaims: Record<string, unknown>, tokens) {
+      // Providers differ in which claims they put in the ID token and which only in userinfo (groups in
+      // particular), so the profile is the union of both, userinfo winning except for the subject.
+      const userinfo = tokens.access_token ? await fetchUserinfo(oidc.issuer, tokens.access_token) : {};
+      // OpenID Connect Core 5.3.2: userinfo for another subject must not be used.
+      if (userinfo.sub !== undefined && userinfo.sub !== idTokenClaims.sub) throw new Error("userinfo subject does not match the ID token");
+      const claims = { ...idTokenClaims, ...userinfo };
       const profile = profileFromClaims(claims, oidc.claims, config.roleGroups, config.exposedClaims);
       const identity = await upsertOidcUser(profile);
       const user: SessionUser = { id: identity.userId, identity: { ...identity, claims: profile.claims } };

@@ -5,7 +5,6 @@
 export function safeCallbackPath(value: unknown): string {
   if (typeof value !== "string" || value.length > 2000) return "/";
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f]/.test(value)) return "/";
   return value;
 }

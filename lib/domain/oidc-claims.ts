@@ -50,7 +50,6 @@ export function profileFromClaims(
 ): OidcProfile {
   const rawUsername = asString(claims[mapping.username]);
   if (!rawUsername) throw new ClaimError(`The identity provider sent no "${mapping.username}" claim to use as username.`);
-  // eslint-disable-next-line no-control-regex
   if (rawUsername.length > USERNAME_MAX || /[\u0000-\u001f\u007f\s]/.test(rawUsername)) {
     throw new ClaimError(`The "${mapping.username}" claim is not a usable username (at most ${USERNAME_MAX} characters, no spaces).`);
   }

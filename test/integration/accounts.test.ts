@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadIdentity, upsertLocalUser, upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts";
-import { useTestDatabase } from "../support/database";
+import { setupTestDatabase } from "../support/database";
 
-const database = useTestDatabase();
+const database = setupTestDatabase();
 
 describe("local accounts", () => {
   it("signs in with the right password and records the time", async () => {

@@ -6,9 +6,9 @@ import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/demo";
 import { checkHealth } from "@/lib/services/health";
 import { getAdminOverview, getTeachOverview } from "@/lib/services/staff";
 import { verifyLocalCredentials } from "@/lib/services/accounts";
-import { useTestDatabase } from "../support/database";
+import { setupTestDatabase } from "../support/database";
 
-const database = useTestDatabase();
+const database = setupTestDatabase();
 
 async function as(role: "student" | "teacher" | "admin"): Promise<Identity> {
   return upsertLocalUser({ username: `${role}-x`, password: "pw-123456", roles: [role] });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase, withPg } from "../support/database";
+import { setupTestDatabase, withPg } from "../support/database";
 
 /**
  * prisma/schema.prisma and the database built by prisma/migrations must describe the same schema: the Prisma
@@ -186,7 +186,7 @@ async function actualSchema(client: pg.Client) {
 }
 
 describe("schema.prisma and the migrations", () => {
-  const database = useTestDatabase();
+  const database = setupTestDatabase();
   let actual: Awaited<ReturnType<typeof actualSchema>>;
   const expected = expectedSchema();
 

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 /** Runs `npm start`'s entry point in --prepare-only mode with exactly the given environment. */
 async function start(env: Record<string, string>) {
-  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", NODE_ENV: "production" };
+  const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", NODE_ENV: "production" as const };
   try {
     const { stdout, stderr } = await run("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/start.ts", "--prepare-only"], {
       env: { ...base, ...env },

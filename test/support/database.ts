@@ -8,7 +8,7 @@ import { assertLocalDatabase, TEMPLATE_DATABASE, withDatabase } from "./postgres
  * Gives the calling test file a fresh, migrated database of its own (cloned from the template database) and
  * makes it the process-wide Prisma client. Returns accessors, valid inside tests and hooks.
  */
-export function useTestDatabase() {
+export function setupTestDatabase() {
   const adminUrl = inject("pgAdminUrl");
   const name = `t_${randomBytes(6).toString("hex")}`;
   const url = withDatabase(adminUrl, name);
@@ -36,7 +36,7 @@ export function useTestDatabase() {
     url,
     adminUrl,
     db: () => {
-      if (!client) throw new Error("useTestDatabase: the database is only ready inside tests");
+      if (!client) throw new Error("setupTestDatabase: the database is only ready inside tests");
       return client;
     },
   };
