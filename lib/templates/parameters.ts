@@ -1,0 +1,199 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { TemplateError, type TemplateIssue } from "./errors";
+
+/**
+ * Launch parameters are described by a JSON Schema (an object whose properties are the parameters) and
+ * validated with Ajv. Only a subset of JSON Schema is accepted: the one a launch form can render.
+ */
+
+export type ParameterType = "string" | "integer" | "number" | "boolean";
+
+export interface ParameterField {
+  name: string;
+  type: ParameterType;
+  title: string;
+  description?: string;
+  required: boolean;
+  default?: string | number | boolean;
+  enum?: (string | number)[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+}
+
+/** The seed's simple list form: `[{ name, description, default, required }]`, all strings. */
+export interface SimpleParameter {
+  name: string;
+  description?: string;
+  default?: string;
+  required?: boolean;
+}
+
+export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+export const MAX_PARAMETERS = 50;
+/** Longest string any parameter value may have, whatever its schema says. */
+export const MAX_PARAMETER_STRING = 4096;
+
+const PARAMETER_KEYWORDS = new Set([
+  "type",
+  "title",
+  "description",
+  "default",
+  "enum",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength",
+  "pattern",
+]);
+
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, coerceTypes: false });
+
+/** Converts the simple list form to JSON Schema; a schema is returned as it is. */
+export function toParameterSchema(input: unknown): unknown {
+  if (!Array.isArray(input)) return input;
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  input.forEach((item: SimpleParameter, index) => {
+    if (!item || typeof item !== "object" || typeof item.name !== "string") {
+      throw new TemplateError("schema", [{ path: `parameters[${index}]`, message: "each parameter needs a name" }]);
+    }
+    properties[item.name] = {
+      type: "string",
+      ...(item.description !== undefined && { description: String(item.description) }),
+      ...(item.default !== undefined && { default: String(item.default) }),
+    };
+    if (item.required) required.push(item.name);
+  });
+  return { type: "object", properties, ...(required.length > 0 && { required }) };
+}
+
+/**
+ * Checks that a parameters schema is valid JSON Schema and within the supported subset. Throws a
+ * TemplateError listing every problem, each with its path inside the schema.
+ */
+export function assertParameterSchema(input: unknown): asserts input is Record<string, unknown> {
+  const issues: TemplateIssue[] = [];
+  const schema = input as Record<string, unknown>;
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) {
+    throw new TemplateError("schema", [{ path: "parameters", message: "must be a JSON Schema object" }]);
+  }
+  if (schema.type !== "object") issues.push({ path: "parameters.type", message: 'must be "object"' });
+  for (const key of Object.keys(schema)) {
+    if (!["type", "properties", "required", "additionalProperties", "title", "description", "$schema"].includes(key)) {
+      issues.push({ path: `parameters.${key}`, message: "is not supported" });
+    }
+  }
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  if (typeof properties !== "object" || Array.isArray(properties)) {
+    issues.push({ path: "parameters.properties", message: "must be an object" });
+  } else {
+    const names = Object.keys(properties);
+    if (names.length > MAX_PARAMETERS) issues.push({ path: "parameters.properties", message: `at most ${MAX_PARAMETERS} parameters` });
+    for (const name of names) {
+      const path = `parameters.properties.${name}`;
+      const property = properties[name];
+      if (!PARAMETER_NAME.test(name)) issues.push({ path, message: "names use letters, digits and _ and start with a letter or _" });
+      if (!property || typeof property !== "object" || Array.isArray(property)) {
+        issues.push({ path, message: "must be an object" });
+        continue;
+      }
+      if (!["string", "integer", "number", "boolean"].includes(property.type as string)) {
+        issues.push({ path: `${path}.type`, message: "must be string, integer, number or boolean" });
+      }
+      for (const key of Object.keys(property)) {
+        if (!PARAMETER_KEYWORDS.has(key)) issues.push({ path: `${path}.${key}`, message: "is not supported" });
+      }
+      if (typeof property.pattern === "string") {
+        try {
+          new RegExp(property.pattern, "u");
+        } catch {
+          issues.push({ path: `${path}.pattern`, message: "is not a valid regular expression" });
+        }
+      }
+    }
+  }
+  const required = schema.required ?? [];
+  if (!Array.isArray(required) || required.some((r) => typeof r !== "string" || !(r in properties))) {
+    issues.push({ path: "parameters.required", message: "must list names of defined parameters" });
+  }
+  if (issues.length === 0) {
+    if (!ajv.validateSchema(schema)) issues.push(...(ajv.errors ?? []).map((e) => toIssue(e, "parameters")));
+    else {
+      try {
+        ajv.compile(schema);
+      } catch (error) {
+        issues.push({ path: "parameters", message: (error as Error).message });
+      }
+      // Defaults must satisfy their own rules, or every launch without that parameter would fail.
+      for (const [name, property] of Object.entries(properties)) {
+        const { default: fallback, ...rules } = property;
+        if (fallback === undefined) continue;
+        if (!ajv.validate(rules, fallback)) issues.push({ path: `parameters.properties.${name}.default`, message: "does not satisfy its own rules" });
+      }
+    }
+  }
+  if (issues.length > 0) throw new TemplateError("schema", issues);
+}
+
+function toIssue(error: ErrorObject, root: string): TemplateIssue {
+  const path = [root, ...error.instancePath.split("/").filter(Boolean)].join(".");
+  if (error.keyword === "required") {
+    return { path: `${root}.${(error.params as { missingProperty: string }).missingProperty}`, message: "is required" };
+  }
+  if (error.keyword === "additionalProperties") {
+    return { path: `${root}.${(error.params as { additionalProperty: string }).additionalProperty}`, message: "is not a parameter of this template" };
+  }
+  return { path, message: error.message ?? "is invalid" };
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Validates launch input against a template's parameter schema and returns the values with defaults
+ * applied. Unknown parameters are refused, and strings are capped at MAX_PARAMETER_STRING whatever the
+ * schema says. Throws a TemplateError naming each parameter and the rule it breaks.
+ */
+export function validateParameters(schema: Record<string, unknown>, input: unknown): Record<string, unknown> {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== "object" || Array.isArray(input)) {
+    throw new TemplateError("parameters", [{ path: "params", message: "must be an object of parameter values" }]);
+  }
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile({ ...schema, additionalProperties: false });
+    compiled.set(schema, validate);
+  }
+  const values = structuredClone(input) as Record<string, unknown>;
+  const issues: TemplateIssue[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === "string" && value.length > MAX_PARAMETER_STRING) {
+      issues.push({ path: `params.${name}`, message: `must be at most ${MAX_PARAMETER_STRING} characters` });
+    }
+  }
+  if (issues.length === 0 && !validate(values)) issues.push(...(validate.errors ?? []).map((e) => toIssue(e, "params")));
+  if (issues.length > 0) throw new TemplateError("parameters", issues);
+  return values;
+}
+
+/** What a launch form needs to render one input per parameter, in schema order. */
+export function describeParameters(schema: Record<string, unknown>): ParameterField[] {
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, p]) => {
+    const field: ParameterField = {
+      name,
+      type: p.type as ParameterType,
+      title: typeof p.title === "string" ? p.title : name,
+      required: required.has(name),
+    };
+    for (const key of ["description", "default", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern"] as const) {
+      if (p[key] !== undefined) (field as unknown as Record<string, unknown>)[key] = p[key];
+    }
+    return field;
+  });
+}
