@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TemplateError } from "@/lib/templates/errors";
-import { CelExpression, checkValuesTemplate, renderValues, type RenderContext } from "@/lib/templates/render";
+import { CelExpression, checkValuesTemplate, renderValues } from "@/lib/templates/render";
+import { baseContext } from "../fixtures/render-context";
 
-export const baseContext: RenderContext = {
-  owner: "alice",
-  uuid: "a1b2c3d4",
-  host: "webterm-a1b2c3d4.env.example.edu",
-  url: "https://webterm-a1b2c3d4.env.example.edu",
-  namespace: "alice-webterm-a1b2c3d4",
-  template: { name: "webterm", version: 3, displayName: "Web Terminal" },
-  params: { shell: "/bin/zsh", size: "large", replicas: 2, debug: true, note: null },
-  claims: { email: "alice@example.edu", groups: ["class-1a", "chess"] },
-  config: { values: { storageClass: "fast", registry: { host: "registry.example.edu" } } },
-};
 
 async function errorOf(source: string, context = baseContext): Promise<TemplateError> {
   try {
