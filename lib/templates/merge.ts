@@ -40,8 +40,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** Deep copy of plain data; other objects (such as parsed `!cel` expressions) are immutable and shared. */
 function clone<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (isPlainObject(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(copy, key, { value: clone(item), enumerable: true, writable: true, configurable: true });
+    }
+    return copy as T;
+  }
+  return value;
 }
 
 /** Merges `child` over `parent` by the rules above. Neither input is modified. */
@@ -67,13 +76,13 @@ export function mergeValues(parent: unknown, child: unknown, table: StrategyTabl
 
   if (Array.isArray(parent) && Array.isArray(child)) {
     if (strategy === "union") {
-      const result = clone(parent);
+      const result = clone(parent) as unknown[];
       for (const item of child) if (!result.some((existing) => isDeepStrictEqual(existing, item))) result.push(clone(item));
       return result;
     }
     if (strategy && typeof strategy === "object") {
       const key = strategy.unionBy;
-      const result = clone(parent);
+      const result = clone(parent) as unknown[];
       for (const item of child) {
         const id = isPlainObject(item) ? item[key] : undefined;
         const index = id === undefined ? -1 : result.findIndex((existing) => isPlainObject(existing) && isDeepStrictEqual(existing[key], id));

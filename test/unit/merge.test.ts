@@ -123,3 +123,12 @@ describe("merge properties", () => {
     );
   });
 });
+
+describe("merging parsed !cel expressions", () => {
+  it("keeps them as expressions, not as plain objects", async () => {
+    const { CelExpression } = await import("@/lib/templates/render");
+    const merged = mergeLayers([{ a: new CelExpression("1 + 1") }, { b: [new CelExpression("2")] }]) as Record<string, unknown>;
+    expect(merged.a).toBeInstanceOf(CelExpression);
+    expect((merged.b as unknown[])[0]).toBeInstanceOf(CelExpression);
+  });
+});

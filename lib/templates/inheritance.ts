@@ -1,0 +1,78 @@
+import { TemplateError } from "./errors";
+import { isPlainObject, mergeValues } from "./merge";
+import { toParameterSchema } from "./parameters";
+import type { VersionSpec } from "./spec";
+
+/**
+ * Templates extend other templates (usually base templates, which are never launched). A chain is resolved
+ * from the child up to its root and applied root first. The base flag belongs to each template and is never
+ * inherited.
+ */
+
+export interface TemplateLayer {
+  name: string;
+  isBase: boolean;
+  spec: VersionSpec;
+}
+
+export const MAX_CHAIN = 10;
+
+/** The chain of `name`, root first. Throws for unknown parents, cycles and over-long chains. */
+export function resolveChain(name: string, lookup: (name: string) => TemplateLayer | undefined): TemplateLayer[] {
+  const chain: TemplateLayer[] = [];
+  const seen: string[] = [];
+  let current: string | undefined = name;
+  while (current) {
+    if (seen.includes(current)) {
+      throw new TemplateError("inheritance", [{ path: "extends", message: `extends forms a cycle: ${[...seen, current].join(" → ")}` }]);
+    }
+    const layer = lookup(current);
+    if (!layer) {
+      const message = seen.length === 0 ? `template "${current}" does not exist` : `"${seen.at(-1)}" extends "${current}", which does not exist`;
+      throw new TemplateError("inheritance", [{ path: "extends", message }]);
+    }
+    seen.push(current);
+    chain.unshift(layer);
+    if (chain.length > MAX_CHAIN) {
+      throw new TemplateError("inheritance", [{ path: "extends", message: `chains are at most ${MAX_CHAIN} templates long` }]);
+    }
+    current = layer.spec.extends;
+  }
+  return chain;
+}
+
+export interface ComposedSpec {
+  chart: VersionSpec["chart"];
+  valueFiles: string[];
+  parameters: Record<string, unknown>;
+  connectionUrlTemplate?: string;
+  ownerClaim: string;
+  /** Values templates of every layer, root first: each is rendered, then the results are merged. */
+  valuesTemplates: { template: string; source: string }[];
+}
+
+/**
+ * Combines a chain into one spec: the chart and URL template of the nearest layer that sets them, owner
+ * claim likewise, value files appended, parameter schemas merged (child wins per parameter, required lists
+ * joined).
+ */
+export function composeSpec(chain: TemplateLayer[]): ComposedSpec {
+  const leaf = chain.at(-1);
+  if (!leaf) throw new TemplateError("inheritance", [{ path: "extends", message: "empty template chain" }]);
+  let parameters: Record<string, unknown> = { type: "object", properties: {} };
+  for (const layer of chain) {
+    const normalised = toParameterSchema(layer.spec.parameters);
+    const schema = isPlainObject(normalised) ? normalised : {};
+    parameters = mergeValues(parameters, schema, { required: "union" }) as Record<string, unknown>;
+  }
+  const nearest = <T>(pick: (spec: VersionSpec) => T | undefined) =>
+    chain.reduce<T | undefined>((found, layer) => pick(layer.spec) || found, undefined);
+  return {
+    chart: leaf.spec.chart,
+    valueFiles: [...new Set(chain.flatMap((layer) => layer.spec.valueFiles))],
+    parameters,
+    connectionUrlTemplate: nearest((spec) => spec.connectionUrlTemplate),
+    ownerClaim: nearest((spec) => spec.ownerClaim) ?? "",
+    valuesTemplates: chain.map((layer) => ({ template: layer.name, source: layer.spec.valuesTemplate })),
+  };
+}
