@@ -15,7 +15,7 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { ...shared, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      { ...shared, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } } },
       {
         ...shared,
         test: {
@@ -27,6 +27,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Two cores: files run two at a time, each in a database of its own.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -49,7 +49,7 @@ export default async function globalSetup(config: FullConfig) {
   }
   // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
   await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
-  for (const template of DEMO_TEMPLATES as NewTemplate[]) await createTemplate(template, { id: null, name: "e2e" });
+  for (const template of DEMO_TEMPLATES as NewTemplate[]) await createTemplate(template, null);
   await prisma.$disconnect();
 
   const baseURL = config.projects[0]!.use.baseURL!;

@@ -14,6 +14,7 @@ import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } f
 import { migrate } from "@/lib/db/migrate";
 import { countUsers } from "@/lib/services/accounts";
 import { seedDemo, type DemoAccount } from "@/lib/services/demo";
+import { validateAllTemplates } from "@/lib/services/templates";
 
 const dev = process.argv.includes("--dev");
 // Prepares the database (migrate, first-run seed) and exits: for init containers, CI and the start-up tests.
@@ -58,12 +59,16 @@ async function main() {
   const { applied } = await migrate(databaseUrl, { log });
   log(applied.length ? `database migrated (${applied.length} applied)` : "database schema is up to date");
 
-  if (shouldSeedDemo(config, embedded !== null)) {
-    const client = createPrismaClient(databaseUrl, 2);
-    setDb(client);
-    if ((await countUsers()) === 0) await printDemoAccounts(await seedDemo(), config.dataDir, config.publicUrl);
-    await client.$disconnect();
+  const client = createPrismaClient(databaseUrl, 2);
+  setDb(client);
+  if (shouldSeedDemo(config, embedded !== null) && (await countUsers()) === 0) {
+    await printDemoAccounts(await seedDemo(), config.dataDir, config.publicUrl);
   }
+  // A broken template is reported and left out of the catalog; it never stops the portal.
+  const results = await validateAllTemplates();
+  for (const broken of results.filter((r) => r.error)) log(`template "${broken.name}" is invalid and hidden from the catalog: ${broken.error}`);
+  log(`${results.length - results.filter((r) => r.error).length} of ${results.length} templates valid`);
+  await client.$disconnect();
 
   const secret = config.authSecret ?? (await readOrCreateSecret(config.dataDir));
   if (prepareOnly) {

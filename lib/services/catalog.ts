@@ -25,7 +25,7 @@ export interface CatalogGroup {
 export async function listCatalog(identity: Identity | null): Promise<CatalogGroup[]> {
   assertCan(identity, "catalog:view");
   const templates = await db().template.findMany({
-    where: { visible: true, isBase: false, deletedAt: null },
+    where: { visible: true, isBase: false, deletedAt: null, validationError: null },
     orderBy: [{ category: "asc" }, { displayName: "asc" }],
     select: {
       name: true,

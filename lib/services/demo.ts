@@ -112,7 +112,7 @@ export async function seedDemo(): Promise<DemoAccount[]> {
     accounts.push({ username: user.username, password, role: user.role });
   }
   for (const template of DEMO_TEMPLATES) {
-    await createTemplate(template, { id: null, name: "system" });
+    await createTemplate(template, null);
   }
   return accounts;
 }
