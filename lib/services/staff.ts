@@ -5,7 +5,16 @@ import { assertCan } from "@/lib/domain/permissions";
 
 export interface AdminOverview {
   counts: { templates: number; users: number; liveInstances: number; catalogs: number };
-  templates: { name: string; displayName: string; version: number; method: string; enabled: boolean; visible: boolean }[];
+  templates: {
+    name: string;
+    displayName: string;
+    version: number;
+    method: string;
+    enabled: boolean;
+    visible: boolean;
+    isBase: boolean;
+    validationError: string | null;
+  }[];
   recentEvents: { at: Date; actorName: string; action: string; objectType: string }[];
 }
 
@@ -27,6 +36,8 @@ export async function getAdminOverview(identity: Identity | null): Promise<Admin
         method: true,
         enabled: true,
         visible: true,
+        isBase: true,
+        validationError: true,
         versions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
       },
     }),

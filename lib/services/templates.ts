@@ -381,3 +381,35 @@ export async function createTemplate(input: NewTemplate, actor: Identity | null)
     return template;
   });
 }
+
+export interface TemplateDetail {
+  name: string;
+  displayName: string;
+  method: "on_demand" | "pool";
+  isBase: boolean;
+  validationError: string | null;
+  version: number;
+  spec: VersionSpec;
+  specYaml: string;
+  versions: VersionSummary[];
+}
+
+/** Everything the admin page of one template shows. */
+export async function getTemplateDetail(identity: Identity | null, name: string): Promise<TemplateDetail> {
+  assertCan(identity, "template:edit");
+  const template = await templateByName(db(), name);
+  const latest = await db().templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } });
+  if (!latest) throw new AppError("NOT_FOUND", `Template "${name}" has no versions.`);
+  const spec = specOf(latest);
+  return {
+    name: template.name,
+    displayName: template.displayName,
+    method: template.method,
+    isBase: template.isBase,
+    validationError: template.validationError,
+    version: latest.version,
+    spec,
+    specYaml: specText(spec),
+    versions: await listVersions(identity, name),
+  };
+}

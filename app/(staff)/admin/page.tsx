@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getAdminOverview } from "@/lib/services/staff";
 
@@ -39,11 +40,22 @@ export default async function AdminPage() {
             {overview.templates.map((t) => (
               <tr key={t.name} className="border-t border-slate-200 dark:border-slate-800">
                 <td className="px-3 py-2">
-                  <span className="font-medium">{t.displayName}</span> <span className="text-slate-500">{t.name}</span>
+                  <Link href={`/admin/templates/${t.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
+                    {t.displayName}
+                  </Link>{" "}
+                  <span className="text-slate-500">{t.name}</span>
                 </td>
                 <td className="px-3 py-2">v{t.version}</td>
                 <td className="px-3 py-2">{t.method === "pool" ? "warm pool" : "on demand"}</td>
-                <td className="px-3 py-2">{[t.enabled ? "enabled" : "disabled", t.visible ? "listed" : "hidden"].join(", ")}</td>
+                <td className="px-3 py-2">
+                  {t.validationError ? (
+                    <span className="font-medium text-red-700 dark:text-red-300" title={t.validationError}>
+                      invalid
+                    </span>
+                  ) : (
+                    [t.isBase ? "base" : t.enabled ? "enabled" : "disabled", t.visible ? "listed" : "hidden"].join(", ")
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,42 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { withIdentity } from "@/lib/auth/actions";
+import { previewTemplate, rollbackTemplate, saveTemplateSpec, asInvalidInput } from "@/lib/services/templates";
+import { specFormSchema, specFromForm } from "@/lib/templates/spec-form";
+
+export const saveSpecAction = withIdentity(specFormSchema, async (identity, form) => {
+  let spec: Record<string, unknown>;
+  try {
+    spec = specFromForm(form);
+  } catch (error) {
+    return asInvalidInput(error);
+  }
+  const result = await saveTemplateSpec(identity, form.name, spec, form.message);
+  revalidatePath(`/admin/templates/${form.name}`);
+  return result;
+});
+
+export const rollbackAction = withIdentity(
+  z.object({ name: z.string().min(1).max(63), version: z.coerce.number().int().min(1) }),
+  async (identity, { name, version }) => {
+    const result = await rollbackTemplate(identity, name, version);
+    revalidatePath(`/admin/templates/${name}`);
+    return result;
+  },
+);
+
+export const previewAction = withIdentity(
+  z.object({ name: z.string().min(1).max(63), params: z.string().max(256 * 1024) }),
+  async (identity, { name, params }) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(params || "{}");
+    } catch {
+      parsed = params;
+    }
+    const preview = await previewTemplate(identity, name, parsed);
+    return { version: preview.version, valuesYaml: preview.valuesYaml };
+  },
+);

@@ -1,0 +1,156 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PreviewForm } from "@/components/templates/preview-form";
+import { RollbackButton } from "@/components/templates/rollback-button";
+import { SpecEditor } from "@/components/templates/spec-editor";
+import { requirePagePermission } from "@/lib/auth/guards";
+import { isAppError } from "@/lib/domain/errors";
+import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
+import { diffVersions, getTemplateDetail } from "@/lib/services/templates";
+
+type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Template ${(await params).name}` };
+}
+
+function diffLineClass(line: string): string {
+  if (line.startsWith("+") && !line.startsWith("+++")) return "bg-green-950/60 text-green-200";
+  if (line.startsWith("-") && !line.startsWith("---")) return "bg-red-950/60 text-red-200";
+  if (line.startsWith("@@")) return "text-sky-300";
+  return "text-slate-300";
+}
+
+export default async function TemplatePage({ params, searchParams }: Props) {
+  const { name } = await params;
+  const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
+  const detail = await getTemplateDetail(identity, name).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const query = await searchParams;
+  const from = Number(query.from ?? Math.max(1, detail.version - 1));
+  const to = Number(query.to ?? detail.version);
+  const diff = detail.version > 1 || query.from ? await diffVersions(identity, name, from, to).catch((e: unknown) => (isAppError(e) ? e : Promise.reject(e))) : null;
+  let fields: ReturnType<typeof describeParameters> = [];
+  try {
+    fields = describeParameters(toParameterSchema(detail.spec.parameters) as Record<string, unknown>);
+  } catch {
+    // A broken schema is shown in the validation error; the preview then has no fields.
+  }
+  return (
+    <>
+      <p className="text-sm">
+        <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
+          Administration
+        </Link>{" "}
+        / Templates
+      </p>
+      <h1 className="mt-1 text-2xl font-semibold">
+        {detail.displayName} <span className="text-base font-normal text-slate-500">{detail.name} · v{detail.version}</span>
+      </h1>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        {detail.isBase ? "Base template (never launched)" : detail.method === "pool" ? "Warm pool" : "On demand"}
+      </p>
+      {detail.validationError && (
+        <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          This template is invalid and hidden from the catalog: {detail.validationError}
+        </p>
+      )}
+
+      <section aria-labelledby="history" className="mt-10">
+        <h2 id="history" className="text-lg font-semibold">
+          History
+        </h2>
+        <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400">
+              <tr>
+                <th scope="col" className="px-3 py-2">Version</th>
+                <th scope="col" className="px-3 py-2">When</th>
+                <th scope="col" className="px-3 py-2">Who</th>
+                <th scope="col" className="px-3 py-2">Message</th>
+                <th scope="col" className="px-3 py-2">Checksum</th>
+                <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.versions.map((v) => (
+                <tr key={v.version} className="border-t border-slate-200 dark:border-slate-800">
+                  <td className="px-3 py-2 font-medium">v{v.version}</td>
+                  <td className="px-3 py-2">
+                    <time dateTime={v.createdAt.toISOString()}>{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</time>
+                  </td>
+                  <td className="px-3 py-2">{v.author}</td>
+                  <td className="px-3 py-2">{v.message}</td>
+                  <td className="px-3 py-2 font-mono text-xs" title={v.checksum}>{v.checksum.slice(0, 12)}</td>
+                  <td className="px-3 py-2">{v.version !== detail.version && <RollbackButton name={detail.name} version={v.version} />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {detail.versions.length > 1 && (
+        <section aria-labelledby="diff" className="mt-10">
+          <h2 id="diff" className="text-lg font-semibold">
+            Compare versions
+          </h2>
+          <form className="mt-3 flex flex-wrap items-end gap-3 text-sm">
+            {(["from", "to"] as const).map((key) => (
+              <label key={key} className="font-medium">
+                {key === "from" ? "From" : "To"}
+                <select name={key} defaultValue={String(key === "from" ? from : to)} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                  {detail.versions.map((v) => (
+                    <option key={v.version} value={v.version}>
+                      v{v.version}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+              Compare
+            </button>
+          </form>
+          {diff instanceof Error ? (
+            <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">{diff.message}</p>
+          ) : (
+            diff && (
+              <pre aria-label="Differences" className="mt-3 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs">
+                {diff
+                  .split("\n")
+                  .slice(2)
+                  .map((line, i) => (
+                    <div key={i} className={diffLineClass(line)}>
+                      {line || " "}
+                    </div>
+                  ))}
+              </pre>
+            )
+          )}
+        </section>
+      )}
+
+      <section aria-labelledby="preview" className="mt-10">
+        <h2 id="preview" className="text-lg font-semibold">
+          Preview
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">Renders the final Helm values for you, without launching anything.</p>
+        <PreviewForm name={detail.name} fields={fields} />
+      </section>
+
+      <section aria-labelledby="edit" className="mt-10 mb-16">
+        <h2 id="edit" className="text-lg font-semibold">
+          Deployable spec
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
+          Saving validates everything and creates version {detail.version + 1}; running instances keep their version.
+        </p>
+        <SpecEditor name={detail.name} spec={detail.spec} />
+      </section>
+    </>
+  );
+}

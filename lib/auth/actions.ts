@@ -1,0 +1,35 @@
+import "server-only";
+import { z } from "zod";
+import { isAppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
+import { getIdentity } from "./session";
+
+/** What every server action returns to its form: small, serialisable, safe to show. */
+export interface ActionState<T = unknown> {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[]>;
+  result?: T;
+}
+
+/**
+ * Wraps a server action: resolves who is calling (a server action is a public POST endpoint, so never
+ * trust the page that rendered the form), validates the form with `schema`, runs `fn`, and turns AppErrors
+ * into form state. Services still check permissions themselves.
+ */
+export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: Identity, input: z.infer<S>) => Promise<T>) {
+  return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
+    const identity = await getIdentity();
+    if (!identity) return { ok: false, message: "Your session has ended. Please sign in again." };
+    const parsed = schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) {
+      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
+    }
+    try {
+      return { ok: true, result: await fn(identity, parsed.data) };
+    } catch (error) {
+      if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: error.fields };
+      throw error;
+    }
+  };
+}
