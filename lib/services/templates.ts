@@ -9,8 +9,8 @@ import { canonicalJson, specChecksum } from "@/lib/templates/checksum";
 import { renderChain, validateChain } from "@/lib/templates/compose";
 import { buildRenderContext } from "@/lib/templates/context";
 import { TemplateError, formatIssue } from "@/lib/templates/errors";
-import { resolveChain, type TemplateLayer } from "@/lib/templates/inheritance";
-import { describeParameters, validateParameters, type ParameterField } from "@/lib/templates/parameters";
+import { composeSpec, resolveChain, type TemplateLayer } from "@/lib/templates/inheritance";
+import { assertParameterSchema, describeParameters, validateParameters, type ParameterField } from "@/lib/templates/parameters";
 import { TEMPLATE_NAME, versionSpecSchema, type VersionSpec } from "@/lib/templates/spec";
 import { createHash } from "node:crypto";
 
@@ -105,12 +105,15 @@ function chainChecksum(chain: TemplateLayer[]): string | null {
     .digest("hex");
 }
 
+/** Parses a spec's shape and limits, or throws INVALID_INPUT naming each field. */
 function parseSpec(input: unknown): VersionSpec {
   const parsed = versionSpecSchema.safeParse(input);
   if (!parsed.success) {
-    throw new TemplateError(
-      "schema",
-      parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "spec", message: issue.message })),
+    asInvalidInput(
+      new TemplateError(
+        "schema",
+        parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "spec", message: issue.message })),
+      ),
     );
   }
   return parsed.data;
@@ -144,13 +147,7 @@ export interface SaveResult {
  */
 export async function saveTemplateSpec(identity: Identity | null, name: string, input: unknown, message = ""): Promise<SaveResult> {
   assertCan(identity, "template:edit");
-  const spec = (() => {
-    try {
-      return parseSpec(input);
-    } catch (error) {
-      return asInvalidInput(error);
-    }
-  })();
+  const spec = parseSpec(input);
   if (message.length > 500) throw new AppError("INVALID_INPUT", "The change message is at most 500 characters.");
   return db().$transaction(async (tx) => {
     // One save at a time per portal: version numbers and cascades must not interleave.
@@ -194,7 +191,8 @@ export async function saveTemplateSpec(identity: Identity | null, name: string, 
         },
       });
       await tx.template.update({ where: { id: entry.id }, data: { validationError: null } });
-      await audit(tx, identity, "template.version", entry.id, { version: entry.version, spec: entry === current ? current.spec : entry.spec }, { version, spec: entry.spec });
+      const before = entry.name === name ? current.spec : entry.spec;
+      await audit(tx, identity, "template.version", entry.id, { version: entry.version, spec: before }, { version, spec: entry.spec });
       created.push({ name: entry.name, version });
     }
     const own = created.find((c) => c.name === name);
@@ -219,9 +217,12 @@ async function templateByName(tx: Tx, name: string) {
 /** The version history of a template, newest first. */
 export async function listVersions(identity: Identity | null, name: string): Promise<VersionSummary[]> {
   assertCan(identity, "template:edit");
-  const template = await templateByName(db(), name);
+  return versionHistory((await templateByName(db(), name)).id);
+}
+
+async function versionHistory(templateId: string): Promise<VersionSummary[]> {
   const rows = await db().templateVersion.findMany({
-    where: { templateId: template.id },
+    where: { templateId },
     orderBy: { version: "desc" },
     include: { author: { select: { username: true } } },
   });
@@ -276,7 +277,8 @@ export async function previewTemplate(identity: Identity | null, name: string, p
   if (!entry) throw new AppError("NOT_FOUND", `There is no template named "${name}".`);
   try {
     const chain = resolveChain(name, (n) => library.get(n));
-    const composed = await validateChain(chain, entry.method);
+    const composed = composeSpec(chain);
+    assertParameterSchema(composed.parameters);
     const values = validateParameters(composed.parameters, params);
     const pool = entry.method === "pool";
     const host = `${name}-preview0.preview.invalid`;
@@ -355,13 +357,7 @@ export async function createTemplate(input: NewTemplate, actor: Identity | null)
       name: ["lowercase letters, digits and dashes, starting and ending with a letter or digit"],
     });
   }
-  const spec = (() => {
-    try {
-      return parseSpec(rawSpec);
-    } catch (error) {
-      return asInvalidInput(error);
-    }
-  })();
+  const spec = parseSpec(rawSpec);
   return db().$transaction(async (tx) => {
     const template = await tx.template.create({ data: { ...fields, ownerId: null } });
     const library = await loadLibrary(tx);
@@ -398,7 +394,10 @@ export interface TemplateDetail {
 export async function getTemplateDetail(identity: Identity | null, name: string): Promise<TemplateDetail> {
   assertCan(identity, "template:edit");
   const template = await templateByName(db(), name);
-  const latest = await db().templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } });
+  const [latest, versions] = await Promise.all([
+    db().templateVersion.findFirst({ where: { templateId: template.id }, orderBy: { version: "desc" } }),
+    versionHistory(template.id),
+  ]);
   if (!latest) throw new AppError("NOT_FOUND", `Template "${name}" has no versions.`);
   const spec = specOf(latest);
   return {
@@ -410,6 +409,6 @@ export async function getTemplateDetail(identity: Identity | null, name: string)
     version: latest.version,
     spec,
     specYaml: specText(spec),
-    versions: await listVersions(identity, name),
+    versions,
   };
 }

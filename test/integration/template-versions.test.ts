@@ -64,6 +64,7 @@ describe("template versions", () => {
     const events = await database.db().auditEvent.findMany({ where: { action: "template.version", actorId: editor.userId } });
     expect(events).toHaveLength(1);
     expect(events[0]?.after).toMatchObject({ version: 2, spec: { ownerClaim: "groups" } });
+    expect(events[0]?.before).toMatchObject({ version: 1, spec: { ownerClaim: "" } });
   });
 
   it("show a diff between any two versions", async () => {
