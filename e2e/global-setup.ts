@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { chromium, type FullConfig } from "@playwright/test";
 import { createPrismaClient, setDb } from "@/lib/db/client";
 import { upsertLocalUser } from "@/lib/services/accounts";
-import { createTemplate, type NewTemplate } from "@/lib/services/templates";
+import { createTemplate } from "@/lib/services/templates";
 import { DEMO_TEMPLATES } from "@/lib/services/demo";
 import { freePort, startTestPostgres, withDatabase } from "../test/support/postgres";
 import { chromiumLaunchOptions } from "./support/browser";
@@ -49,7 +49,7 @@ export default async function globalSetup(config: FullConfig) {
   }
   // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
   await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
-  for (const template of DEMO_TEMPLATES as NewTemplate[]) await createTemplate(template, null);
+  for (const template of DEMO_TEMPLATES) await createTemplate(template, null);
   await prisma.$disconnect();
 
   const baseURL = config.projects[0]!.use.baseURL!;

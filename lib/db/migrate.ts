@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-export type MigrationResult = { applied: string[]; pending: number };
+export type MigrationResult = { applied: string[] };
 
 interface MigrationFile {
   name: string;
@@ -121,7 +121,7 @@ export async function migrate(
       applied.push(pending.name);
       options.log?.(`applied migration ${pending.name}`);
     }
-    return { applied, pending: 0 };
+    return { applied };
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
     await client.end();

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getAdminOverview } from "@/lib/services/staff";
 
@@ -26,41 +27,29 @@ export default async function AdminPage() {
         ))}
       </dl>
       <h2 className="mt-10 text-lg font-semibold">Templates</h2>
-      <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400">
-            <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Version</th>
-              <th scope="col" className="px-3 py-2">Method</th>
-              <th scope="col" className="px-3 py-2">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.templates.map((t) => (
-              <tr key={t.name} className="border-t border-slate-200 dark:border-slate-800">
-                <td className="px-3 py-2">
-                  <Link href={`/admin/templates/${t.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
-                    {t.displayName}
-                  </Link>{" "}
-                  <span className="text-slate-500">{t.name}</span>
-                </td>
-                <td className="px-3 py-2">v{t.version}</td>
-                <td className="px-3 py-2">{t.method === "pool" ? "warm pool" : "on demand"}</td>
-                <td className="px-3 py-2">
-                  {t.validationError ? (
-                    <span className="font-medium text-red-700 dark:text-red-300" title={t.validationError}>
-                      invalid
-                    </span>
-                  ) : (
-                    [t.isBase ? "base" : t.enabled ? "enabled" : "disabled", t.visible ? "listed" : "hidden"].join(", ")
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["Name", "Version", "Method", "State"]}>
+        {overview.templates.map((t) => (
+          <tr key={t.name} className="border-t border-slate-200 dark:border-slate-800">
+            <td className="px-3 py-2">
+              <Link href={`/admin/templates/${t.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
+                {t.displayName}
+              </Link>{" "}
+              <span className="text-slate-500">{t.name}</span>
+            </td>
+            <td className="px-3 py-2">v{t.version}</td>
+            <td className="px-3 py-2">{t.method === "pool" ? "warm pool" : "on demand"}</td>
+            <td className="px-3 py-2">
+              {t.validationError ? (
+                <span className="font-medium text-red-700 dark:text-red-300" title={t.validationError}>
+                  invalid
+                </span>
+              ) : (
+                [t.isBase ? "base" : t.enabled ? "enabled" : "disabled", t.visible ? "listed" : "hidden"].join(", ")
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
       {overview.recentEvents.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing has happened yet.</p>

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SpecEditor } from "@/components/templates/spec-editor";
+import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/domain/errors";
 import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
@@ -63,34 +64,20 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         <h2 id="history" className="text-lg font-semibold">
           History
         </h2>
-        <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400">
-              <tr>
-                <th scope="col" className="px-3 py-2">Version</th>
-                <th scope="col" className="px-3 py-2">When</th>
-                <th scope="col" className="px-3 py-2">Who</th>
-                <th scope="col" className="px-3 py-2">Message</th>
-                <th scope="col" className="px-3 py-2">Checksum</th>
-                <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.versions.map((v) => (
-                <tr key={v.version} className="border-t border-slate-200 dark:border-slate-800">
-                  <td className="px-3 py-2 font-medium">v{v.version}</td>
-                  <td className="px-3 py-2">
-                    <time dateTime={v.createdAt.toISOString()}>{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</time>
-                  </td>
-                  <td className="px-3 py-2">{v.author}</td>
-                  <td className="px-3 py-2">{v.message}</td>
-                  <td className="px-3 py-2 font-mono text-xs" title={v.checksum}>{v.checksum.slice(0, 12)}</td>
-                  <td className="px-3 py-2">{v.version !== detail.version && <RollbackButton name={detail.name} version={v.version} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Version", "When", "Who", "Message", "Checksum", <span key="actions" className="sr-only">Actions</span>]}>
+          {detail.versions.map((v) => (
+            <tr key={v.version} className="border-t border-slate-200 dark:border-slate-800">
+              <td className="px-3 py-2 font-medium">v{v.version}</td>
+              <td className="px-3 py-2">
+                <time dateTime={v.createdAt.toISOString()}>{v.createdAt.toISOString().replace("T", " ").slice(0, 16)}</time>
+              </td>
+              <td className="px-3 py-2">{v.author}</td>
+              <td className="px-3 py-2">{v.message}</td>
+              <td className="px-3 py-2 font-mono text-xs" title={v.checksum}>{v.checksum.slice(0, 12)}</td>
+              <td className="px-3 py-2">{v.version !== detail.version && <RollbackButton name={detail.name} version={v.version} />}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       {detail.versions.length > 1 && (
