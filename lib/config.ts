@@ -59,6 +59,17 @@ const envSchema = z.object({
   ENVDECK_EXPOSED_CLAIMS: list.default(["email", "name"]),
   ENVDECK_LOCAL_ACCOUNTS: booleanish.default(true),
   ENVDECK_DEMO: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
+  ENVDECK_ENGINE: z.enum(["auto", "none"], { error: "must be auto (find a cluster) or none (never launch)" }).default("auto"),
+  KUBECONFIG: z.string().optional(),
+  ENVDECK_KUBE_CONTEXT: z.string().min(1).max(253).optional(),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  KUBERNETES_SERVICE_PORT: z.string().optional(),
+  HOME: z.string().optional(),
+  ENVDECK_BASE_DOMAIN: z
+    .string()
+    .max(200)
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS domain like envs.example.edu")
+    .default("envdeck.localhost"),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -100,6 +111,15 @@ function toConfig(env: z.infer<typeof envSchema>) {
     exposedClaims: env.ENVDECK_EXPOSED_CLAIMS,
     localAccounts: env.ENVDECK_LOCAL_ACCOUNTS,
     demo: env.ENVDECK_DEMO,
+    kubernetes: {
+      enabled: env.ENVDECK_ENGINE === "auto",
+      // KUBECONFIG may list several files, like kubectl's; the first one that exists is used.
+      kubeconfigPaths: (env.KUBECONFIG ?? "").split(":").filter(Boolean),
+      defaultKubeconfig: env.HOME ? `${env.HOME}/.kube/config` : null,
+      context: env.ENVDECK_KUBE_CONTEXT ?? null,
+      inCluster: Boolean(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT),
+    },
+    baseDomain: env.ENVDECK_BASE_DOMAIN,
   };
 }
 

@@ -113,3 +113,18 @@ export async function startEmbeddedDatabase(options: {
     stop: () => server.stop(),
   };
 }
+
+/**
+ * The URL of an embedded server another process (`npm start`) runs, for joining it without starting one:
+ * a second worker, for instance.
+ */
+export async function embeddedDatabaseUrl(options: { dataDir: string; port: number }): Promise<string> {
+  const file = path.join(path.resolve(options.dataDir), "postgres-password");
+  let password: string;
+  try {
+    password = (await readFile(file, "utf8")).trim();
+  } catch {
+    throw new EmbeddedDatabaseError(`DATABASE_URL is unset and there is no embedded database in ${path.resolve(options.dataDir)} yet: run \`npm start\` first, or set DATABASE_URL`);
+  }
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${DATABASE}`;
+}

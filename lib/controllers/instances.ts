@@ -1,0 +1,165 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { InstancePhase } from "@/lib/db/generated/enums";
+import { nextPhase, type Phase } from "@/lib/domain/phase";
+import { EngineError } from "@/lib/engine/kube/errors";
+import type { InstanceDeployment, InstanceKey, ObservedInstance } from "@/lib/engine/types";
+import type { ChartSource } from "@/lib/templates/spec";
+import { addressInstance } from "@/lib/services/instance-address";
+import { specOf } from "@/lib/services/templates";
+import type { ControllerContext } from "./context";
+
+/**
+ * The instance reconciler (DESIGN.md "Reconcile"). Level-based: it reads the row (desired state) and the
+ * cluster (observed state) and takes the one step that brings them closer, so running it twice, late or
+ * after a crash is always safe. Row updates are conditional on the row being unchanged since it was read;
+ * if the web changed it meanwhile (a claim, an extension), the reconciler simply runs again.
+ *
+ * Returns the delay after which it wants to run again, or null to wait for the next event.
+ */
+
+const TEARDOWN_POLL_MS = 1000;
+const loadInstance = (uuid: string) =>
+  db().instance.findUnique({
+    where: { uuid },
+    include: { template: { select: { name: true, displayName: true } }, templateVersion: true },
+  });
+type InstanceRow = NonNullable<Awaited<ReturnType<typeof loadInstance>>>;
+
+interface Change {
+  phase?: Phase;
+  health?: string | null;
+  message?: string | null;
+  namespace?: string;
+  url?: string;
+  engineRef?: string;
+  readyAt?: Date;
+  deletedAt?: Date;
+}
+
+/** Writes a change if the row is still as read; false when someone else changed it first. */
+async function update(row: InstanceRow, change: Change): Promise<boolean> {
+  const data = { ...change, ...(change.phase && { phase: nextPhase(row.phase, change.phase) as InstancePhase }) };
+  const { count } = await db().instance.updateMany({ where: { id: row.id, updatedAt: row.updatedAt, deletedAt: null }, data });
+  return count === 1;
+}
+
+function keyOf(row: InstanceRow, namespace: string): InstanceKey {
+  return { template: row.template.name, uuid: row.uuid, namespace };
+}
+
+/** The phase a row should be in given what Flux reports. */
+function observedPhase(row: InstanceRow, observed: ObservedInstance): Phase {
+  switch (observed.status.state) {
+    case "ready":
+      return row.pooled ? (row.ownerKey ? "Claimed" : "Available") : "Ready";
+    case "failed":
+      return "Failed";
+    default:
+      return row.phase === "Pending" || row.phase === "Failed" ? "Provisioning" : row.phase;
+  }
+}
+
+export async function reconcileInstance(ctx: ControllerContext, uuid: string): Promise<number | null> {
+  const row = await loadInstance(uuid);
+  if (!row || row.deletedAt) return null;
+
+  if (!ctx.engine) {
+    if (row.phase === "Pending" && row.message !== ctx.noEngineReason) await update(row, { message: ctx.noEngineReason, health: "degraded" });
+    return null;
+  }
+
+  if (row.phase !== "Expiring" && row.expiresAt && row.expiresAt <= ctx.now()) {
+    await update(row, { phase: "Expiring", message: "Expired: tearing down" });
+    return 0;
+  }
+
+  try {
+    if (row.phase === "Expiring") return await tearDown(ctx, row);
+    return await converge(ctx, row);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    const message = error.message.slice(0, 4000);
+    if (row.message !== message) ctx.log(`instance ${uuid}: ${message}`);
+    if (error.permanent && row.phase !== "Expiring") {
+      await update(row, { phase: "Failed", health: "failed", message });
+      return null;
+    }
+    if (row.message !== message) await update(row, { health: "degraded", message });
+    throw error;
+  }
+}
+
+async function tearDown(ctx: ControllerContext, row: InstanceRow): Promise<number | null> {
+  if (!row.namespace) {
+    await update(row, { deletedAt: ctx.now(), message: "Deleted" });
+    return null;
+  }
+  const result = await ctx.engine!.teardown(keyOf(row, row.namespace));
+  if (result === "deleting") return TEARDOWN_POLL_MS;
+  await update(row, { deletedAt: ctx.now(), message: "Deleted", health: null });
+  ctx.log(`instance ${row.uuid}: torn down`);
+  return null;
+}
+
+async function converge(ctx: ControllerContext, row: InstanceRow): Promise<number | null> {
+  const engine = ctx.engine!;
+  const version = row.templateVersion;
+  let { namespace, url } = row;
+  if (!namespace || !url) {
+    const parameterNames = Object.keys((version.parameters as { properties?: object } | null)?.properties ?? {});
+    const address = await addressInstance({
+      template: { name: row.template.name, displayName: row.template.displayName, version: version.version },
+      uuid: row.uuid,
+      ownerKey: row.ownerKey,
+      pooled: row.pooled,
+      parameterNames,
+      params: (row.params ?? {}) as Record<string, unknown>,
+      claims: {},
+      exposedClaims: ctx.exposedClaims,
+      urlTemplate: version.connectionUrlTemplate,
+      settings: ctx.settings,
+    });
+    namespace ??= address.namespace;
+    url ??= address.url;
+    await update(row, { namespace, url });
+    return 0;
+  }
+
+  const key = keyOf(row, namespace);
+  const deployment: InstanceDeployment = {
+    installationId: ctx.settings.installationId,
+    template: row.template.name,
+    uuid: row.uuid,
+    namespace,
+    ownerKey: row.ownerKey,
+    pooled: row.pooled,
+    chart: specOf(version).chart as ChartSource,
+    valueFiles: row.valueFiles,
+    values: (row.values ?? {}) as Record<string, unknown>,
+    flux: ctx.settings.flux,
+  };
+  let observed = await engine.observe(key);
+  const desired = engine.desiredHash(deployment);
+  let applied = false;
+  if (!observed.exists || observed.appliedHash !== desired) {
+    await engine.apply(deployment);
+    applied = true;
+    observed = await engine.observe(key);
+  }
+
+  const phase = observedPhase(row, observed);
+  const change: Change = {};
+  if (phase !== row.phase) change.phase = phase;
+  const health = observed.status.health;
+  if (health !== row.health) change.health = health;
+  const message = applied && observed.status.state === "progressing" && row.phase === "Pending" ? "Applied; waiting for Flux to install the chart" : observed.status.message;
+  if (message !== row.message) change.message = message;
+  const engineRef = engine.engineRef(key);
+  if (engineRef !== row.engineRef) change.engineRef = engineRef;
+  if (observed.status.state === "ready" && !row.readyAt) change.readyAt = ctx.now();
+  if (Object.keys(change).length === 0) return null;
+  if (!(await update(row, change))) return 0;
+  if (change.phase) ctx.log(`instance ${row.uuid}: ${row.phase} → ${change.phase}${observed.status.state === "failed" ? `: ${observed.status.message}` : ""}`);
+  return null;
+}

@@ -1,0 +1,47 @@
+/**
+ * The instance phase machine (DESIGN.md "Instance"). Every phase change in the code goes through
+ * `nextPhase`, so an illegal transition is found as a bug instead of silently corrupting state.
+ *
+ *   Pending → Provisioning → Ready                  (on-demand)
+ *   Pending → Provisioning → Available → Claimed    (pool)
+ *   any → Expiring → (row deleted), any → Failed; Failed recovers when Flux later succeeds.
+ */
+export const PHASES = ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Expiring", "Failed"] as const;
+export type Phase = (typeof PHASES)[number];
+
+const ALLOWED: Record<Phase, readonly Phase[]> = {
+  Pending: ["Provisioning", "Failed", "Expiring"],
+  Provisioning: ["Ready", "Available", "Failed", "Expiring"],
+  Ready: ["Failed", "Expiring"],
+  Available: ["Claimed", "Failed", "Expiring"],
+  Claimed: ["Failed", "Expiring"],
+  Failed: ["Provisioning", "Ready", "Available", "Claimed", "Expiring"],
+  Expiring: [],
+};
+
+export class IllegalTransitionError extends Error {
+  override name = "IllegalTransitionError";
+  constructor(
+    readonly from: Phase,
+    readonly to: Phase,
+  ) {
+    super(`illegal instance phase transition ${from} → ${to}`);
+  }
+}
+
+export function canTransition(from: Phase, to: Phase): boolean {
+  return from === to || ALLOWED[from].includes(to);
+}
+
+/** Returns `to` when the move from `from` is allowed (staying put always is); throws otherwise. */
+export function nextPhase(from: Phase, to: Phase): Phase {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+  return to;
+}
+
+/** Phases that hold cluster resources a user (or the pool) is counting on. */
+export const LIVE_PHASES: readonly Phase[] = ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Failed"];
+
+export function isLive(phase: Phase): boolean {
+  return LIVE_PHASES.includes(phase);
+}

@@ -1,0 +1,117 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { releaseName } from "@/lib/domain/naming";
+import { canonicalJson } from "@/lib/templates/checksum";
+import type { KubeClient, KubeObject } from "../kube/client";
+import { Informer } from "../kube/informer";
+import type { Engine, InstanceDeployment, InstanceKey, ManagedObject, ObservedInstance } from "../types";
+import { buildInstanceManifests, FLUX, installationSelector, LABEL, type ManifestObject } from "./manifests";
+import { mapReleaseStatus, type FluxObjectStatus } from "./status";
+
+export const APPLIED_HASH_ANNOTATION = "envdeck.dev/applied-hash";
+
+const sourceKinds = [FLUX.gitRepository, FLUX.helmRepository];
+
+/** The Flux engine: one Namespace, one source and one HelmRelease per instance, applied server-side. */
+export class FluxEngine implements Engine {
+  readonly name = "flux";
+  private informer: Informer | null = null;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly installationId: string,
+  ) {}
+
+  get synced(): boolean {
+    return this.informer?.hasSynced ?? false;
+  }
+
+  engineRef(key: InstanceKey): string {
+    return `${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.kind}/${key.namespace}/${releaseName(key.template, key.uuid)}`;
+  }
+
+  desiredHash(deployment: InstanceDeployment): string {
+    const manifests = buildInstanceManifests(deployment);
+    return createHash("sha256").update(canonicalJson(manifests)).digest("hex").slice(0, 32);
+  }
+
+  async apply(deployment: InstanceDeployment): Promise<void> {
+    const manifests = buildInstanceManifests(deployment);
+    const hash = this.desiredHash(deployment);
+    const withHash = (object: ManifestObject): ManifestObject => ({
+      ...object,
+      metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } },
+    });
+    // Namespace first, the release last: its annotation is the proof that everything before it was applied.
+    await this.client.apply(manifests.namespace);
+    await this.client.apply(manifests.source);
+    await this.client.apply(withHash(manifests.helmRelease));
+  }
+
+  private helmReleaseRef(key: InstanceKey) {
+    return { ...FLUX.helmRelease, name: releaseName(key.template, key.uuid), namespace: key.namespace };
+  }
+
+  async observe(key: InstanceKey): Promise<ObservedInstance> {
+    const ref = this.helmReleaseRef(key);
+    // The watch cache answers most reads; a miss is confirmed directly, as the cache may lag a fresh apply.
+    const helmRelease = (this.informer?.hasSynced && this.informer.get(ref.namespace, ref.name)) || (await this.client.get(ref));
+    if (!helmRelease) return { exists: false, appliedHash: null, status: mapReleaseStatus(undefined) };
+    let status = mapReleaseStatus(helmRelease as FluxObjectStatus);
+    // The source explains a release that is stuck before installing (bad URL, unknown chart): read it then only.
+    if (status.state !== "ready") {
+      const kind = (helmRelease.spec?.chart as { spec?: { sourceRef?: { kind?: string } } } | undefined)?.spec?.sourceRef?.kind;
+      const sourceType = sourceKinds.find((k) => k.kind === kind);
+      const source = sourceType ? await this.client.get({ ...sourceType, name: ref.name, namespace: ref.namespace }) : undefined;
+      status = mapReleaseStatus(helmRelease as FluxObjectStatus, source as FluxObjectStatus | undefined);
+    }
+    return { exists: true, appliedHash: helmRelease.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] ?? null, status };
+  }
+
+  async teardown(key: InstanceKey): Promise<"deleting" | "gone"> {
+    // The release goes first so helm-controller uninstalls it properly while its namespace still exists.
+    const release = await this.client.get(this.helmReleaseRef(key));
+    if (release) {
+      if (!release.metadata?.deletionTimestamp) await this.client.delete(this.helmReleaseRef(key));
+      return "deleting";
+    }
+    const namespaceRef = { apiVersion: "v1", kind: "Namespace", name: key.namespace };
+    const namespace = await this.client.get(namespaceRef);
+    if (namespace) {
+      if (namespace.metadata?.labels?.[LABEL.installation] !== this.installationId) return "gone"; // never ours to delete
+      if (!namespace.metadata?.deletionTimestamp) await this.client.delete(namespaceRef);
+      return "deleting";
+    }
+    return "gone";
+  }
+
+  async listManaged(): Promise<ManagedObject[]> {
+    const { items } = await this.client.list<KubeObject>("v1", "Namespace", installationSelector(this.installationId));
+    return items.flatMap((ns) => {
+      const uuid = ns.metadata?.labels?.[LABEL.instance];
+      const template = ns.metadata?.labels?.[LABEL.template];
+      if (!uuid || !template || !ns.metadata?.name) return [];
+      return [{ namespace: ns.metadata.name, template, uuid, createdAt: new Date(ns.metadata.creationTimestamp ?? 0), deleting: Boolean(ns.metadata.deletionTimestamp) }];
+    });
+  }
+
+  watch(onChange: (uuid: string) => void, onError: (error: Error, retryInMs: number) => void): void {
+    this.informer ??= new Informer(this.client, {
+      path: `/apis/${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.plural}`,
+      apiVersion: FLUX.helmRelease.apiVersion,
+      kind: FLUX.helmRelease.kind,
+      labelSelector: installationSelector(this.installationId),
+      onChange: (object) => {
+        const uuid = object.metadata?.labels?.[LABEL.instance];
+        if (uuid) onChange(uuid);
+      },
+      onError,
+    });
+    this.informer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.informer?.stop();
+    this.informer = null;
+  }
+}

@@ -1,0 +1,159 @@
+import type { ChartSource } from "@/lib/templates/spec";
+import { releaseName, toLabelValue } from "@/lib/domain/naming";
+
+/**
+ * The Kubernetes objects of one instance, as plain objects ready for server-side apply: its Namespace, a Flux
+ * source (GitRepository, or HelmRepository, of type oci for `oci://`) and a HelmRelease. Pure: the same input
+ * always gives the same objects, so applying them again is a no-op.
+ */
+
+export const LABEL = {
+  managed: "envdeck.dev/managed",
+  installation: "envdeck.dev/installation",
+  owner: "envdeck.dev/owner",
+  template: "envdeck.dev/template",
+  instance: "envdeck.dev/instance",
+  pooled: "envdeck.dev/pooled",
+} as const;
+
+export const FLUX = {
+  helmRelease: { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", plural: "helmreleases" },
+  gitRepository: { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", plural: "gitrepositories" },
+  helmRepository: { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", plural: "helmrepositories" },
+} as const;
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+}
+
+export interface FluxSettings {
+  /** How often Flux re-checks the release, as a Go duration (`5m`). */
+  interval: string;
+  /** How long one Helm action may take (`10m`). */
+  timeout: string;
+  /** Service account Flux impersonates for the release; null uses the controller's own. */
+  serviceAccountName: string | null;
+  /** Install and upgrade attempts Flux retries after a failure before giving up. */
+  remediationRetries: number;
+}
+
+export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 };
+
+export interface InstanceManifestInput {
+  installationId: string;
+  template: string;
+  uuid: string;
+  namespace: string;
+  /** Null for an unclaimed pool member. */
+  ownerKey: string | null;
+  pooled: boolean;
+  chart: ChartSource;
+  valueFiles: string[];
+  values: Record<string, unknown>;
+  flux: FluxSettings;
+}
+
+export interface InstanceManifests {
+  namespace: ManifestObject;
+  source: ManifestObject;
+  helmRelease: ManifestObject;
+}
+
+/** Labels every managed object carries: how the worker finds its own objects, and never another portal's. */
+export function instanceLabels(input: Pick<InstanceManifestInput, "installationId" | "template" | "uuid" | "ownerKey" | "pooled">): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL.managed]: "true",
+    [LABEL.installation]: input.installationId,
+    [LABEL.template]: input.template,
+    [LABEL.instance]: input.uuid,
+    [LABEL.pooled]: String(input.pooled),
+  };
+  const owner = input.ownerKey ? toLabelValue(input.ownerKey) : "";
+  if (owner) labels[LABEL.owner] = owner;
+  return labels;
+}
+
+/** Selects every object this installation manages. */
+export function installationSelector(installationId: string): string {
+  return `${LABEL.managed}=true,${LABEL.installation}=${installationId}`;
+}
+
+/** Flux accepts ssh:// but not scp-like `git@host:path` URLs. */
+export function toFluxGitUrl(url: string): string {
+  const scp = /^([^@\s/]+)@([^:\s/]+):(.+)$/.exec(url);
+  return scp ? `ssh://${scp[1]}@${scp[2]}/${scp[3]}` : url;
+}
+
+/**
+ * A git revision names a tag when it looks like a version (`v1.2`, `1.2.3-rc.1`) or is written
+ * `refs/tags/<tag>`; anything else is a branch (`refs/heads/<branch>` also works). None: Flux's default branch.
+ */
+export function gitReference(revision: string | undefined): Record<string, string> | undefined {
+  if (!revision) return undefined;
+  if (revision.startsWith("refs/tags/")) return { tag: revision.slice("refs/tags/".length) };
+  if (revision.startsWith("refs/heads/")) return { branch: revision.slice("refs/heads/".length) };
+  if (/^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/.test(revision)) return { tag: revision };
+  return { branch: revision };
+}
+
+function sourceFor(chart: ChartSource, metadata: ObjectMeta, interval: string): ManifestObject {
+  if (chart.type === "git") {
+    const ref = gitReference(chart.revision);
+    return {
+      ...FLUX.gitRepository,
+      metadata,
+      spec: { url: toFluxGitUrl(chart.repoUrl), interval, ...(ref && { ref }) },
+    };
+  }
+  return {
+    ...FLUX.helmRepository,
+    metadata,
+    spec: { url: chart.repoUrl, interval, ...(chart.type === "oci" && { type: "oci" }) },
+  };
+}
+
+function chartSpecFor(chart: ChartSource, sourceName: string, valueFiles: string[]): Record<string, unknown> {
+  const sourceRef = { kind: chart.type === "git" ? FLUX.gitRepository.kind : FLUX.helmRepository.kind, name: sourceName };
+  const spec: Record<string, unknown> =
+    chart.type === "git"
+      ? { chart: chart.path.startsWith(".") ? chart.path : `./${chart.path}`, sourceRef }
+      : { chart: chart.chart, version: chart.revision ?? "*", sourceRef };
+  if (valueFiles.length > 0) spec.valuesFiles = valueFiles;
+  return spec;
+}
+
+/** Builds the Namespace, source and HelmRelease of an instance. */
+export function buildInstanceManifests(input: InstanceManifestInput): InstanceManifests {
+  const name = releaseName(input.template, input.uuid);
+  const labels = instanceLabels(input);
+  const metadata = { name, namespace: input.namespace, labels };
+  const remediation = { retries: input.flux.remediationRetries };
+  return {
+    namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace, labels } },
+    source: sourceFor(input.chart, metadata, input.flux.interval),
+    helmRelease: {
+      ...FLUX.helmRelease,
+      metadata,
+      spec: {
+        releaseName: name,
+        interval: input.flux.interval,
+        timeout: input.flux.timeout,
+        ...(input.flux.serviceAccountName && { serviceAccountName: input.flux.serviceAccountName }),
+        chart: { spec: chartSpecFor(input.chart, name, input.valueFiles) },
+        install: { remediation },
+        upgrade: { remediation: { ...remediation, remediateLastFailure: true }, cleanupOnFail: true },
+        values: input.values,
+      },
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { InstanceManifestInput } from "./flux/manifests";
+import type { ReleaseStatus } from "./flux/status";
+
+/**
+ * What the controllers need from an engine (M12): Flux is the only one today, but nothing outside lib/engine
+ * knows that.
+ */
+
+/** Everything needed to deploy one instance. */
+export type InstanceDeployment = InstanceManifestInput;
+
+export interface InstanceKey {
+  template: string;
+  uuid: string;
+  namespace: string;
+}
+
+export interface ObservedInstance {
+  /** False when the release object does not exist (never applied, or deleted behind our back). */
+  exists: boolean;
+  /** Hash of the desired objects when they were last applied; a different desired hash means apply again. */
+  appliedHash: string | null;
+  status: ReleaseStatus;
+}
+
+export interface ManagedObject {
+  namespace: string;
+  template: string;
+  uuid: string;
+  createdAt: Date;
+  deleting: boolean;
+}
+
+export interface Engine {
+  readonly name: string;
+  /** Stable description of where the instance lives, stored as the instance's engineRef. */
+  engineRef(key: InstanceKey): string;
+  /** The hash `observe` will report once `deployment` is applied. */
+  desiredHash(deployment: InstanceDeployment): string;
+  /** Creates or updates every object of the instance (idempotent). */
+  apply(deployment: InstanceDeployment): Promise<void>;
+  observe(key: InstanceKey): Promise<ObservedInstance>;
+  /** One step of teardown: release first, namespace once the release is gone. "gone" when nothing is left. */
+  teardown(key: InstanceKey): Promise<"deleting" | "gone">;
+  /** Every namespace this installation manages, for garbage collection. */
+  listManaged(): Promise<ManagedObject[]>;
+  /** Starts watching; `onChange` gets the uuid of any instance whose release changed. */
+  watch(onChange: (uuid: string) => void, onError: (error: Error, retryInMs: number) => void): void;
+  /** True once the watch has a complete picture (observe can use the cache). */
+  readonly synced: boolean;
+  stop(): Promise<void>;
+}
