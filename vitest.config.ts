@@ -30,6 +30,20 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        ...shared,
+        test: {
+          name: "cluster",
+          include: ["test/cluster/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/support/global-postgres.ts", "test/support/global-cluster.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One control plane for all files, and one file stops its API server: files take turns.
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

@@ -13,6 +13,7 @@ export const INSTANCE_UUID = /^[0-9a-f]{8}$/;
 export function toDnsLabelPart(input: string, max = 63): string {
   return input
     .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/-{2,}/g, "-")

@@ -106,17 +106,22 @@ export function gitReference(revision: string | undefined): Record<string, strin
   return { branch: revision };
 }
 
+/** apiVersion and kind of one of the FLUX types, without the extra fields kept there. */
+function typeMeta(type: { apiVersion: string; kind: string }) {
+  return { apiVersion: type.apiVersion, kind: type.kind };
+}
+
 function sourceFor(chart: ChartSource, metadata: ObjectMeta, interval: string): ManifestObject {
   if (chart.type === "git") {
     const ref = gitReference(chart.revision);
     return {
-      ...FLUX.gitRepository,
+      ...typeMeta(FLUX.gitRepository),
       metadata,
       spec: { url: toFluxGitUrl(chart.repoUrl), interval, ...(ref && { ref }) },
     };
   }
   return {
-    ...FLUX.helmRepository,
+    ...typeMeta(FLUX.helmRepository),
     metadata,
     spec: { url: chart.repoUrl, interval, ...(chart.type === "oci" && { type: "oci" }) },
   };
@@ -142,7 +147,7 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
     namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace, labels } },
     source: sourceFor(input.chart, metadata, input.flux.interval),
     helmRelease: {
-      ...FLUX.helmRelease,
+      ...typeMeta(FLUX.helmRelease),
       metadata,
       spec: {
         releaseName: name,

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { describe, inject } from "vitest";
+import { db } from "@/lib/db/client";
+import type { ControllerContext } from "@/lib/controllers/context";
+import { runWorker } from "@/lib/controllers/worker";
+import type { WorkQueue } from "@/lib/controllers/queue";
+import { FluxEngine } from "@/lib/engine/flux/engine";
+import { KubeClient, KubeConfig } from "@/lib/engine/kube/client";
+import { createTemplate } from "@/lib/services/templates";
+import { getEngineSettings } from "@/lib/services/settings";
+import type { ChartSource } from "@/lib/templates/spec";
+import { kubeRequest } from "@/scripts/cluster/control-plane";
+import type { ClusterInfo } from "./global-cluster";
+
+/** The control plane of this run, or null when it could not be built here (the suites then skip). */
+export const cluster: ClusterInfo | null = inject("cluster");
+
+/** `describe` for suites that need the control plane. */
+export const describeWithCluster = cluster ? describe : describe.skip;
+
+/** How Flux is provided in this run, for test names: the real controllers, or the test standing in for them. */
+export const fluxLabel = cluster?.flux ? "real Flux controllers" : "test acting as Flux";
+
+export function kubeConfigFrom(file: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+export function kubeClient(file = cluster!.kubeconfigPath): KubeClient {
+  return new KubeClient(kubeConfigFrom(file));
+}
+
+/** A chart from the local Helm repository (fixture charts under test/fixtures/charts). */
+export function fixtureChart(name: "envdeck-test" | "envdeck-broken"): ChartSource {
+  // Without Flux nothing fetches the chart, but the source must still be a valid HelmRepository.
+  const repoUrl = cluster?.helmRepositoryUrl ?? "http://127.0.0.1:9/charts";
+  return { type: "helm", repoUrl, chart: name, revision: "0.1.0" };
+}
+
+export async function createClusterTemplate(name: string, chart: ChartSource, options: { method?: "on_demand" | "pool"; valuesTemplate?: string } = {}) {
+  const template = await createTemplate(
+    {
+      name,
+      displayName: name,
+      method: options.method ?? "on_demand",
+      spec: { chart, valuesTemplate: options.valuesTemplate ?? "greeting: hello from {{ uuid }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
+    },
+    null,
+  );
+  const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
+  return { template, version };
+}
+
+/** Inserts an instance row the way a launch does, and wakes the worker. */
+export async function insertInstance(
+  template: { template: { id: string }; version: { id: string } },
+  options: { ownerKey?: string | null; pooled?: boolean; expiresAt?: Date | null; values?: Record<string, unknown>; uuid?: string } = {},
+) {
+  const uuid = options.uuid ?? randomBytes(4).toString("hex");
+  const row = await db().instance.create({
+    data: {
+      uuid,
+      templateId: template.template.id,
+      templateVersionId: template.version.id,
+      ownerKey: options.ownerKey === undefined ? "alice" : options.ownerKey,
+      pooled: options.pooled ?? false,
+      expiresAt: options.expiresAt ?? null,
+      values: (options.values ?? { greeting: `hello from ${uuid}` }) as object,
+    },
+  });
+  await db().$executeRaw`SELECT pg_notify('envdeck_worker', ${uuid})`;
+  return row;
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}
+
+export interface TestWorker {
+  logs: string[];
+  queue: () => WorkQueue | null;
+  context: ControllerContext;
+  stop(): Promise<void>;
+}
+
+/** Runs the worker in this process against the test database and the given kubeconfig, with short timers. */
+export async function startTestWorker(databaseUrl: string, options: { kubeconfigPath?: string; gcGraceMs?: number; resyncMs?: number } = {}): Promise<TestWorker> {
+  const settings = await getEngineSettings();
+  const logs: string[] = [];
+  const engine = new FluxEngine(kubeClient(options.kubeconfigPath ?? cluster!.kubeconfigPath), settings.installationId);
+  const context: ControllerContext = { engine, noEngineReason: "", settings, exposedClaims: [], now: () => new Date(), log: (line) => logs.push(line) };
+  const abort = new AbortController();
+  let queue: WorkQueue | null = null;
+  const running = runWorker({
+    databaseUrl,
+    context,
+    signal: abort.signal,
+    resyncMs: options.resyncMs ?? 2000,
+    expiryScanMs: 300,
+    gcIntervalMs: 1000,
+    gcGraceMs: options.gcGraceMs ?? 60_000,
+    leaderPollMs: 200,
+    onLeading: (q) => (queue = q),
+  });
+  return {
+    logs,
+    queue: () => queue,
+    context,
+    stop: async () => {
+      abort.abort();
+      await running;
+    },
+  };
+}
+
+export interface WorkerProcess {
+  output: () => string;
+  child: ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `npm run worker`'s entry point as a real process (to kill it like a crash would). */
+export function startWorkerProcess(databaseUrl: string, kubeconfigPath = cluster!.kubeconfigPath): WorkerProcess {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, KUBECONFIG: kubeconfigPath, ENVDECK_ENGINE: "auto", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    output: () => output,
+    child,
+    kill: async (signal = "SIGTERM") => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/**
+ * Stands in for helm-controller when its binary is not built: writes the status it would write. With the real
+ * controllers, tests never call this.
+ */
+export async function actAsFlux(namespace: string, name: string, outcome: { ready: true } | { failed: string }) {
+  const kc = kubeConfigFrom(cluster!.kubeconfigPath);
+  const base = `/apis/helm.toolkit.fluxcd.io/v2/namespaces/${namespace}/helmreleases/${name}`;
+  const current = (await kubeRequest(kc, "GET", base, undefined)) as { metadata: { generation: number } };
+  const now = new Date().toISOString();
+  const conditions =
+    "ready" in outcome
+      ? [
+          { type: "Ready", status: "True", reason: "InstallSucceeded", message: `Helm install succeeded for release ${namespace}/${name}.v1 with chart envdeck-test@0.1.0`, lastTransitionTime: now },
+          { type: "Released", status: "True", reason: "InstallSucceeded", message: "Helm install succeeded", lastTransitionTime: now },
+        ]
+      : [
+          { type: "Ready", status: "False", reason: "InstallFailed", message: outcome.failed, lastTransitionTime: now },
+          { type: "Stalled", status: "True", reason: "RetriesExceeded", message: outcome.failed, lastTransitionTime: now },
+        ];
+  await kubeRequest(kc, "PATCH", `${base}/status`, { status: { observedGeneration: current.metadata.generation, conditions } }, "application/merge-patch+json");
+}
+

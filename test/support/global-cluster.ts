@@ -1,0 +1,85 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { findBinaries, startControlPlane } from "@/scripts/cluster/control-plane";
+
+export interface ClusterInfo {
+  server: string;
+  kubeconfigPath: string;
+  restrictedKubeconfigPath: string;
+  invalidKubeconfigPath: string;
+  /** True when Flux's real controllers install the HelmReleases; false when tests must act as Flux. */
+  flux: boolean;
+  helmRepositoryUrl: string | null;
+  /** POST /apiserver/stop, /apiserver/start: lets a test take the API server away and bring it back. */
+  controlUrl: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    cluster: ClusterInfo | null;
+  }
+}
+
+function loud(message: string) {
+  const bar = "!".repeat(Math.min(message.length, 110));
+  console.warn(`\n${bar}\n${message}\n${bar}\n`);
+}
+
+/**
+ * Starts the real control plane (scripts/cluster) once for the cluster test files. When the binaries are not
+ * built (no Go on this machine) every cluster test is skipped with a loud message, or the run fails when
+ * ENVDECK_REQUIRE_CLUSTER=1 (as .ci/run sets).
+ */
+export default async function setup(project: TestProject) {
+  const binaries = findBinaries();
+  const require = process.env.ENVDECK_REQUIRE_CLUSTER === "1";
+  if (!binaries) {
+    let hasGo = true;
+    try {
+      execFileSync("go", ["version"], { stdio: "ignore" });
+    } catch {
+      hasGo = false;
+    }
+    const message = `KUBERNETES CONTROL PLANE NOT BUILT: every cluster test is SKIPPED. ${hasGo ? "Run scripts/cluster/build.sh." : "Install Go (1.26+) and run scripts/cluster/build.sh."}`;
+    loud(message);
+    if (require) throw new Error(`${message} ENVDECK_REQUIRE_CLUSTER=1 forbids skipping.`);
+    project.provide("cluster", null);
+    return;
+  }
+  if (!binaries.flux) {
+    const message = "FLUX CONTROLLERS NOT BUILT: cluster tests act as Flux themselves (their names say so).";
+    loud(message);
+    if (process.env.ENVDECK_REQUIRE_FLUX === "1") throw new Error(`${message} ENVDECK_REQUIRE_FLUX=1 forbids that.`);
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), "envdeck-cluster-"));
+  const controlPlane = await startControlPlane({ dir, binaries, log: (line) => console.log(`[cluster] ${line}`) });
+
+  const control = createServer((req, res) => {
+    const action = req.method === "POST" && req.url === "/apiserver/stop" ? controlPlane.stopApiServer() : req.method === "POST" && req.url === "/apiserver/start" ? controlPlane.startApiServer() : null;
+    if (!action) return void res.writeHead(404).end();
+    action.then(
+      () => res.writeHead(204).end(),
+      (error: Error) => res.writeHead(500).end(error.message),
+    );
+  });
+  await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
+  const { port } = control.address() as { port: number };
+
+  project.provide("cluster", {
+    server: controlPlane.server,
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    restrictedKubeconfigPath: controlPlane.restrictedKubeconfigPath,
+    invalidKubeconfigPath: controlPlane.invalidKubeconfigPath,
+    flux: controlPlane.flux,
+    helmRepositoryUrl: controlPlane.helmRepositoryUrl,
+    controlUrl: `http://127.0.0.1:${port}`,
+  });
+  return async () => {
+    control.close();
+    await controlPlane.stop();
+  };
+}

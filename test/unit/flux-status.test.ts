@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { mapReleaseStatus, type Condition, type FluxObjectStatus } from "@/lib/engine/flux/status";
+
+const release = (conditions: Condition[], generation = 1, observedGeneration = 1): FluxObjectStatus => ({
+  metadata: { generation },
+  status: { observedGeneration, conditions },
+});
+
+describe("mapReleaseStatus", () => {
+  it("no HelmRelease yet: applying", () => {
+    expect(mapReleaseStatus(undefined)).toMatchObject({ state: "progressing", step: "applying" });
+  });
+
+  it("no conditions yet: waiting for the chart", () => {
+    expect(mapReleaseStatus(release([], 1, 0))).toMatchObject({ state: "progressing", step: "fetching", health: "progressing" });
+  });
+
+  it("Ready=True on the current generation: ready", () => {
+    const status = mapReleaseStatus(release([{ type: "Ready", status: "True", reason: "InstallSucceeded", message: "Helm install succeeded for release a/b.v1" }]));
+    expect(status).toEqual({ state: "ready", step: "ready", health: "healthy", message: "Helm install succeeded for release a/b.v1" });
+  });
+
+  it("Ready=True from an older generation is not trusted", () => {
+    expect(mapReleaseStatus(release([{ type: "Ready", status: "True", reason: "UpgradeSucceeded" }], 2, 1)).state).toBe("progressing");
+  });
+
+  it("a failed install is Failed with Flux's message", () => {
+    const status = mapReleaseStatus(
+      release([
+        { type: "Ready", status: "False", reason: "InstallFailed", message: "Helm install failed for release x: execution error at (broken/templates/broken.yaml:1:3): no" },
+        { type: "Released", status: "False", reason: "InstallFailed" },
+      ]),
+    );
+    expect(status).toMatchObject({ state: "failed", step: "failed", health: "failed" });
+    expect(status.message).toContain("execution error at (broken/templates/broken.yaml:1:3)");
+  });
+
+  it("Stalled=True is Failed, retries exhausted or access denied", () => {
+    expect(mapReleaseStatus(release([{ type: "Stalled", status: "True", reason: "RetriesExceeded", message: "Failed to install after 1 attempt(s)" }, { type: "Ready", status: "False", reason: "InstallFailed" }]))).toMatchObject({
+      state: "failed",
+      message: "Failed to install after 1 attempt(s)",
+    });
+  });
+
+  it("a stalled source fails the instance, naming the source", () => {
+    const source: FluxObjectStatus = { status: { conditions: [{ type: "Stalled", status: "True", reason: "URLInvalid", message: "invalid URL scheme" }] } };
+    expect(mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "SourceNotReady" }]), source)).toMatchObject({
+      state: "failed",
+      message: "Chart source: invalid URL scheme",
+    });
+  });
+
+  it("a source that cannot be fetched yet is degraded but still progressing (Flux retries)", () => {
+    const source: FluxObjectStatus = { status: { conditions: [{ type: "Ready", status: "False", reason: "FailedFetch", message: "failed to fetch index: connection refused" }] } };
+    expect(mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "SourceNotReady" }]), source)).toMatchObject({
+      state: "progressing",
+      step: "fetching",
+      health: "degraded",
+      message: "Chart source: failed to fetch index: connection refused",
+    });
+  });
+
+  it("transient reasons Flux retries by itself stay progressing", () => {
+    expect(mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "ArtifactFailed", message: "Source not ready: artifact not found" }]))).toMatchObject({
+      state: "progressing",
+      step: "fetching",
+    });
+    expect(mapReleaseStatus(release([{ type: "Ready", status: "Unknown", reason: "Progressing", message: "Running 'install' action" }, { type: "Released", status: "Unknown" }]))).toMatchObject({
+      state: "progressing",
+      step: "installing",
+      message: "Running 'install' action",
+    });
+  });
+
+  it("clips long messages to one line", () => {
+    const status = mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "InstallFailed", message: `line one\nline two ${"x".repeat(3000)}` }]));
+    expect(status.message.startsWith("line one line two")).toBe(true);
+    expect(status.message.length).toBeLessThanOrEqual(1000);
+  });
+});
