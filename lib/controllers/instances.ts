@@ -148,7 +148,10 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     observed = await engine.observe(key);
   }
 
-  const phase = observedPhase(row, observed);
+  const target = observedPhase(row, observed);
+  // A release found already installed for a Pending row (a worker died between applying and recording it)
+  // still goes through Provisioning: one legal step now, the next on the immediate re-run.
+  const phase = row.phase === "Pending" && target !== "Failed" ? "Provisioning" : target;
   const change: Change = {};
   if (phase !== row.phase) change.phase = phase;
   const health = observed.status.health;
@@ -157,9 +160,9 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   if (message !== row.message) change.message = message;
   const engineRef = engine.engineRef(key);
   if (engineRef !== row.engineRef) change.engineRef = engineRef;
-  if (observed.status.state === "ready" && !row.readyAt) change.readyAt = ctx.now();
+  if (phase === target && observed.status.state === "ready" && !row.readyAt) change.readyAt = ctx.now();
   if (Object.keys(change).length === 0) return null;
   if (!(await update(row, change))) return 0;
   if (change.phase) ctx.log(`instance ${row.uuid}: ${row.phase} → ${change.phase}${observed.status.state === "failed" ? `: ${observed.status.message}` : ""}`);
-  return null;
+  return phase === target ? null : 0;
 }

@@ -85,7 +85,7 @@ export class WorkQueue {
   }
 
   private async process(key: string) {
-    const [first, max] = this.options.backoffMs ?? [250, 60_000];
+    const [first, max] = this.options.backoffMs ?? [250, 15_000];
     let retryIn: number | null = null;
     try {
       const requeue = await this.handler(key);

@@ -42,8 +42,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const resyncAll = async () => {
       for (const uuid of await findLiveInstances()) queue.add(uuid);
     };
+    // Periodic tasks log a failure once, not on every tick while it lasts, and say when it is over.
+    const failing = new Map<string, string>();
     const guarded = (name: string, task: () => Promise<unknown>) => () =>
-      task().catch((error: Error) => ctx.log(`${name} failed: ${error.message}`));
+      task().then(
+        () => failing.delete(name) && ctx.log(`${name} works again`),
+        (error: Error) => {
+          if (failing.get(name) !== error.message) ctx.log(`${name} failed: ${error.message}`);
+          failing.set(name, error.message);
+        },
+      );
 
     leadership.onWake((payload) => (payload ? queue.add(payload) : void guarded("resync", resyncAll)()));
     let watchFailing = false;

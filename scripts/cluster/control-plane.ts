@@ -116,6 +116,11 @@ export interface ControlPlane {
   helmRepositoryUrl: string | null;
   stopApiServer(): Promise<void>;
   startApiServer(): Promise<void>;
+  /**
+   * A second API server on the same etcd under another prefix: an empty cluster without the Flux CRDs, for
+   * the "Flux is not installed" case. Returns its admin kubeconfig.
+   */
+  startBareApiServer(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -315,11 +320,12 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     // Test data need not survive a power cut; fsync on every write would dominate the run time.
     "--unsafe-no-fsync",
   ], {}, log);
-  const apiServer = new Process("kube-apiserver", binaries.kubeApiserver, [
+  const apiServerArgs = (port: number, etcdPrefix: string) => [
     `--etcd-servers=${etcdUrl}`,
+    `--etcd-prefix=${etcdPrefix}`,
     "--bind-address=127.0.0.1",
     "--advertise-address=127.0.0.1",
-    `--secure-port=${apiPort}`,
+    `--secure-port=${port}`,
     `--cert-dir=${path.join(dir, "apiserver")}`,
     `--tls-cert-file=${path.join(pki, "server.crt")}`,
     `--tls-private-key-file=${path.join(pki, "server.key")}`,
@@ -332,7 +338,8 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     "--authorization-mode=RBAC",
     "--enable-priority-and-fairness=false",
     "--v=0",
-  ], {}, log);
+  ];
+  const apiServer = new Process("kube-apiserver", binaries.kubeApiserver, apiServerArgs(apiPort, "/registry"), {}, log);
   const admin = kubeconfigYaml(server, pki, { cert: true });
   const kubeconfigPath = path.join(dir, "kubeconfig");
   await writeFile(kubeconfigPath, admin, { mode: 0o600 });
@@ -449,6 +456,20 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       startApiServer: async () => {
         apiServer.start();
         await waitFor("kube-apiserver", apiReady, 90_000, () => apiServer.tail());
+      },
+      startBareApiServer: async () => {
+        const port = await freePort();
+        const bare = new Process("kube-apiserver (bare)", binaries.kubeApiserver, apiServerArgs(port, "/bare"), {}, log);
+        bare.start();
+        processes.push(bare);
+        const bareServer = `https://127.0.0.1:${port}`;
+        const file = path.join(dir, "kubeconfig-bare");
+        await writeFile(file, kubeconfigYaml(bareServer, pki, { cert: true }), { mode: 0o600 });
+        const bareConfig = new KubeConfig();
+        bareConfig.loadFromFile(file);
+        const bareObjects = KubernetesObjectApi.makeApiClient(bareConfig);
+        await waitFor("the bare kube-apiserver", async () => (await bareObjects.list("v1", "Namespace"), true), 90_000, () => bare.tail());
+        return file;
       },
       stop: async () => {
         helmRepository?.server.close();

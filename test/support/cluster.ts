@@ -136,7 +136,9 @@ export interface WorkerProcess {
 /** Runs `npm run worker`'s entry point as a real process (to kill it like a crash would). */
 export function startWorkerProcess(databaseUrl: string, kubeconfigPath = cluster!.kubeconfigPath): WorkerProcess {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/worker.ts"], {
+  // Node itself with tsx as a loader (not the tsx CLI, which would run the worker in a grandchild): a signal
+  // sent to this process reaches the worker.
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, KUBECONFIG: kubeconfigPath, ENVDECK_ENGINE: "auto", NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -178,3 +180,11 @@ export async function actAsFlux(namespace: string, name: string, outcome: { read
   await kubeRequest(kc, "PATCH", `${base}/status`, { status: { observedGeneration: current.metadata.generation, conditions } }, "application/merge-patch+json");
 }
 
+
+/** Asks the process that runs the control plane to act on it (see global-cluster.ts). */
+export async function controlCluster(action: "apiserver/stop" | "apiserver/start" | "apiserver/bare"): Promise<string> {
+  const res = await fetch(`${cluster!.controlUrl}/${action}`, { method: "POST" });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${action} failed: ${text}`);
+  return text;
+}

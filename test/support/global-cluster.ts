@@ -14,7 +14,10 @@ export interface ClusterInfo {
   /** True when Flux's real controllers install the HelmReleases; false when tests must act as Flux. */
   flux: boolean;
   helmRepositoryUrl: string | null;
-  /** POST /apiserver/stop, /apiserver/start: lets a test take the API server away and bring it back. */
+  /**
+   * POST /apiserver/stop, /apiserver/start: lets a test take the API server away and bring it back;
+   * POST /apiserver/bare starts an API server without the Flux CRDs and answers its kubeconfig path.
+   */
   controlUrl: string;
 }
 
@@ -58,11 +61,16 @@ export default async function setup(project: TestProject) {
   const dir = await mkdtemp(path.join(os.tmpdir(), "envdeck-cluster-"));
   const controlPlane = await startControlPlane({ dir, binaries, log: (line) => console.log(`[cluster] ${line}`) });
 
+  const actions: Record<string, () => Promise<string | void>> = {
+    "/apiserver/stop": () => controlPlane.stopApiServer(),
+    "/apiserver/start": () => controlPlane.startApiServer(),
+    "/apiserver/bare": () => controlPlane.startBareApiServer(),
+  };
   const control = createServer((req, res) => {
-    const action = req.method === "POST" && req.url === "/apiserver/stop" ? controlPlane.stopApiServer() : req.method === "POST" && req.url === "/apiserver/start" ? controlPlane.startApiServer() : null;
+    const action = req.method === "POST" ? actions[req.url ?? ""] : undefined;
     if (!action) return void res.writeHead(404).end();
-    action.then(
-      () => res.writeHead(204).end(),
+    action().then(
+      (result) => res.writeHead(200).end(result ?? ""),
       (error: Error) => res.writeHead(500).end(error.message),
     );
   });

@@ -100,8 +100,9 @@ export class KubeClient {
           if (type === "ADDED" || type === "MODIFIED" || type === "DELETED") onEvent(type, object);
         }, done)
         .then((controller) => {
-          if (signal.aborted) controller.abort();
-          else signal.addEventListener("abort", () => controller.abort(), { once: true });
+          const abort = () => controller.abort();
+          if (signal.aborted) abort();
+          else signal.addEventListener("abort", abort, { once: true });
         }, reject);
     });
   }

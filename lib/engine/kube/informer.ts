@@ -58,7 +58,7 @@ export class Informer {
   }
 
   private async run(): Promise<void> {
-    const [firstBackoff, maxBackoff] = this.options.backoffMs ?? [500, 30_000];
+    const [firstBackoff, maxBackoff] = this.options.backoffMs ?? [500, 10_000];
     const resyncMs = this.options.resyncMs ?? 5 * 60_000;
     let backoff = firstBackoff;
     const signal = this.abort.signal;
@@ -73,16 +73,17 @@ export class Informer {
         let version = resourceVersion;
         // Watch until the resync is due; each watch ends after a few minutes and continues from the last version.
         while (!signal.aborted && Date.now() < resyncAt) {
-          const resync = AbortSignal.any([signal, AbortSignal.timeout(Math.max(resyncAt - Date.now(), 1))]);
           const started = Date.now();
-          await this.client.watch(
-            this.options.path,
-            { labelSelector: this.options.labelSelector, resourceVersion: version },
-            (type, object) => {
-              version = object.metadata?.resourceVersion ?? version;
-              this.apply(type, object);
-            },
-            resync,
+          await withDeadline(signal, resyncAt - Date.now(), (resync) =>
+            this.client.watch(
+              this.options.path,
+              { labelSelector: this.options.labelSelector, resourceVersion: version },
+              (type, object) => {
+                version = object.metadata?.resourceVersion ?? version;
+                this.apply(type, object);
+              },
+              resync,
+            ),
           );
           // A server that ends every watch at once must not turn this loop into a busy one.
           if (Date.now() - started < 1000) await sleep(1000, signal);
@@ -117,9 +118,28 @@ export class Informer {
   }
 }
 
+/** Runs `task` with a signal that aborts when `parent` does or after `ms`; cleans up its listeners after. */
+async function withDeadline<T>(parent: AbortSignal, ms: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, Math.max(ms, 1));
+  parent.addEventListener("abort", abort, { once: true });
+  try {
+    return await task(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    parent.removeEventListener("abort", abort);
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }
