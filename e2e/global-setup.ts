@@ -71,6 +71,7 @@ export default async function globalSetup(config: FullConfig) {
       OIDC_CLIENT_SECRET: oidc.clientSecret,
       OIDC_DISPLAY_NAME: "School Login",
       ENVDECK_EXPOSED_CLAIMS: "email,name,access_token",
+      ENVDECK_ENGINE: "none",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -41,6 +41,8 @@ test.describe("local accounts", () => {
     await expect(page.getByRole("heading", { name: "learning" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Web Terminal" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Jupyter Notebook" })).toBeVisible();
+    // This portal runs without a cluster (ENVDECK_ENGINE=none): it says so plainly.
+    await expect(page.getByRole("status").filter({ hasText: "Launching needs a Kubernetes cluster" })).toBeVisible();
     await shootBothWidths(page, shoot, "catalog");
   });
 

@@ -1,6 +1,6 @@
 /**
  * `npm start`: prepares the database (embedded PostgreSQL when DATABASE_URL is unset), applies migrations,
- * seeds the demo on a first embedded run, then runs the web server. Any failure before the server starts is
+ * seeds the demo on a first embedded run, then runs the web server and the worker. Any failure before the server starts is
  * one clear line on stderr and a non-zero exit.
  */
 import { spawn } from "node:child_process";
@@ -81,18 +81,31 @@ async function main() {
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl },
   });
   log(`portal starting on ${config.publicUrl}`);
+  // The worker (controllers) runs beside the web server; node with tsx as a loader so signals reach it.
+  const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join("scripts", "worker.ts")], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (next.exitCode === null) next.kill("SIGTERM");
+    const exited = (child: typeof next) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", r)));
+    for (const child of [next, worker]) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await Promise.race([Promise.all([exited(next), exited(worker)]), new Promise((r) => setTimeout(r, 10_000))]);
     await embedded?.stop().catch(() => undefined);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   next.on("exit", (code) => void stop(code ?? 1));
+  worker.on("exit", (code) => {
+    if (!stopping) {
+      log(`the worker exited (code ${code}); stopping the portal`);
+      void stop(code || 1);
+    }
+  });
 }
 
 main().catch((error: unknown) => {

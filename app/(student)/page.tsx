@@ -3,16 +3,23 @@ import { TemplateIcon } from "@/components/template-icon";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
 import { listCatalog } from "@/lib/services/catalog";
+import { getLaunchAvailability } from "@/lib/services/launch-availability";
 
 export const metadata: Metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
   const identity = await requirePagePermission("catalog:view", "/");
   const groups = await listCatalog(identity);
+  const launching = getLaunchAvailability();
   return (
     <>
       <h1 className="text-2xl font-semibold">Catalog</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Pick an environment to launch.</p>
+      {!launching.available && (
+        <p role="status" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          {launching.reason}
+        </p>
+      )}
       {groups.length === 0 ? (
         <p className="mt-10 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           No environments are available yet. Ask your teacher or administrator to add some.

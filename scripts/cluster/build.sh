@@ -12,7 +12,7 @@ cache="${ENVDECK_CACHE_DIR:-$HOME/.cache/envdeck}"
 what="${1:-all}"
 
 command -v go >/dev/null || { echo "build.sh: Go is required to build the control plane (https://go.dev/dl)" >&2; exit 3; }
-export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
+export GOFLAGS=-mod=mod GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0
 
 log() { echo "[cluster-build] $*" >&2; }
 

@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import type { ControllerContext } from "@/lib/controllers/context";
+import { reconcileInstance } from "@/lib/controllers/instances";
+import { acquireLeadership, WAKE_CHANNEL } from "@/lib/controllers/leader";
+import { runWorker } from "@/lib/controllers/worker";
+import { db } from "@/lib/db/client";
+import { NO_CLUSTER_MESSAGE } from "@/lib/engine/select";
+import { getEngineSettings, getInstallationId } from "@/lib/services/settings";
+import { createTemplate } from "@/lib/services/templates";
+import { setupTestDatabase } from "@/test/support/database";
+
+const database = setupTestDatabase();
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("leader election on PostgreSQL", () => {
+  it("gives the lock to one worker; the other stands by and takes over when the first lets go", async () => {
+    const first = new AbortController();
+    const second = new AbortController();
+    const logs: string[] = [];
+    const leaderA = await acquireLeadership({ databaseUrl: database.url, signal: first.signal, pollMs: 50 });
+    expect(leaderA).not.toBeNull();
+    let leaderB: Awaited<ReturnType<typeof acquireLeadership>> | undefined;
+    const pendingB = acquireLeadership({ databaseUrl: database.url, signal: second.signal, pollMs: 50, log: (l) => logs.push(l) }).then((l) => (leaderB = l));
+    await until(() => logs.includes("another worker is active: standing by"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(leaderB).toBeUndefined();
+
+    await leaderA!.release();
+    await pendingB;
+    expect(leaderB).not.toBeNull();
+    expect(logs).toContain("became the active worker");
+    await leaderB!.release();
+  });
+
+  it("loses leadership when its connection dies, and a standby takes over", async () => {
+    const abort = new AbortController();
+    const leader = (await acquireLeadership({ databaseUrl: database.url, signal: abort.signal, pollMs: 50 }))!;
+    // Kill the leader's backend from outside, as a crash or a network cut would.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 727003 AND pid <> pg_backend_pid()");
+    await admin.end();
+    const reason = await leader.lost;
+    expect(reason).toBeInstanceOf(Error);
+    const next = await acquireLeadership({ databaseUrl: database.url, signal: abort.signal, pollMs: 50 });
+    expect(next).not.toBeNull();
+    await next!.release();
+  });
+
+  it("delivers NOTIFY wake-ups to the leader", async () => {
+    const abort = new AbortController();
+    const leader = (await acquireLeadership({ databaseUrl: database.url, signal: abort.signal, pollMs: 50 }))!;
+    const received: string[] = [];
+    leader.onWake((payload) => received.push(payload));
+    await db().$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, 'abcd1234')`;
+    await until(() => received.includes("abcd1234"));
+    await leader.release();
+  });
+
+  it("stops when aborted while standing by", async () => {
+    const holder = new AbortController();
+    const leader = await acquireLeadership({ databaseUrl: database.url, signal: holder.signal, pollMs: 50 });
+    const waiting = new AbortController();
+    const pending = acquireLeadership({ databaseUrl: database.url, signal: waiting.signal, pollMs: 50 });
+    setTimeout(() => waiting.abort(), 200);
+    expect(await pending).toBeNull();
+    await leader!.release();
+  });
+});
+
+describe("without a cluster", () => {
+  it("keeps launched instances Pending with the plain 'needs a cluster' message", async () => {
+    const template = await createTemplate(
+      {
+        name: "nocluster",
+        displayName: "No cluster",
+        spec: { chart: { type: "helm", repoUrl: "https://charts.example.edu", chart: "x" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
+      },
+      null,
+    );
+    const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
+    const uuid = randomBytes(4).toString("hex");
+    await db().instance.create({ data: { uuid, templateId: template.id, templateVersionId: version.id, ownerKey: "alice" } });
+    const ctx: ControllerContext = {
+      engine: null,
+      noEngineReason: NO_CLUSTER_MESSAGE,
+      settings: await getEngineSettings(),
+      exposedClaims: [],
+      now: () => new Date(),
+      log: () => undefined,
+    };
+    const abort = new AbortController();
+    const running = runWorker({ databaseUrl: database.url, context: ctx, signal: abort.signal, leaderPollMs: 50 });
+    await until(async () => (await db().instance.findUniqueOrThrow({ where: { uuid } })).message === NO_CLUSTER_MESSAGE);
+    const row = await db().instance.findUniqueOrThrow({ where: { uuid } });
+    expect(row).toMatchObject({ phase: "Pending", health: "degraded" });
+    abort.abort();
+    await running;
+    // Reconciling again changes nothing.
+    const updatedAt = row.updatedAt;
+    expect(await reconcileInstance(ctx, uuid)).toBeNull();
+    expect((await db().instance.findUniqueOrThrow({ where: { uuid } })).updatedAt).toEqual(updatedAt);
+  });
+
+  it("creates one installation id, however many processes ask at once", async () => {
+    const ids = await Promise.all(Array.from({ length: 10 }, () => getInstallationId()));
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toMatch(/^ed[0-9a-f]{10}$/);
+  });
+});
