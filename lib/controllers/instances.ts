@@ -107,6 +107,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   const version = row.templateVersion;
   let { namespace, url } = row;
   if (!namespace || !url) {
+    // Launches record the address; a row without one (written by hand, or by an older portal) gets it here.
     const parameterNames = Object.keys((version.parameters as { properties?: object } | null)?.properties ?? {});
     const address = await addressInstance({
       template: { name: row.template.name, displayName: row.template.displayName, version: version.version },
@@ -122,8 +123,6 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     });
     namespace ??= address.namespace;
     url ??= address.url;
-    await update(row, { namespace, url });
-    return 0;
   }
 
   const key = keyOf(row, namespace);
@@ -139,13 +138,13 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     values: (row.values ?? {}) as Record<string, unknown>,
     flux: ctx.settings.flux,
   };
-  let observed = await engine.observe(key);
   const desired = engine.desiredHash(deployment);
+  // A Pending row has never been applied as far as the row knows: apply at once, without reading first.
+  let observed = row.phase === "Pending" ? null : await engine.observe(key);
   let applied = false;
-  if (!observed.exists || observed.appliedHash !== desired) {
-    await engine.apply(deployment);
+  if (!observed || !observed.exists || observed.appliedHash !== desired) {
+    observed = await engine.apply(deployment);
     applied = true;
-    observed = await engine.observe(key);
   }
 
   const target = observedPhase(row, observed);
@@ -153,6 +152,8 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   // still goes through Provisioning: one legal step now, the next on the immediate re-run.
   const phase = row.phase === "Pending" && target !== "Failed" ? "Provisioning" : target;
   const change: Change = {};
+  if (namespace !== row.namespace) change.namespace = namespace;
+  if (url !== row.url) change.url = url;
   if (phase !== row.phase) change.phase = phase;
   const health = observed.status.health;
   if (health !== row.health) change.health = health;

@@ -37,8 +37,8 @@ export interface Engine {
   engineRef(key: InstanceKey): string;
   /** The hash `observe` will report once `deployment` is applied. */
   desiredHash(deployment: InstanceDeployment): string;
-  /** Creates or updates every object of the instance (idempotent). */
-  apply(deployment: InstanceDeployment): Promise<void>;
+  /** Creates or updates every object of the instance (idempotent); answers what it then observes. */
+  apply(deployment: InstanceDeployment): Promise<ObservedInstance>;
   observe(key: InstanceKey): Promise<ObservedInstance>;
   /** One step of teardown: release first, namespace once the release is gone. "gone" when nothing is left. */
   teardown(key: InstanceKey): Promise<"deleting" | "gone">;

@@ -35,7 +35,7 @@ export class FluxEngine implements Engine {
     return createHash("sha256").update(canonicalJson(manifests)).digest("hex").slice(0, 32);
   }
 
-  async apply(deployment: InstanceDeployment): Promise<void> {
+  async apply(deployment: InstanceDeployment): Promise<ObservedInstance> {
     const manifests = buildInstanceManifests(deployment);
     const hash = this.desiredHash(deployment);
     const withHash = (object: ManifestObject): ManifestObject => ({
@@ -45,7 +45,8 @@ export class FluxEngine implements Engine {
     // Namespace first, the release last: its annotation is the proof that everything before it was applied.
     await this.client.apply(manifests.namespace);
     await this.client.apply(manifests.source);
-    await this.client.apply(withHash(manifests.helmRelease));
+    const helmRelease = await this.client.apply(withHash(manifests.helmRelease));
+    return { exists: true, appliedHash: hash, status: mapReleaseStatus(helmRelease as FluxObjectStatus) };
   }
 
   private helmReleaseRef(key: InstanceKey) {

@@ -1,5 +1,15 @@
 import "server-only";
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from "@kubernetes/client-node";
+import { Agent, type RequestOptions } from "node:https";
+import {
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  ServerConfiguration,
+  Watch,
+  type KubernetesObject,
+  type RequestContext,
+} from "@kubernetes/client-node";
 import { isObjectNotFound, toEngineError } from "./errors";
 
 /** Field manager of every server-side apply, so `kubectl get --show-managed-fields` shows what is ours. */
@@ -27,8 +37,29 @@ export class KubeClient {
   readonly server: string;
 
   constructor(readonly config: KubeConfig) {
-    this.objects = KubernetesObjectApi.makeApiClient(config);
-    this.server = config.getCurrentCluster()?.server ?? "(no server)";
+    const cluster = config.getCurrentCluster();
+    this.server = cluster?.server ?? "(no server)";
+    // The client library makes a new TLS agent, and so a new TLS handshake, for every request. One
+    // keep-alive agent with the same TLS settings reuses connections: several times faster per request.
+    let agent: Promise<Agent> | null = null;
+    const keepAlive = async (context: RequestContext) => {
+      agent ??= (async () => {
+        const options: RequestOptions = {};
+        await config.applyToHTTPSOptions(options);
+        const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options as RequestOptions & { servername?: string };
+        return new Agent({ ca, cert, key, pfx, passphrase, rejectUnauthorized, servername, keepAlive: true, maxSockets: 32 });
+      })();
+      context.setAgent(await agent);
+      return context;
+    };
+    this.objects = new KubernetesObjectApi(
+      createConfiguration({
+        baseServer: new ServerConfiguration(this.server, {}),
+        authMethods: { default: config },
+        // Through a proxy the library's own (proxy) agent must stay.
+        promiseMiddleware: cluster?.proxyUrl ? [] : [{ pre: keepAlive, post: async (response) => response }],
+      }),
+    );
   }
 
   /** Server-side apply: creates or updates the fields Envdeck owns, taking them over from anyone else. */
