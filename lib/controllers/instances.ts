@@ -138,11 +138,10 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     values: (row.values ?? {}) as Record<string, unknown>,
     flux: ctx.settings.flux,
   };
-  const desired = engine.desiredHash(deployment);
   // A Pending row has never been applied as far as the row knows: apply at once, without reading first.
   let observed = row.phase === "Pending" ? null : await engine.observe(key);
   let applied = false;
-  if (!observed || !observed.exists || observed.appliedHash !== desired) {
+  if (!observed || !observed.exists || observed.appliedHash !== engine.desiredHash(deployment)) {
     observed = await engine.apply(deployment);
     applied = true;
   }

@@ -1,4 +1,5 @@
 import "server-only";
+import { pause } from "@/lib/async";
 import pg from "pg";
 
 /**
@@ -46,11 +47,11 @@ export async function acquireLeadership(options: LeaderOptions): Promise<Leaders
         if (rows[0]?.locked) return await lead(client, pollMs, options.log);
         if (!announcedStandby) options.log?.("another worker is active: standing by");
         announcedStandby = true;
-        await sleep(pollMs, options.signal);
+        await pause(pollMs, options.signal);
       }
     } catch (error) {
       options.log?.(`database connection for leader election failed: ${(error as Error).message}`);
-      await sleep(pollMs * 2, options.signal);
+      await pause(pollMs * 2, options.signal);
     }
     await client.end().catch(() => undefined);
   }
@@ -93,17 +94,4 @@ async function lead(client: pg.Client, pollMs: number, log?: (line: string) => v
       await client.end().catch(() => undefined);
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

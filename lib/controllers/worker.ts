@@ -55,26 +55,26 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
     leadership.onWake((payload) => (payload ? queue.add(payload) : void guarded("resync", resyncAll)()));
     let watchFailing = false;
-    ctx.engine?.watch(
-      (uuid) => queue.add(uuid),
-      (error, retryInMs) => {
+    ctx.engine?.watch({
+      onChange: (uuid) => queue.add(uuid),
+      onError: (error, retryInMs) => {
         if (!watchFailing) ctx.log(`watching HelmReleases failed (retrying with backoff, next in ${retryInMs} ms): ${error.message}`);
         watchFailing = true;
       },
-    );
+      // Events missed while the watch was down are caught up by looking at every instance once.
+      onSynced: () => {
+        if (!watchFailing) return;
+        watchFailing = false;
+        ctx.log("watching HelmReleases again");
+        void guarded("resync", resyncAll)();
+      },
+    });
     options.onLeading?.(queue);
 
     const timers = [
       setInterval(guarded("resync", resyncAll), options.resyncMs ?? 30_000),
       setInterval(guarded("expiry scan", async () => (await findExpiryWork(ctx)).forEach((uuid) => queue.add(uuid))), options.expiryScanMs ?? 5_000),
       setInterval(guarded("garbage collection", () => collectGarbage(ctx, options.gcGraceMs ?? 10 * 60_000)), options.gcIntervalMs ?? 60_000),
-      setInterval(() => {
-        if (watchFailing && ctx.engine?.synced) {
-          watchFailing = false;
-          ctx.log("watching HelmReleases again");
-          void guarded("resync", resyncAll)();
-        }
-      }, 1000),
     ];
     await guarded("resync", resyncAll)();
 

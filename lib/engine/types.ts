@@ -44,9 +44,10 @@ export interface Engine {
   teardown(key: InstanceKey): Promise<"deleting" | "gone">;
   /** Every namespace this installation manages, for garbage collection. */
   listManaged(): Promise<ManagedObject[]>;
-  /** Starts watching; `onChange` gets the uuid of any instance whose release changed. */
-  watch(onChange: (uuid: string) => void, onError: (error: Error, retryInMs: number) => void): void;
-  /** True once the watch has a complete picture (observe can use the cache). */
-  readonly synced: boolean;
+  /**
+   * Starts watching; `onChange` gets the uuid of any instance whose release changed, `onSynced` is called
+   * after every complete list (first start, and after each recovery from `onError`).
+   */
+  watch(handlers: { onChange: (uuid: string) => void; onError: (error: Error, retryInMs: number) => void; onSynced: () => void }): void;
   stop(): Promise<void>;
 }

@@ -12,19 +12,19 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { ControllerContext } from "@/lib/controllers/context";
+import { parseConfig } from "@/lib/config";
+import { createControllerContext } from "@/lib/controllers/setup";
 import { runWorker } from "@/lib/controllers/worker";
 import { createPrismaClient, setDb } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { releaseName } from "@/lib/domain/naming";
-import { FluxEngine } from "@/lib/engine/flux/engine";
 import { FLUX, installationSelector } from "@/lib/engine/flux/manifests";
 import { KubeClient } from "@/lib/engine/kube/client";
 import { Informer } from "@/lib/engine/kube/informer";
-import { getEngineSettings } from "@/lib/services/settings";
 import { createTemplate } from "@/lib/services/templates";
-import { buildBinaries, findBinaries, freePort, kubeRequest, startControlPlane } from "../cluster/control-plane";
+import { buildBinaries, findBinaries, startControlPlane, writeHelmReleaseStatus } from "../cluster/control-plane";
+import { freePort } from "../free-port";
 
 const count = Number(process.argv[process.argv.indexOf("--instances") + 1]) || 100;
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -47,9 +47,8 @@ async function main() {
   const kc = new KubeConfig();
   kc.loadFromFile(controlPlane.kubeconfigPath);
   const client = new KubeClient(kc);
-  const settings = await getEngineSettings();
-  const engine = new FluxEngine(client, settings.installationId);
-  const context: ControllerContext = { engine, noEngineReason: "", settings, exposedClaims: [], now: () => new Date(), log: () => undefined };
+  const context = await createControllerContext(parseConfig({ KUBECONFIG: controlPlane.kubeconfigPath }), () => undefined);
+  const { settings } = context;
   const abort = new AbortController();
   const worker = runWorker({ databaseUrl: database.url, context, signal: abort.signal });
 
@@ -108,15 +107,7 @@ async function main() {
             .filter((row) => !marked.has(row.uuid))
             .map(async (row) => {
               marked.add(row.uuid);
-              const name = releaseName("bench", row.uuid);
-              const now = new Date().toISOString();
-              await kubeRequest(
-                kc,
-                "PATCH",
-                `/apis/helm.toolkit.fluxcd.io/v2/namespaces/${row.namespace}/helmreleases/${name}/status`,
-                { status: { observedGeneration: 1, conditions: [{ type: "Ready", status: "True", reason: "InstallSucceeded", message: "ok", lastTransitionTime: now }] } },
-                "application/merge-patch+json",
-              );
+              await writeHelmReleaseStatus(kc, row.namespace!, releaseName("bench", row.uuid), { ready: true });
               readyMarkedAt.set(row.uuid, performance.now());
             }),
         );

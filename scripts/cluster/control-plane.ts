@@ -10,13 +10,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { request } from "node:https";
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { freePort } from "../free-port";
 
 const run = promisify(execFile);
 const here = import.meta.dirname;
@@ -85,17 +85,6 @@ export async function buildBinaries(log: (line: string) => void): Promise<Binari
   return binaries;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Tokens of the static token file: a restricted user RBAC forbids everything, for bad-input tests. */
 export interface Tokens {
@@ -279,6 +268,28 @@ export async function kubeRequest(kc: KubeConfig, method: string, apiPath: strin
     req.on("error", reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+/**
+ * Writes the status helm-controller would write on a HelmRelease: Ready after a successful install, or an
+ * install failure that Flux gave up on. For tests and benchmarks that run without Flux's controllers (or must
+ * control the moment a release turns Ready).
+ */
+export async function writeHelmReleaseStatus(kc: KubeConfig, namespace: string, name: string, outcome: { ready: true } | { failed: string }): Promise<void> {
+  const base = `/apis/helm.toolkit.fluxcd.io/v2/namespaces/${namespace}/helmreleases/${name}`;
+  const current = (await kubeRequest(kc, "GET", base, undefined)) as { metadata: { generation: number } };
+  const now = new Date().toISOString();
+  const conditions =
+    "ready" in outcome
+      ? [
+          { type: "Ready", status: "True", reason: "InstallSucceeded", message: `Helm install succeeded for release ${namespace}/${name}.v1`, lastTransitionTime: now },
+          { type: "Released", status: "True", reason: "InstallSucceeded", message: "Helm install succeeded", lastTransitionTime: now },
+        ]
+      : [
+          { type: "Ready", status: "False", reason: "InstallFailed", message: outcome.failed, lastTransitionTime: now },
+          { type: "Stalled", status: "True", reason: "RetriesExceeded", message: outcome.failed, lastTransitionTime: now },
+        ];
+  await kubeRequest(kc, "PATCH", `${base}/status`, { status: { observedGeneration: current.metadata.generation, conditions } }, "application/merge-patch+json");
 }
 
 async function applyCrds(kc: KubeConfig, crdDir: string): Promise<string[]> {

@@ -3,15 +3,15 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { describe, inject } from "vitest";
 import { db } from "@/lib/db/client";
+import { parseConfig } from "@/lib/config";
 import type { ControllerContext } from "@/lib/controllers/context";
+import { createControllerContext } from "@/lib/controllers/setup";
 import { runWorker } from "@/lib/controllers/worker";
 import type { WorkQueue } from "@/lib/controllers/queue";
-import { FluxEngine } from "@/lib/engine/flux/engine";
 import { KubeClient, KubeConfig } from "@/lib/engine/kube/client";
 import { createTemplate } from "@/lib/services/templates";
-import { getEngineSettings } from "@/lib/services/settings";
 import type { ChartSource } from "@/lib/templates/spec";
-import { kubeRequest } from "@/scripts/cluster/control-plane";
+import { writeHelmReleaseStatus } from "@/scripts/cluster/control-plane";
 import type { ClusterInfo } from "./global-cluster";
 
 /** The control plane of this run, or null when it could not be built here (the suites then skip). */
@@ -99,10 +99,9 @@ export interface TestWorker {
 
 /** Runs the worker in this process against the test database and the given kubeconfig, with short timers. */
 export async function startTestWorker(databaseUrl: string, options: { kubeconfigPath?: string; gcGraceMs?: number; resyncMs?: number } = {}): Promise<TestWorker> {
-  const settings = await getEngineSettings();
   const logs: string[] = [];
-  const engine = new FluxEngine(kubeClient(options.kubeconfigPath ?? cluster!.kubeconfigPath), settings.installationId);
-  const context: ControllerContext = { engine, noEngineReason: "", settings, exposedClaims: [], now: () => new Date(), log: (line) => logs.push(line) };
+  const config = parseConfig({ KUBECONFIG: options.kubeconfigPath ?? cluster!.kubeconfigPath });
+  const context = await createControllerContext(config, (line) => logs.push(line));
   const abort = new AbortController();
   let queue: WorkQueue | null = null;
   const running = runWorker({
@@ -163,21 +162,7 @@ export function startWorkerProcess(databaseUrl: string, kubeconfigPath = cluster
  * controllers, tests never call this.
  */
 export async function actAsFlux(namespace: string, name: string, outcome: { ready: true } | { failed: string }) {
-  const kc = kubeConfigFrom(cluster!.kubeconfigPath);
-  const base = `/apis/helm.toolkit.fluxcd.io/v2/namespaces/${namespace}/helmreleases/${name}`;
-  const current = (await kubeRequest(kc, "GET", base, undefined)) as { metadata: { generation: number } };
-  const now = new Date().toISOString();
-  const conditions =
-    "ready" in outcome
-      ? [
-          { type: "Ready", status: "True", reason: "InstallSucceeded", message: `Helm install succeeded for release ${namespace}/${name}.v1 with chart envdeck-test@0.1.0`, lastTransitionTime: now },
-          { type: "Released", status: "True", reason: "InstallSucceeded", message: "Helm install succeeded", lastTransitionTime: now },
-        ]
-      : [
-          { type: "Ready", status: "False", reason: "InstallFailed", message: outcome.failed, lastTransitionTime: now },
-          { type: "Stalled", status: "True", reason: "RetriesExceeded", message: outcome.failed, lastTransitionTime: now },
-        ];
-  await kubeRequest(kc, "PATCH", `${base}/status`, { status: { observedGeneration: current.metadata.generation, conditions } }, "application/merge-patch+json");
+  await writeHelmReleaseStatus(kubeConfigFrom(cluster!.kubeconfigPath), namespace, name, outcome);
 }
 
 

@@ -4,22 +4,19 @@ import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { findBinaries, startControlPlane } from "@/scripts/cluster/control-plane";
+import { findBinaries, startControlPlane, type ControlPlane } from "@/scripts/cluster/control-plane";
 
-export interface ClusterInfo {
-  server: string;
-  kubeconfigPath: string;
-  restrictedKubeconfigPath: string;
-  invalidKubeconfigPath: string;
-  /** True when Flux's real controllers install the HelmReleases; false when tests must act as Flux. */
-  flux: boolean;
-  helmRepositoryUrl: string | null;
+/** What test files learn about the control plane (see ControlPlane for the fields). */
+export type ClusterInfo = Pick<
+  ControlPlane,
+  "server" | "kubeconfigPath" | "restrictedKubeconfigPath" | "invalidKubeconfigPath" | "flux" | "helmRepositoryUrl"
+> & {
   /**
    * POST /apiserver/stop, /apiserver/start: lets a test take the API server away and bring it back;
    * POST /apiserver/bare starts an API server without the Flux CRDs and answers its kubeconfig path.
    */
   controlUrl: string;
-}
+};
 
 declare module "vitest" {
   export interface ProvidedContext {

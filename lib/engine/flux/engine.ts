@@ -5,12 +5,14 @@ import { canonicalJson } from "@/lib/templates/checksum";
 import type { KubeClient, KubeObject } from "../kube/client";
 import { Informer } from "../kube/informer";
 import type { Engine, InstanceDeployment, InstanceKey, ManagedObject, ObservedInstance } from "../types";
-import { buildInstanceManifests, FLUX, installationSelector, LABEL, type ManifestObject } from "./manifests";
+import { buildInstanceManifests, FLUX, installationSelector, LABEL, type InstanceManifests, type ManifestObject } from "./manifests";
 import { mapReleaseStatus, type FluxObjectStatus } from "./status";
 
 export const APPLIED_HASH_ANNOTATION = "envdeck.dev/applied-hash";
 
 const sourceKinds = [FLUX.gitRepository, FLUX.helmRepository];
+
+const hashOf = (manifests: InstanceManifests) => createHash("sha256").update(canonicalJson(manifests)).digest("hex").slice(0, 32);
 
 /** The Flux engine: one Namespace, one source and one HelmRelease per instance, applied server-side. */
 export class FluxEngine implements Engine {
@@ -22,22 +24,17 @@ export class FluxEngine implements Engine {
     private readonly installationId: string,
   ) {}
 
-  get synced(): boolean {
-    return this.informer?.hasSynced ?? false;
-  }
-
   engineRef(key: InstanceKey): string {
     return `${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.kind}/${key.namespace}/${releaseName(key.template, key.uuid)}`;
   }
 
   desiredHash(deployment: InstanceDeployment): string {
-    const manifests = buildInstanceManifests(deployment);
-    return createHash("sha256").update(canonicalJson(manifests)).digest("hex").slice(0, 32);
+    return hashOf(buildInstanceManifests(deployment));
   }
 
   async apply(deployment: InstanceDeployment): Promise<ObservedInstance> {
     const manifests = buildInstanceManifests(deployment);
-    const hash = this.desiredHash(deployment);
+    const hash = hashOf(manifests);
     const withHash = (object: ManifestObject): ManifestObject => ({
       ...object,
       metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } },
@@ -96,7 +93,7 @@ export class FluxEngine implements Engine {
     });
   }
 
-  watch(onChange: (uuid: string) => void, onError: (error: Error, retryInMs: number) => void): void {
+  watch({ onChange, onError, onSynced }: Parameters<Engine["watch"]>[0]): void {
     this.informer ??= new Informer(this.client, {
       path: `/apis/${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.plural}`,
       apiVersion: FLUX.helmRelease.apiVersion,
@@ -107,6 +104,7 @@ export class FluxEngine implements Engine {
         if (uuid) onChange(uuid);
       },
       onError,
+      onSynced,
     });
     this.informer.start();
   }

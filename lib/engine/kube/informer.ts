@@ -1,4 +1,5 @@
 import "server-only";
+import { pause } from "@/lib/async";
 import type { KubeClient, KubeObject } from "./client";
 import { EngineError } from "./errors";
 
@@ -86,7 +87,7 @@ export class Informer {
             ),
           );
           // A server that ends every watch at once must not turn this loop into a busy one.
-          if (Date.now() - started < 1000) await sleep(1000, signal);
+          if (Date.now() - started < 1000) await pause(1000, signal);
         }
       } catch (error) {
         if (signal.aborted) break;
@@ -94,7 +95,7 @@ export class Informer {
         if ((error as { gone?: boolean }).gone) continue;
         const wait = Math.round(backoff * (0.8 + Math.random() * 0.4));
         this.options.onError?.(error as Error, wait);
-        await sleep(wait, signal);
+        await pause(wait, signal);
         backoff = Math.min(backoff * 2, maxBackoff);
       }
     }
@@ -130,16 +131,4 @@ async function withDeadline<T>(parent: AbortSignal, ms: number, task: (signal: A
     clearTimeout(timer);
     parent.removeEventListener("abort", abort);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
