@@ -117,3 +117,24 @@ describe("without a cluster", () => {
     expect(ids[0]).toMatch(/^ed[0-9a-f]{10}$/);
   });
 });
+
+describe("engine settings", () => {
+  it("fall back to defaults, one by one, when a stored value is malformed", async () => {
+    await db().setting.createMany({
+      data: [
+        { key: "flux", value: { interval: "every five minutes", timeout: "2m", remediationRetries: 99 } },
+        { key: "baseDomain", value: 42 },
+        { key: "connectionUrlTemplate", value: "x".repeat(5000) },
+        { key: "values", value: ["not", "a", "mapping"] },
+      ],
+    });
+    const settings = await getEngineSettings();
+    expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 });
+    expect(settings.baseDomain).toBe("envdeck.localhost");
+    expect(settings.connectionUrlTemplate).toBeNull();
+    expect(settings.values).toEqual({});
+    await db().setting.update({ where: { key: "flux" }, data: { value: { interval: "10m", serviceAccountName: "deployer" } } });
+    expect((await getEngineSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0 });
+    await db().setting.deleteMany({ where: { key: { in: ["flux", "baseDomain", "connectionUrlTemplate", "values"] } } });
+  });
+});

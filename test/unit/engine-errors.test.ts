@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isObjectNotFound, toEngineError } from "@/lib/engine/kube/errors";
-import { NO_CLUSTER_MESSAGE, selectEngine, SERVICE_ACCOUNT_TOKEN } from "@/lib/engine/select";
+import { loadKubeConfig, NO_CLUSTER_MESSAGE, selectEngine, SERVICE_ACCOUNT_TOKEN } from "@/lib/engine/select";
 import { parseConfig } from "@/lib/config";
 
 const server = "https://k8s.example.edu:6443";
@@ -60,5 +63,37 @@ describe("selectEngine", () => {
     expect(() => parseConfig({ ENVDECK_ENGINE: "flux" })).toThrow(/ENVDECK_ENGINE must be auto/);
     expect(() => parseConfig({ ENVDECK_BASE_DOMAIN: "evil.com/path" })).toThrow(/ENVDECK_BASE_DOMAIN must be a DNS domain/);
     expect(() => parseConfig({ ENVDECK_BASE_DOMAIN: "Ünï.example" })).toThrow(/ENVDECK_BASE_DOMAIN/);
+  });
+});
+
+describe("loadKubeConfig", () => {
+  const write = (name: string, text: string) => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "envdeck-kc-")), name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const valid = `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
+users: [{name: u, user: {token: abc}}]
+contexts: [{name: ctx, context: {cluster: c, user: u}}]
+current-context: ctx
+`;
+
+  it("names the file when it is not a kubeconfig", () => {
+    const file = write("garbage", "{{{ not: yaml");
+    expect(() => loadKubeConfig({ kind: "kubeconfig", path: file, context: null, description: "" })).toThrow(`The kubeconfig ${file} cannot be read`);
+  });
+
+  it("refuses an unknown context and a kubeconfig without a current cluster", () => {
+    const file = write("config", valid);
+    expect(loadKubeConfig({ kind: "kubeconfig", path: file, context: null, description: "" }).getCurrentCluster()?.server).toBe("https://127.0.0.1:6443");
+    expect(() => loadKubeConfig({ kind: "kubeconfig", path: file, context: "prod'; rm -rf /", description: "" })).toThrow(`has no context "prod'; rm -rf /"`);
+    const empty = write("empty", "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n");
+    expect(() => loadKubeConfig({ kind: "kubeconfig", path: empty, context: null, description: "" })).toThrow(/has no current cluster/);
+  });
+
+  it("refuses an overlong ENVDECK_KUBE_CONTEXT", () => {
+    expect(() => parseConfig({ ENVDECK_KUBE_CONTEXT: "c".repeat(300) })).toThrow(/ENVDECK_KUBE_CONTEXT/);
   });
 });
