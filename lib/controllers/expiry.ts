@@ -22,8 +22,11 @@ export async function findExpiryWork(ctx: ControllerContext, limit = 500): Promi
   return rows.map((r) => r.uuid);
 }
 
-/** Every instance the worker should look at on a resync: all rows not yet deleted. */
-export async function findLiveInstances(): Promise<string[]> {
-  const rows = await db().instance.findMany({ where: { deletedAt: null }, select: { uuid: true } });
-  return rows.map((r) => r.uuid);
+/**
+ * Every instance the worker should look at on a resync: all rows not yet deleted, with whether each is an
+ * unclaimed pool member (those go to the pool's own queue).
+ */
+export async function findLiveInstances(): Promise<{ uuid: string; unclaimedMember: boolean }[]> {
+  const rows = await db().instance.findMany({ where: { deletedAt: null }, select: { uuid: true, pooled: true, ownerKey: true } });
+  return rows.map((r) => ({ uuid: r.uuid, unclaimedMember: r.pooled && r.ownerKey === null }));
 }

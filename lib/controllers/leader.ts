@@ -1,4 +1,5 @@
 import "server-only";
+import { LOCKS, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { pause } from "@/lib/async";
 import pg from "pg";
 
@@ -10,8 +11,8 @@ import pg from "pg";
  * half-working.
  */
 
-export const LEADER_LOCK = 727_003; // arbitrary, constant: the advisory lock key for "the active worker"
-export const WAKE_CHANNEL = "envdeck_worker";
+export const LEADER_LOCK = LOCKS.leader;
+export { WAKE_CHANNEL };
 
 export interface Leadership {
   /** Resolves (with the reason) when leadership is lost; the holder must stop acting at once. */

@@ -4,6 +4,8 @@ import { findExpiryWork, findLiveInstances } from "./expiry";
 import { collectGarbage } from "./gc";
 import { reconcileInstance } from "./instances";
 import { acquireLeadership } from "./leader";
+import { POOL_WAKE_PREFIX } from "@/lib/db/coordination";
+import { findPoolTemplates, reconcilePool } from "./pools";
 import { WorkQueue } from "./queue";
 
 export interface WorkerOptions {
@@ -17,6 +19,12 @@ export interface WorkerOptions {
   gcIntervalMs?: number;
   gcGraceMs?: number;
   concurrency?: number;
+  /** Scan every pool this often (claims and releases also wake a pool at once). */
+  poolScanMs?: number;
+  /** Pool members created per pool and pass; the rest follow in the next pass. */
+  poolRefillBatch?: number;
+  /** Reconciles of unclaimed pool members at once: a budget of their own, apart from users' instances. */
+  poolConcurrency?: number;
   leaderPollMs?: number;
   /** Called whenever this worker becomes the leader, with its queue (for tests and metrics). */
   onLeading?: (queue: WorkQueue) => void;
@@ -24,8 +32,11 @@ export interface WorkerOptions {
 
 /**
  * The worker: waits to be the leader, then runs the controllers until leadership is lost or `signal` aborts,
- * and goes back to standing by. Wake-ups come from NOTIFY (an instance uuid), from the HelmRelease watch,
- * from the expiry scan and from the periodic resync.
+ * and goes back to standing by. Wake-ups come from NOTIFY (an instance uuid or a pool), from the HelmRelease
+ * watch, from the expiry and pool scans and from the periodic resync.
+ *
+ * Users' instances and unclaimed pool members are reconciled by two queues with their own concurrency, so a
+ * pool refilling many members never makes a user's launch wait.
  */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const { context: ctx, signal } = options;
@@ -33,14 +44,29 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const leadership = await acquireLeadership({ databaseUrl: options.databaseUrl, signal, pollMs: options.leaderPollMs, log: ctx.log });
     if (!leadership) return;
 
-    const queue = new WorkQueue((uuid) => reconcileInstance(ctx, uuid), {
-      concurrency: options.concurrency ?? 8,
-      onError: (uuid, error, retryInMs) => {
-        if (!(error as { kind?: string }).kind) ctx.log(`instance ${uuid}: reconcile failed (retry in ${retryInMs} ms): ${(error as Error).stack ?? error}`);
+    const logInstanceError = (uuid: string, error: unknown, retryInMs: number) => {
+      if (!(error as { kind?: string }).kind) ctx.log(`instance ${uuid}: reconcile failed (retry in ${retryInMs} ms): ${(error as Error).stack ?? error}`);
+    };
+    const queue = new WorkQueue((uuid) => reconcileInstance(ctx, uuid), { concurrency: options.concurrency ?? 8, onError: logInstanceError });
+    const memberQueue = new WorkQueue((uuid) => reconcileInstance(ctx, uuid), { concurrency: options.poolConcurrency ?? 2, onError: logInstanceError });
+    const poolQueue = new WorkQueue(
+      async (templateId) => {
+        const pass = await reconcilePool(ctx, templateId, options.poolRefillBatch ?? 5);
+        for (const uuid of [...pass.created, ...pass.removed]) memberQueue.add(uuid);
+        if (pass.created.length > 0 || pass.removed.length > 0) ctx.log(`pool ${templateId}: +${pass.created.length} −${pass.removed.length}`);
+        return pass.more ? 250 : null;
       },
-    });
+      {
+        concurrency: 1,
+        onError: (templateId, error, retryInMs) => ctx.log(`pool ${templateId}: reconcile failed (retry in ${retryInMs} ms): ${(error as Error).message}`),
+      },
+    );
+    const route = (uuid: string, unclaimedMember: boolean) => (unclaimedMember ? memberQueue : queue).add(uuid);
     const resyncAll = async () => {
-      for (const uuid of await findLiveInstances()) queue.add(uuid);
+      for (const { uuid, unclaimedMember } of await findLiveInstances()) route(uuid, unclaimedMember);
+    };
+    const scanPools = async () => {
+      for (const templateId of await findPoolTemplates()) poolQueue.add(templateId);
     };
     // Periodic tasks log a failure once, not on every tick while it lasts, and say when it is over.
     const failing = new Map<string, string>();
@@ -53,10 +79,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         },
       );
 
-    leadership.onWake((payload) => (payload ? queue.add(payload) : void guarded("resync", resyncAll)()));
+    leadership.onWake((payload) => {
+      if (!payload) void guarded("resync", resyncAll)();
+      else if (payload.startsWith(POOL_WAKE_PREFIX)) poolQueue.add(payload.slice(POOL_WAKE_PREFIX.length));
+      else queue.add(payload);
+    });
     let watchFailing = false;
     ctx.engine?.watch({
-      onChange: (uuid) => queue.add(uuid),
+      onChange: route,
       onError: (error, retryInMs) => {
         if (!watchFailing) ctx.log(`watching HelmReleases failed (retrying with backoff, next in ${retryInMs} ms): ${error.message}`);
         watchFailing = true;
@@ -74,14 +104,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const timers = [
       setInterval(guarded("resync", resyncAll), options.resyncMs ?? 30_000),
       setInterval(guarded("expiry scan", async () => (await findExpiryWork(ctx)).forEach((uuid) => queue.add(uuid))), options.expiryScanMs ?? 5_000),
+      setInterval(guarded("pool scan", scanPools), options.poolScanMs ?? 10_000),
       setInterval(guarded("garbage collection", () => collectGarbage(ctx, options.gcGraceMs ?? 10 * 60_000)), options.gcIntervalMs ?? 60_000),
     ];
     await guarded("resync", resyncAll)();
+    await guarded("pool scan", scanPools)();
 
     const stopped = new Promise<Error>((resolve) => signal.addEventListener("abort", () => resolve(new Error("stopping")), { once: true }));
     const reason = await Promise.race([leadership.lost, stopped]);
     for (const timer of timers) clearInterval(timer);
-    await queue.stop();
+    await Promise.all([queue.stop(), memberQueue.stop(), poolQueue.stop()]);
     await ctx.engine?.stop();
     await leadership.release();
     if (!signal.aborted) ctx.log(`lost leadership (${reason.message}): standing by`);

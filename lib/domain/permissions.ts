@@ -8,6 +8,7 @@ import type { Identity, Role } from "./identity";
 const GRANTS = {
   "catalog:view": "student",
   "instance:launch": "student",
+  "instance:manage-any": "admin",
   "teach:view": "teacher",
   "catalog:manage": "teacher",
   "admin:view": "admin",

@@ -5,6 +5,7 @@
  *   Pending → Provisioning → Ready                  (on-demand)
  *   Pending → Provisioning → Available → Claimed    (pool)
  *   any → Expiring → (row deleted), any → Failed; Failed recovers when Flux later succeeds.
+ *   Claimed → Available: a released pool member returned to its pool (templates with recycle off).
  */
 export const PHASES = ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Expiring", "Failed"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -14,7 +15,7 @@ const ALLOWED: Record<Phase, readonly Phase[]> = {
   Provisioning: ["Ready", "Available", "Failed", "Expiring"],
   Ready: ["Failed", "Expiring"],
   Available: ["Claimed", "Failed", "Expiring"],
-  Claimed: ["Failed", "Expiring"],
+  Claimed: ["Available", "Failed", "Expiring"],
   Failed: ["Provisioning", "Ready", "Available", "Claimed", "Expiring"],
   Expiring: [],
 };

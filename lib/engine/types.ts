@@ -45,9 +45,14 @@ export interface Engine {
   /** Every namespace this installation manages, for garbage collection. */
   listManaged(): Promise<ManagedObject[]>;
   /**
-   * Starts watching; `onChange` gets the uuid of any instance whose release changed, `onSynced` is called
-   * after every complete list (first start, and after each recovery from `onError`).
+   * Starts watching; `onChange` gets the uuid of any instance whose release changed (and whether its objects
+   * say it is an unclaimed pool member), `onSynced` is called after every complete list (first start, and
+   * after each recovery from `onError`).
    */
-  watch(handlers: { onChange: (uuid: string) => void; onError: (error: Error, retryInMs: number) => void; onSynced: () => void }): void;
+  watch(handlers: {
+    onChange: (uuid: string, unclaimedMember: boolean) => void;
+    onError: (error: Error, retryInMs: number) => void;
+    onSynced: () => void;
+  }): void;
   stop(): Promise<void>;
 }

@@ -36,7 +36,14 @@ const KEYS = {
   baseDomain: "baseDomain",
   connectionUrlTemplate: "connectionUrlTemplate",
   values: "values",
+  defaultQuota: "quota.defaultMaxInstancesPerUser",
 } as const;
+
+/** Live instances an owner key may hold when the template sets no limit of its own. */
+export const DEFAULT_QUOTA = 5;
+/** The largest quota a setting or a template may give; 0 means no limit. */
+export const MAX_QUOTA = 1000;
+export const quotaSchema = z.number().int().min(0).max(MAX_QUOTA);
 
 /**
  * This portal's installation id: a label on every cluster object it creates, so two portals sharing a
@@ -54,14 +61,30 @@ export async function getEngineSettings(): Promise<EngineSettings> {
   const rows = await db().setting.findMany({ where: { key: { in: [KEYS.flux, KEYS.baseDomain, KEYS.connectionUrlTemplate, KEYS.values] } } });
   const stored = new Map(rows.map((r) => [r.key, r.value as unknown]));
   const flux = fluxSettingsSchema.partial().safeParse(stored.get(KEYS.flux) ?? {});
+  return { installationId, ...addressSettings(stored), flux: { ...DEFAULT_FLUX_SETTINGS, ...(flux.success ? flux.data : {}) } };
+}
+
+/** The settings that shape an instance's address and values, each falling back to its default. */
+function addressSettings(stored: Map<string, unknown>): Pick<EngineSettings, "baseDomain" | "connectionUrlTemplate" | "values"> {
   const baseDomain = z.string().min(1).max(200).safeParse(stored.get(KEYS.baseDomain));
   const urlTemplate = z.string().min(1).max(2048).safeParse(stored.get(KEYS.connectionUrlTemplate));
   const values = z.record(z.string(), z.unknown()).safeParse(stored.get(KEYS.values));
   return {
-    installationId,
     baseDomain: baseDomain.success ? baseDomain.data : getConfig().baseDomain,
     connectionUrlTemplate: urlTemplate.success ? urlTemplate.data : null,
     values: values.success ? values.data : {},
-    flux: { ...DEFAULT_FLUX_SETTINGS, ...(flux.success ? flux.data : {}) },
   };
+}
+
+export interface LaunchSettings extends Pick<EngineSettings, "baseDomain" | "connectionUrlTemplate" | "values"> {
+  /** Live instances per owner key when a template sets no limit; 0 = no limit. */
+  defaultQuota: number;
+}
+
+/** What a launch needs from the settings, in one query. */
+export async function getLaunchSettings(): Promise<LaunchSettings> {
+  const rows = await db().setting.findMany({ where: { key: { in: [KEYS.baseDomain, KEYS.connectionUrlTemplate, KEYS.values, KEYS.defaultQuota] } } });
+  const stored = new Map(rows.map((r) => [r.key, r.value as unknown]));
+  const quota = quotaSchema.safeParse(stored.get(KEYS.defaultQuota));
+  return { ...addressSettings(stored), defaultQuota: quota.success ? quota.data : DEFAULT_QUOTA };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { createTwoFilesPatch } from "diff";
 import { stringify as toYaml } from "yaml";
 import { db, type Prisma } from "@/lib/db/client";
+import { LOCKS } from "@/lib/db/coordination";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
@@ -151,7 +152,7 @@ export async function saveTemplateSpec(identity: Identity | null, name: string, 
   if (message.length > 500) throw new AppError("INVALID_INPUT", "The change message is at most 500 characters.");
   return db().$transaction(async (tx) => {
     // One save at a time per portal: version numbers and cascades must not interleave.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(727002)`;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCKS.templateSave}::int)`;
     const library = await loadLibrary(tx);
     const current = library.get(name);
     if (!current) throw new AppError("NOT_FOUND", `There is no template named "${name}".`);

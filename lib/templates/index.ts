@@ -23,6 +23,6 @@ export { buildRenderContext } from "./context";
 export { TemplateError, formatIssue, type TemplateIssue } from "./errors";
 export { composeSpec, resolveChain, type ComposedSpec, type TemplateLayer } from "./inheritance";
 export { DEFAULT_STRATEGIES, mergeLayers, mergeValues, type MergeStrategy, type StrategyTable } from "./merge";
-export { assertParameterSchema, describeParameters, toParameterSchema, validateParameters, type ParameterField } from "./parameters";
+export { assertParameterSchema, coerceParameterStrings, describeParameters, toParameterSchema, validateParameters, type ParameterField } from "./parameters";
 export { CelExpression, checkValuesTemplate, renderValues, type RenderContext } from "./render";
 export { versionSpecSchema, type ChartSource, type VersionSpec } from "./spec";

@@ -197,3 +197,23 @@ export function describeParameters(schema: Record<string, unknown>): ParameterFi
     return field;
   });
 }
+
+const NUMBER_TEXT = /^-?(0|[1-9]\d{0,15})(\.\d{1,15})?$/;
+
+/**
+ * Turns text input (a query string, a form) into typed parameter values by the schema: numbers and booleans
+ * written the usual way become numbers and booleans; anything else is left as text, so validation then says
+ * plainly which parameter has the wrong type. Names that are not parameters are kept for validation to refuse.
+ */
+export function coerceParameterStrings(schema: Record<string, unknown>, input: Record<string, string>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, { type?: string }>;
+  // fromEntries defines own properties, so a name like "__proto__" stays an (unknown) parameter.
+  return Object.fromEntries(
+    Object.entries(input).map(([name, text]) => {
+      const type = Object.hasOwn(properties, name) ? properties[name]?.type : undefined;
+      if ((type === "integer" || type === "number") && NUMBER_TEXT.test(text)) return [name, Number(text)];
+      if (type === "boolean" && (text === "true" || text === "false")) return [name, text === "true"];
+      return [name, text];
+    }),
+  );
+}

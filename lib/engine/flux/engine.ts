@@ -100,8 +100,9 @@ export class FluxEngine implements Engine {
       kind: FLUX.helmRelease.kind,
       labelSelector: installationSelector(this.installationId),
       onChange: (object) => {
-        const uuid = object.metadata?.labels?.[LABEL.instance];
-        if (uuid) onChange(uuid);
+        const labels = object.metadata?.labels ?? {};
+        const uuid = labels[LABEL.instance];
+        if (uuid) onChange(uuid, labels[LABEL.pooled] === "true" && !labels[LABEL.owner]);
       },
       onError,
       onSynced,

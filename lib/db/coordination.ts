@@ -1,0 +1,23 @@
+/**
+ * The names web and worker coordinate through in PostgreSQL: advisory lock keys (arbitrary constants, one
+ * per purpose, so two purposes never block each other) and the wake-up channel.
+ */
+export const LOCKS = {
+  /** Template saves, one at a time: version numbers and cascades must not interleave. */
+  templateSave: 727_002,
+  /** The active worker (session lock on the leader's dedicated connection). */
+  leader: 727_003,
+  /** Launches of one owner key (transaction lock, second key = hashtext(owner key)). */
+  owner: 727_004,
+  /** Instance creation for one pool template, so maxSize holds (second key = hashtext(template id)). */
+  templateCapacity: 727_005,
+} as const;
+
+/** NOTIFY channel the worker LISTENs on. */
+export const WAKE_CHANNEL = "envdeck_worker";
+
+/**
+ * Wake-up payloads: an instance uuid (reconcile that instance), `pool:<template id>` (look at that pool), or
+ * empty (look at everything).
+ */
+export const POOL_WAKE_PREFIX = "pool:";

@@ -1,0 +1,54 @@
+/**
+ * Time-to-live maths (M6): a TTL in seconds, -1 for unlimited; extensions add `extendSeconds` at most
+ * `maxExtends` times. Pure, so the rules are tested without a clock or a database.
+ */
+
+export const UNLIMITED_TTL = -1;
+
+export interface TtlPolicy {
+  ttlSeconds: number;
+  extendSeconds: number;
+  maxExtends: number;
+}
+
+/** When an instance started (or claimed) at `start` expires; null for an unlimited TTL. */
+export function expiryFrom(start: Date, ttlSeconds: number): Date | null {
+  return ttlSeconds < 0 ? null : new Date(start.getTime() + ttlSeconds * 1000);
+}
+
+export type ExtendDecision =
+  | { ok: true; expiresAt: Date; extendCount: number }
+  | { ok: false; reason: "unlimited" | "limit" | "not-extendable" | "expired"; message: string };
+
+/**
+ * Whether (and to when) an instance can be extended. The extension is added to the current expiry, not to
+ * now, so extending early never loses time and extending twice quickly gives twice the time.
+ */
+export function decideExtend(
+  policy: TtlPolicy,
+  instance: { expiresAt: Date | null; extendCount: number },
+  now: Date,
+): ExtendDecision {
+  if (policy.ttlSeconds < 0 || instance.expiresAt === null) {
+    return { ok: false, reason: "unlimited", message: "This environment has no time limit, so there is nothing to extend." };
+  }
+  if (policy.extendSeconds <= 0 || policy.maxExtends <= 0) {
+    return { ok: false, reason: "not-extendable", message: "This environment cannot be extended." };
+  }
+  if (instance.extendCount >= policy.maxExtends) {
+    return {
+      ok: false,
+      reason: "limit",
+      message: `No extensions left: this environment has been extended the maximum of ${policy.maxExtends} time${policy.maxExtends === 1 ? "" : "s"}.`,
+    };
+  }
+  if (instance.expiresAt <= now) return { ok: false, reason: "expired", message: "This environment has already expired." };
+  return { ok: true, expiresAt: new Date(instance.expiresAt.getTime() + policy.extendSeconds * 1000), extendCount: instance.extendCount + 1 };
+}
+
+/** How many more times an instance can be extended (null when unlimited). */
+export function extensionsLeft(policy: TtlPolicy, extendCount: number): number | null {
+  if (policy.ttlSeconds < 0) return null;
+  if (policy.extendSeconds <= 0) return 0;
+  return Math.max(0, policy.maxExtends - extendCount);
+}

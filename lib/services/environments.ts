@@ -1,0 +1,187 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import { db, type Prisma } from "@/lib/db/client";
+import type { InstancePhase } from "@/lib/db/generated/enums";
+import { AppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
+import { OwnerKeyError, ownerKeyFor, ownerKeysOf } from "@/lib/domain/owner-key";
+import { can, assertCan } from "@/lib/domain/permissions";
+import type { Phase } from "@/lib/domain/phase";
+import { extensionsLeft } from "@/lib/domain/ttl";
+import { INSTANCE_UUID } from "@/lib/domain/naming";
+import { TEMPLATE_NAME } from "@/lib/templates/spec";
+import { getLaunchSettings } from "./settings";
+
+/**
+ * "My environments" (M9, M11): what a user owns, by their username and every group (and any other owner
+ * key their claims give them), and the one place that decides whether a caller may touch an instance.
+ */
+
+/** Phases in which an instance counts as the owner's: it holds (or will hold) cluster resources for them. */
+export const OWNED_PHASES: InstancePhase[] = ["Pending", "Provisioning", "Ready", "Claimed", "Failed", "Available"];
+
+const viewInclude = {
+  template: { select: { name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true } },
+  templateVersion: { select: { version: true } },
+} as const;
+export type InstanceRow = Prisma.InstanceGetPayload<{ include: typeof viewInclude }>;
+
+/** What users and API clients see of an instance. Rendered values stay server-side. */
+export interface EnvironmentView {
+  uuid: string;
+  name: string;
+  displayName: string;
+  icon: string;
+  version: number;
+  owner: string | null;
+  /** True when the owner key is not the caller's username (a group-owned instance). */
+  shared: boolean;
+  phase: Phase;
+  /** Dploy-compatible one-word status: pending, Progressing, Healthy, Degraded or Deleting. */
+  status: string;
+  health: string | null;
+  message: string | null;
+  url: string | null;
+  namespace: string | null;
+  engine: string;
+  engineRef: string | null;
+  pooled: boolean;
+  params: Record<string, unknown>;
+  createdAt: string;
+  claimedAt: string | null;
+  readyAt: string | null;
+  expiresAt: string | null;
+  isUnlimited: boolean;
+  extendCount: number;
+  maxExtends: number;
+  extendSeconds: number;
+  /** Extensions still possible; null when the TTL is unlimited. */
+  extensionsLeft: number | null;
+}
+
+const STATUS: Record<Phase, string> = {
+  Pending: "pending",
+  Provisioning: "Progressing",
+  Ready: "Healthy",
+  Available: "Healthy",
+  Claimed: "Healthy",
+  Failed: "Degraded",
+  Expiring: "Deleting",
+};
+
+export function toEnvironmentView(row: InstanceRow, identity: Identity | null): EnvironmentView {
+  const policy = { ttlSeconds: row.template.ttlSeconds, extendSeconds: row.template.ttlExtendSeconds, maxExtends: row.template.ttlMaxExtends };
+  const phase = row.deletedAt ? "Expiring" : (row.phase as Phase);
+  return {
+    uuid: row.uuid,
+    name: row.template.name,
+    displayName: row.template.displayName,
+    icon: row.template.icon,
+    version: row.templateVersion.version,
+    owner: row.ownerKey,
+    shared: row.ownerKey !== null && identity !== null && row.ownerKey !== ownerKeysOf(identity)[0],
+    phase,
+    status: STATUS[phase],
+    health: row.health,
+    message: row.deletedAt ? "Deleted" : row.message,
+    url: row.url,
+    namespace: row.namespace,
+    engine: row.engine,
+    engineRef: row.engineRef,
+    pooled: row.pooled,
+    params: (row.params ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt.toISOString(),
+    claimedAt: row.claimedAt?.toISOString() ?? null,
+    readyAt: row.readyAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    isUnlimited: row.expiresAt === null,
+    extendCount: row.extendCount,
+    maxExtends: policy.maxExtends,
+    extendSeconds: policy.extendSeconds,
+    extensionsLeft: row.expiresAt === null ? null : extensionsLeft(policy, row.extendCount),
+  };
+}
+
+export async function loadView(uuid: string, identity: Identity | null): Promise<EnvironmentView> {
+  const row = await db().instance.findUniqueOrThrow({ where: { uuid }, include: viewInclude });
+  return toEnvironmentView(row, identity);
+}
+
+export interface EnvironmentList {
+  environments: EnvironmentView[];
+  count: number;
+  /** The caller's personal quota (their username's owner key): live instances and the default limit. */
+  quota: { used: number; limit: number | null };
+}
+
+/** Everything the caller owns that is not yet torn down, newest first. */
+export async function listEnvironments(identity: Identity | null): Promise<EnvironmentList> {
+  assertCan(identity, "instance:launch");
+  const keys = ownerKeysOf(identity);
+  const [rows, settings] = await Promise.all([
+    db().instance.findMany({
+      where: { ownerKey: { in: keys }, deletedAt: null, phase: { not: "Expiring" } },
+      include: viewInclude,
+      orderBy: { createdAt: "desc" },
+      take: 500,
+    }),
+    getLaunchSettings(),
+  ]);
+  const environments = rows.map((row) => toEnvironmentView(row, identity));
+  const personal = keys[0];
+  return {
+    environments,
+    count: environments.length,
+    quota: { used: environments.filter((e) => e.owner === personal).length, limit: settings.defaultQuota === 0 ? null : settings.defaultQuota },
+  };
+}
+
+/** Names an instance: by uuid, or by template name meaning "my live instance of that template". */
+export type InstanceRef = { uuid: string } | { template: string };
+
+function notFound(ref: InstanceRef): AppError {
+  return "uuid" in ref
+    ? new AppError("NOT_FOUND", `There is no environment "${String(ref.uuid).slice(0, 80)}" of yours.`)
+    : new AppError("NOT_FOUND", `You have no running "${String(ref.template).slice(0, 80)}" environment.`);
+}
+
+/**
+ * Finds an instance the caller may act on, or NOT_FOUND: a foreign instance is reported exactly like a
+ * missing one, so nobody can probe for other people's environments. Admins may act on any instance.
+ */
+export async function findOwnedInstance(identity: Identity, ref: InstanceRef, tx: Prisma.TransactionClient = db()): Promise<InstanceRow> {
+  let row: InstanceRow | null = null;
+  if ("uuid" in ref) {
+    if (typeof ref.uuid !== "string" || !INSTANCE_UUID.test(ref.uuid)) throw notFound(ref);
+    row = await tx.instance.findUnique({ where: { uuid: ref.uuid }, include: viewInclude });
+    if (row && (row.deletedAt || !row.ownerKey)) row = null;
+    if (row && !can(identity, "instance:manage-any") && !ownerKeysOf(identity).includes(row.ownerKey!)) row = null;
+  } else {
+    if (typeof ref.template !== "string" || !TEMPLATE_NAME.test(ref.template)) throw notFound(ref);
+    const template = await tx.template.findFirst({
+      where: { name: ref.template, deletedAt: null },
+      select: { id: true, versions: { orderBy: { version: "desc" }, take: 1, select: { ownerClaim: true } } },
+    });
+    if (!template) throw new AppError("NOT_FOUND", `There is no template named "${ref.template}".`);
+    let ownerKey: string;
+    try {
+      ownerKey = ownerKeyFor(identity, template.versions[0]?.ownerClaim ?? "", getConfig().oidc?.claims.username);
+    } catch (error) {
+      if (error instanceof OwnerKeyError) throw notFound(ref);
+      throw error;
+    }
+    row = await tx.instance.findFirst({
+      where: { templateId: template.id, ownerKey, deletedAt: null, phase: { in: OWNED_PHASES } },
+      include: viewInclude,
+      orderBy: { createdAt: "desc" },
+    });
+  }
+  if (!row) throw notFound(ref);
+  return row;
+}
+
+/** The status of one of the caller's instances (`GET /api/run/{name}/status`). */
+export async function getEnvironment(identity: Identity | null, ref: InstanceRef): Promise<EnvironmentView> {
+  assertCan(identity, "instance:launch");
+  return toEnvironmentView(await findOwnedInstance(identity, ref), identity);
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { db, type Prisma } from "@/lib/db/client";
+import { AppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
+import { renderChain } from "@/lib/templates/compose";
+import { composeSpec, resolveChain, type ComposedSpec, type TemplateLayer } from "@/lib/templates/inheritance";
+import { assertParameterSchema, describeParameters } from "@/lib/templates/parameters";
+import { TEMPLATE_NAME } from "@/lib/templates/spec";
+import { addressInstance } from "./instance-address";
+import type { LaunchSettings } from "./settings";
+import { asInvalidInput, specOf } from "./templates";
+
+/**
+ * What a launch needs to know about a template: its operational fields, its latest version and the spec
+ * composed from its inheritance chain. Composed specs are cached by version id: versions are immutable, and a
+ * change to a base template creates a new version of every template that extends it, so a version id always
+ * stands for the same chain.
+ */
+
+export type LaunchTemplate = Prisma.TemplateGetPayload<object> & {
+  versionId: string;
+  version: number;
+  composed: ComposedSpec;
+};
+
+const CACHE_LIMIT = 500;
+const composedCache = new Map<string, ComposedSpec>();
+
+async function composeVersion(tx: Prisma.TransactionClient, name: string, leaf: Prisma.TemplateVersionGetPayload<object>): Promise<ComposedSpec> {
+  const cached = composedCache.get(leaf.id);
+  if (cached) return cached;
+  // Walk the chain upwards by name, loading only the templates it names.
+  const layers = new Map<string, TemplateLayer>([[name, { name, isBase: false, spec: specOf(leaf) }]]);
+  let next = leaf.extendsName;
+  while (next && !layers.has(next) && layers.size <= 10) {
+    const parent = await tx.template.findFirst({
+      where: { name: next, deletedAt: null },
+      include: { versions: { orderBy: { version: "desc" }, take: 1 } },
+    });
+    if (!parent?.versions[0]) break;
+    layers.set(next, { name: next, isBase: parent.isBase, spec: specOf(parent.versions[0]) });
+    next = parent.versions[0].extendsName;
+  }
+  let composed: ComposedSpec;
+  try {
+    composed = composeSpec(resolveChain(name, (n) => layers.get(n)));
+    assertParameterSchema(composed.parameters);
+  } catch (error) {
+    return asInvalidInput(error);
+  }
+  if (composedCache.size >= CACHE_LIMIT) composedCache.delete(composedCache.keys().next().value!);
+  composedCache.set(leaf.id, composed);
+  return composed;
+}
+
+/**
+ * Loads a template for launching by name: hidden templates are fine (M2), unknown, deleted and base templates
+ * are NOT_FOUND, and a template that failed validation is UNAVAILABLE with the reason.
+ */
+export async function loadLaunchTemplate(name: string): Promise<LaunchTemplate> {
+  if (typeof name !== "string" || !TEMPLATE_NAME.test(name)) {
+    throw new AppError("NOT_FOUND", `There is no template named "${String(name).slice(0, 80)}".`);
+  }
+  const template = await db().template.findFirst({
+    where: { name, deletedAt: null },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 } },
+  });
+  const latest = template?.versions[0];
+  if (!template || !latest) throw new AppError("NOT_FOUND", `There is no template named "${name}".`);
+  if (template.isBase) throw new AppError("NOT_FOUND", `"${name}" is a base template for other templates and cannot be launched itself.`);
+  if (template.validationError) {
+    throw new AppError("UNAVAILABLE", `"${template.displayName}" cannot be launched until an administrator fixes it: ${template.validationError}`);
+  }
+  const { versions: _versions, ...fields } = template;
+  return { ...fields, versionId: latest.id, version: latest.version, composed: await composeVersion(db(), name, latest) };
+}
+
+/** A new instance uuid: 8 hex characters (collisions are retried by the insert). */
+export function newInstanceUuid(): string {
+  return randomBytes(4).toString("hex");
+}
+
+export interface PreparedInstance {
+  uuid: string;
+  namespace: string;
+  url: string;
+  values: Record<string, unknown>;
+  valueFiles: string[];
+}
+
+/**
+ * Addresses and renders a new instance: namespace, URL (M5) and the final Helm values of the composed chain.
+ * Pool members are rendered without an owner, parameters or claims: they are anonymous until claimed.
+ */
+export async function prepareInstance(input: {
+  template: LaunchTemplate;
+  ownerKey: string | null;
+  pooled: boolean;
+  params: Record<string, unknown>;
+  identity: Identity | null;
+  exposedClaims: string[];
+  settings: Pick<LaunchSettings, "baseDomain" | "connectionUrlTemplate" | "values">;
+}): Promise<PreparedInstance> {
+  const { template, identity } = input;
+  const uuid = newInstanceUuid();
+  const composed = template.composed;
+  const anonymous = input.pooled && !input.ownerKey;
+  const claims: Record<string, unknown> = anonymous || !identity ? {} : { email: identity.email, name: identity.displayName, ...identity.claims };
+  const address = await addressInstance({
+    template: { name: template.name, displayName: template.displayName, version: template.version },
+    uuid,
+    ownerKey: input.ownerKey,
+    pooled: input.pooled,
+    parameterNames: describeParameters(composed.parameters).map((f) => f.name),
+    params: anonymous ? {} : input.params,
+    claims,
+    exposedClaims: input.exposedClaims,
+    urlTemplate: composed.connectionUrlTemplate ?? null,
+    settings: input.settings,
+  });
+  try {
+    const values = await renderChain(composed, address.context, {
+      user: anonymous || !identity ? { name: "", groups: [], email: "" } : { name: identity.username, groups: identity.groups, email: identity.email ?? "" },
+      workspace: { name: `${template.name}-${uuid}`, namespace: address.namespace, uuid },
+      metadata: { labels: {}, annotations: {} },
+      template: { name: template.name, version: template.version },
+    });
+    return { uuid, namespace: address.namespace, url: address.url, values, valueFiles: composed.valueFiles };
+  } catch (error) {
+    return asInvalidInput(error);
+  }
+}
