@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { LOCKS } from "@/lib/db/coordination";
+import { BUSY_TRANSACTION, LOCKS } from "@/lib/db/coordination";
 import type { InstancePhase } from "@/lib/db/generated/enums";
 import { isAppError } from "@/lib/domain/errors";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
-import { loadLaunchTemplate, prepareInstance } from "@/lib/services/launch-spec";
+import { loadLaunchTemplate, prepareInstance, type LaunchTemplate } from "@/lib/services/launch-spec";
 import type { ControllerContext } from "./context";
 
 /**
@@ -42,6 +42,17 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
   const template = await db().template.findUnique({ where: { id: templateId } });
   const active = template !== null && !template.deletedAt && template.enabled && template.method === "pool" && !template.validationError;
   const want = active ? template.poolSize : 0;
+  // Loaded before the transaction: a query on another connection while holding the capacity lock could wait
+  // for a connection held by a launch that waits for that lock.
+  let launchTemplate: LaunchTemplate | null = null;
+  if (active && want > 0) {
+    try {
+      launchTemplate = await loadLaunchTemplate(template.name);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      ctx.log(`pool ${template.name}: cannot create members: ${error.message}`);
+    }
+  }
 
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCKS.templateCapacity}::int, hashtext(${templateId}))`;
@@ -73,15 +84,7 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
 
     const room = template!.poolMaxSize > 0 ? template!.poolMaxSize - counts!.total : Number.POSITIVE_INFINITY;
     const due = Math.min(want - counts!.unclaimed, room);
-    if (due <= 0) return pass;
-    let launchTemplate;
-    try {
-      launchTemplate = await loadLaunchTemplate(template!.name);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      ctx.log(`pool ${template!.name}: cannot create members: ${error.message}`);
-      return pass;
-    }
+    if (due <= 0 || !launchTemplate) return pass;
     const count = Math.min(due, budget);
     pass.more = due > count;
     for (let i = 0; i < count; i++) {
@@ -105,5 +108,5 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
       if (created[0]) pass.created.push(created[0].uuid);
     }
     return pass;
-  });
+  }, BUSY_TRANSACTION);
 }

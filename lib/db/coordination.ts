@@ -21,3 +21,9 @@ export const WAKE_CHANNEL = "envdeck_worker";
  * empty (look at everything).
  */
 export const POOL_WAKE_PREFIX = "pool:";
+
+/**
+ * Limits for transactions that may queue behind many others (launches at class start, pool passes): wait
+ * for a connection up to 15 s instead of Prisma's default 2 s, rather than fail a launch that would succeed.
+ */
+export const BUSY_TRANSACTION = { maxWait: 15_000, timeout: 15_000 } as const;

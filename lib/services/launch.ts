@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import { db, type Prisma } from "@/lib/db/client";
-import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
+import { BUSY_TRANSACTION, LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { OwnerKeyError, ownerKeyFor } from "@/lib/domain/owner-key";
@@ -35,9 +35,6 @@ export interface LaunchResult {
 const COUNTED = ["Pending", "Provisioning", "Ready", "Claimed", "Failed"] as const;
 
 type Tx = Prisma.TransactionClient;
-
-/** At class start hundreds of launches arrive at once and queue for connections: wait for one, briefly. */
-const TRANSACTION_LIMITS = { maxWait: 15_000, timeout: 15_000 };
 
 /** The owner's live instance of this template, and how many live instances the owner key holds in total. */
 async function ownerState(tx: Tx, templateId: string, ownerKey: string): Promise<{ existing: string | null; live: number }> {
@@ -174,6 +171,6 @@ export async function launch(identity: Identity | null, name: string, params: un
     }
     await assertCapacity(tx, template);
     return { outcome: "created", uuid: await insertOnDemand(tx, template, ownerKey, identity, values, settings, now) };
-  }, TRANSACTION_LIMITS);
+  }, BUSY_TRANSACTION);
   return { outcome, environment: await loadView(uuid, identity) };
 }

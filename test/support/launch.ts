@@ -70,3 +70,11 @@ export async function phasesOf(templateId: string): Promise<Record<string, numbe
   const rows = await db().instance.groupBy({ by: ["phase"], where: { templateId, deletedAt: null }, _count: true });
   return Object.fromEntries(rows.map((r) => [r.phase, r._count]));
 }
+
+/** Many students at once, written in one statement (no password hashing): for concurrency tests. */
+export async function createStudents(count: number, prefix: string, groups: string[] = []): Promise<Identity[]> {
+  const usernames = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  await db().user.createMany({ data: usernames.map((username) => ({ username, groups, roles: ["student"] })) });
+  const rows = await db().user.findMany({ where: { username: { in: usernames } }, orderBy: { username: "asc" } });
+  return rows.map((u) => ({ userId: u.id, username: u.username, displayName: u.username, email: null, groups: u.groups, roles: ["student"], claims: {}, source: "local" }));
+}

@@ -1,0 +1,110 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { UNLIMITED_TTL, decideExtend, expiryFrom, extensionsLeft, type TtlPolicy } from "@/lib/domain/ttl";
+
+const now = new Date("2025-03-01T12:00:00Z");
+const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+const policy: TtlPolicy = { ttlSeconds: 3600, extendSeconds: 1800, maxExtends: 2 };
+
+describe("expiryFrom", () => {
+  it("adds the TTL to the start", () => {
+    expect(expiryFrom(now, 3600)).toEqual(later(3600));
+    expect(expiryFrom(now, 0)).toEqual(now);
+  });
+
+  it("has no expiry for an unlimited TTL", () => {
+    expect(expiryFrom(now, UNLIMITED_TTL)).toBeNull();
+  });
+});
+
+describe("decideExtend", () => {
+  it("adds extendSeconds to the current expiry, not to now", () => {
+    const decision = decideExtend(policy, { expiresAt: later(600), extendCount: 0 }, now);
+    expect(decision).toEqual({ ok: true, expiresAt: later(600 + 1800), extendCount: 1 });
+  });
+
+  it("refuses to extend an unlimited environment", () => {
+    const unlimited = { ...policy, ttlSeconds: UNLIMITED_TTL };
+    const decision = decideExtend(unlimited, { expiresAt: null, extendCount: 0 }, now);
+    expect(decision).toMatchObject({ ok: false, reason: "unlimited" });
+    expect(!decision.ok && decision.message).toMatch(/no time limit/);
+    // An instance without an expiry (an unclaimed pool member, say) has nothing to extend either.
+    expect(decideExtend(policy, { expiresAt: null, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "unlimited" });
+  });
+
+  it("refuses once the limit is reached, saying no extensions are left", () => {
+    const decision = decideExtend(policy, { expiresAt: later(600), extendCount: 2 }, now);
+    expect(decision).toMatchObject({ ok: false, reason: "limit" });
+    expect(!decision.ok && decision.message).toMatch(/^No extensions left: .*maximum of 2 times\.$/);
+    const once = decideExtend({ ...policy, maxExtends: 1 }, { expiresAt: later(600), extendCount: 1 }, now);
+    expect(!once.ok && once.message).toMatch(/maximum of 1 time\.$/);
+    expect(decideExtend(policy, { expiresAt: later(600), extendCount: 7 }, now)).toMatchObject({ ok: false, reason: "limit" });
+  });
+
+  it.each([
+    ["extendSeconds 0", { ...policy, extendSeconds: 0 }],
+    ["maxExtends 0", { ...policy, maxExtends: 0 }],
+    ["negative extendSeconds", { ...policy, extendSeconds: -60 }],
+  ])("refuses when the template is not extendable (%s)", (_, notExtendable) => {
+    const decision = decideExtend(notExtendable, { expiresAt: later(600), extendCount: 0 }, now);
+    expect(decision).toMatchObject({ ok: false, reason: "not-extendable" });
+    expect(!decision.ok && decision.message).toMatch(/cannot be extended/);
+  });
+
+  it("refuses an environment that has already expired", () => {
+    expect(decideExtend(policy, { expiresAt: later(-1), extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
+    expect(decideExtend(policy, { expiresAt: now, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
+  });
+
+  // DEVIATION (reported, not fixed here): ttl fields are mutable on a template (DESIGN.md "Template"). An
+  // instance launched with a finite TTL keeps its expiresAt and the expiry controller still deletes it then,
+  // but once the template's TTL is switched to -1 decideExtend answers "unlimited" ("no time limit") for it.
+  // Flip to `it` once decided/fixed.
+  it.fails("never tells an instance that still has an expiry that it has no time limit", () => {
+    const switchedToUnlimited = { ...policy, ttlSeconds: UNLIMITED_TTL };
+    const decision = decideExtend(switchedToUnlimited, { expiresAt: later(600), extendCount: 0 }, now);
+    expect(decision).not.toMatchObject({ reason: "unlimited" });
+  });
+
+  it("adds exactly n * extendSeconds over n extensions and refuses the one after maxExtends", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 * 24 * 3600 }),
+        fc.integer({ min: 1, max: 24 * 3600 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 7 * 24 * 3600 }),
+        (ttlSeconds, extendSeconds, maxExtends, remaining) => {
+          const rules = { ttlSeconds, extendSeconds, maxExtends };
+          const first = later(remaining);
+          let instance = { expiresAt: first as Date | null, extendCount: 0 };
+          for (let n = 1; n <= maxExtends; n++) {
+            expect(extensionsLeft(rules, instance.extendCount)).toBe(maxExtends - n + 1);
+            const decision = decideExtend(rules, instance, now);
+            if (!decision.ok) throw new Error(`extension ${n} refused: ${decision.message}`);
+            expect(decision.expiresAt.getTime() - first.getTime()).toBe(n * extendSeconds * 1000);
+            expect(decision.extendCount).toBe(n);
+            instance = { expiresAt: decision.expiresAt, extendCount: decision.extendCount };
+          }
+          expect(extensionsLeft(rules, instance.extendCount)).toBe(0);
+          expect(decideExtend(rules, instance, now)).toMatchObject({ ok: false, reason: "limit" });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("extensionsLeft", () => {
+  it("counts the extensions still possible", () => {
+    expect(extensionsLeft(policy, 0)).toBe(2);
+    expect(extensionsLeft(policy, 1)).toBe(1);
+    expect(extensionsLeft(policy, 2)).toBe(0);
+    expect(extensionsLeft(policy, 5)).toBe(0);
+  });
+
+  it("is null when unlimited and 0 when not extendable", () => {
+    expect(extensionsLeft({ ...policy, ttlSeconds: UNLIMITED_TTL }, 0)).toBeNull();
+    expect(extensionsLeft({ ...policy, extendSeconds: 0 }, 0)).toBe(0);
+    expect(extensionsLeft({ ...policy, maxExtends: 0 }, 0)).toBe(0);
+  });
+});
