@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { chromium, type FullConfig } from "@playwright/test";
-import { createPrismaClient, setDb } from "@/lib/db/client";
+import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { upsertLocalUser } from "@/lib/services/accounts";
 import { createTemplate } from "@/lib/services/templates";
 import { DEMO_TEMPLATES } from "@/lib/services/demo";
@@ -50,7 +50,7 @@ export default async function globalSetup(config: FullConfig) {
   // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
   await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
   for (const template of DEMO_TEMPLATES) await createTemplate(template, null);
-  await prisma.$disconnect();
+  await closeDb(prisma);
 
   const baseURL = config.projects[0]!.use.baseURL!;
   const port = Number(new URL(baseURL).port);

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError, getConfig, type Config } from "@/lib/config";
-import { createPrismaClient, setDb } from "@/lib/db/client";
+import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase, DatabaseUnreachableError } from "@/lib/db/connect";
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
@@ -68,7 +68,7 @@ async function main() {
   const results = await validateAllTemplates();
   for (const broken of results.filter((r) => r.error)) log(`template "${broken.name}" is invalid and hidden from the catalog: ${broken.error}`);
   log(`${results.length - results.filter((r) => r.error).length} of ${results.length} templates valid`);
-  await client.$disconnect();
+  await closeDb(client);
 
   const secret = config.authSecret ?? (await readOrCreateSecret(config.dataDir));
   if (prepareOnly) {

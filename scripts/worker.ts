@@ -4,7 +4,7 @@
  * DATABASE_URL it joins the embedded database that `npm start` runs.
  */
 import { ConfigError, getConfig } from "@/lib/config";
-import { createPrismaClient, setDb } from "@/lib/db/client";
+import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase, DatabaseUnreachableError } from "@/lib/db/connect";
 import { EmbeddedDatabaseError, embeddedDatabaseUrl } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
@@ -28,7 +28,7 @@ async function main() {
 
   const context = await createControllerContext(config, log);
   await runWorker({ databaseUrl, context, signal: abort.signal });
-  await client.$disconnect();
+  await closeDb(client);
   log("stopped");
 }
 

@@ -11,7 +11,6 @@ import { authenticateApiToken } from "@/lib/services/api-tokens";
  * one mapping from errors to responses. Route files stay a few lines: `apiRoute(async (call) => …)`.
  */
 
-/** Largest JSON body any route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };

@@ -2,9 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/domain/errors";
 import type { LaunchResult } from "@/lib/services/launch";
-import { loadLaunchTemplate } from "@/lib/services/launch-spec";
-import { coerceParameterStrings } from "@/lib/templates/parameters";
-import { json, queryValues } from "./http";
+import { json } from "./http";
 
 /** `POST /api/v1/run/{name}` body: typed parameter values; unknown keys are refused so typos surface. */
 const runBodySchema = z.object({ params: z.unknown().optional() }).strict();
@@ -17,17 +15,6 @@ export function runBodyParams(body: Record<string, unknown>): unknown {
     throw new AppError("INVALID_INPUT", `The body takes only "params" (an object of parameter values); not ${unknown.map((k) => `"${k.slice(0, 40)}"`).join(", ")}.`);
   }
   return parsed.data.params ?? {};
-}
-
-/**
- * The launch parameters of a query string (Dploy's `GET /api/run/{name}?cpus=2`), typed by the template's
- * parameter schema. The template is only loaded when there is something to type.
- */
-export async function queryParams(request: Request, name: string): Promise<Record<string, unknown>> {
-  const text = queryValues(request);
-  if (Object.keys(text).length === 0) return {};
-  const template = await loadLaunchTemplate(name);
-  return coerceParameterStrings(template.composed.parameters, text);
 }
 
 /** 200 with the existing instance, 201 (and where to find it) with a new or claimed one. */

@@ -1,15 +1,24 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { getConfig } from "@/lib/config";
 import { PrismaClient } from "./generated/client";
 
 export type { PrismaClient } from "./generated/client";
 export { Prisma } from "./generated/client";
 
-/** Creates a Prisma client on the Rust-free engine with the node-postgres adapter. */
+// Each Prisma client runs on a node-postgres pool of our own, which the launch path also uses directly.
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** Creates a Prisma client on the Rust-free engine with the node-postgres adapter, over a pool of `poolSize`. */
 export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
-  return new PrismaClient({ adapter });
+  // Waiting up to 15 s for a connection: at class start hundreds of launches arrive at once.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 15_000 });
+  // An idle connection that breaks (database restart) is dropped by the pool; the next query reports it.
+  pool.on("error", () => undefined);
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  pools.set(client, pool);
+  return client;
 }
 
 // One client per process; kept on globalThis so dev-mode hot reloads do not open a new pool each time.
@@ -28,4 +37,41 @@ export function db(): PrismaClient {
 /** Replaces the process-wide client (tests hand in one bound to their own database). */
 export function setDb(client: PrismaClient): void {
   holder.envdeckPrisma = client;
+}
+
+/** Disconnects a client and closes its pool. */
+export async function closeDb(client: PrismaClient): Promise<void> {
+  await client.$disconnect();
+  await pools.get(client)?.end();
+}
+
+/**
+ * Runs `fn` in a transaction on a connection of the process-wide pool, with plain SQL. For the few hot paths
+ * (launch, claim) where Prisma's interactive transactions cost two thirds of the throughput (BENCHMARKS.md);
+ * everything else uses Prisma.
+ */
+export async function withSqlTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>, opening?: string): Promise<T> {
+  const sql = await sqlPool().connect();
+  try {
+    // `opening` (trusted SQL, no user text) is sent with BEGIN in one round trip.
+    await sql.query(opening ? `BEGIN; ${opening}` : "BEGIN");
+    const result = await fn(sql);
+    await sql.query("COMMIT");
+    sql.release();
+    return result;
+  } catch (error) {
+    // A connection whose rollback fails is broken: destroy it rather than return it to the pool.
+    await sql.query("ROLLBACK").then(
+      () => sql.release(),
+      (broken: Error) => sql.release(broken),
+    );
+    throw error;
+  }
+}
+
+/** The node-postgres pool under the process-wide client. */
+export function sqlPool(): pg.Pool {
+  const pool = pools.get(db());
+  if (!pool) throw new Error("the database client was not created by createPrismaClient");
+  return pool;
 }

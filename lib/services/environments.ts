@@ -69,7 +69,42 @@ const STATUS: Record<Phase, string> = {
   Expiring: "Deleting",
 };
 
-export function toEnvironmentView(row: InstanceRow, identity: Identity | null): EnvironmentView {
+/** What a view is made of: an instance row with its template's display and TTL fields and its version. */
+export type ViewSource = Pick<
+  InstanceRow,
+  | "uuid" | "ownerKey" | "phase" | "health" | "message" | "url" | "namespace" | "engine" | "engineRef" | "pooled" | "params"
+  | "createdAt" | "claimedAt" | "readyAt" | "expiresAt" | "extendCount" | "deletedAt"
+> & { template: InstanceRow["template"]; templateVersion: InstanceRow["templateVersion"] };
+
+const VIEW_FIELDS = {
+  uuid: "uuid",
+  ownerKey: "owner_key",
+  phase: "phase::text",
+  health: "health",
+  message: "message",
+  url: "url",
+  namespace: "namespace",
+  engine: "engine",
+  engineRef: "engine_ref",
+  pooled: "pooled",
+  params: "params",
+  createdAt: "created_at",
+  claimedAt: "claimed_at",
+  readyAt: "ready_at",
+  expiresAt: "expires_at",
+  extendCount: "extend_count",
+  deletedAt: "deleted_at",
+} satisfies Record<keyof Omit<ViewSource, "template" | "templateVersion">, string>;
+
+/** The instance columns of a view, named as ViewSource names them, for raw statements (of `table` if given). */
+export function viewColumns(table?: string): string {
+  return Object.entries(VIEW_FIELDS)
+    .map(([field, column]) => `${table ? `${table}.` : ""}${column} AS "${field}"`)
+    .join(", ");
+}
+export const VIEW_COLUMNS = viewColumns();
+
+export function toEnvironmentView(row: ViewSource, identity: Identity | null): EnvironmentView {
   const policy = { ttlSeconds: row.template.ttlSeconds, extendSeconds: row.template.ttlExtendSeconds, maxExtends: row.template.ttlMaxExtends };
   const phase = row.deletedAt ? "Expiring" : (row.phase as Phase);
   return {

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db, type Prisma } from "@/lib/db/client";
+import { db, sqlPool } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { renderChain } from "@/lib/templates/compose";
@@ -8,7 +8,7 @@ import { composeSpec, resolveChain, type ComposedSpec, type TemplateLayer } from
 import { assertParameterSchema, describeParameters } from "@/lib/templates/parameters";
 import { TEMPLATE_NAME } from "@/lib/templates/spec";
 import { addressInstance } from "./instance-address";
-import type { LaunchSettings } from "./settings";
+import { LAUNCH_SETTING_KEYS, parseLaunchSettings, type LaunchSettings } from "./settings";
 import { asInvalidInput, specOf } from "./templates";
 
 /**
@@ -18,23 +18,41 @@ import { asInvalidInput, specOf } from "./templates";
  * stands for the same chain.
  */
 
-export type LaunchTemplate = Prisma.TemplateGetPayload<object> & {
+export interface LaunchTemplate {
+  id: string;
+  name: string;
+  displayName: string;
+  icon: string;
+  enabled: boolean;
+  method: "on_demand" | "pool";
+  poolSize: number;
+  poolMaxSize: number;
+  poolRecycle: boolean;
+  poolFallback: "on_demand" | "refuse";
+  ttlSeconds: number;
+  ttlExtendSeconds: number;
+  ttlMaxExtends: number;
+  maxInstancesPerUser: number | null;
+  engine: string;
   versionId: string;
   version: number;
   composed: ComposedSpec;
-};
+  /** The settings a launch needs, read in the same query. */
+  settings: LaunchSettings;
+}
 
 const CACHE_LIMIT = 500;
 const composedCache = new Map<string, ComposedSpec>();
 
-async function composeVersion(tx: Prisma.TransactionClient, name: string, leaf: Prisma.TemplateVersionGetPayload<object>): Promise<ComposedSpec> {
-  const cached = composedCache.get(leaf.id);
+async function composeVersion(name: string, versionId: string): Promise<ComposedSpec> {
+  const cached = composedCache.get(versionId);
   if (cached) return cached;
+  const leaf = await db().templateVersion.findUniqueOrThrow({ where: { id: versionId } });
   // Walk the chain upwards by name, loading only the templates it names.
   const layers = new Map<string, TemplateLayer>([[name, { name, isBase: false, spec: specOf(leaf) }]]);
   let next = leaf.extendsName;
   while (next && !layers.has(next) && layers.size <= 10) {
-    const parent = await tx.template.findFirst({
+    const parent = await db().template.findFirst({
       where: { name: next, deletedAt: null },
       include: { versions: { orderBy: { version: "desc" }, take: 1 } },
     });
@@ -50,30 +68,49 @@ async function composeVersion(tx: Prisma.TransactionClient, name: string, leaf: 
     return asInvalidInput(error);
   }
   if (composedCache.size >= CACHE_LIMIT) composedCache.delete(composedCache.keys().next().value!);
-  composedCache.set(leaf.id, composed);
+  composedCache.set(versionId, composed);
   return composed;
 }
 
+type TemplateRow = Omit<LaunchTemplate, "composed" | "settings"> & {
+  isBase: boolean;
+  validationError: string | null;
+  storedSettings: Record<string, unknown> | null;
+};
+
 /**
  * Loads a template for launching by name: hidden templates are fine (M2), unknown, deleted and base templates
- * are NOT_FOUND, and a template that failed validation is UNAVAILABLE with the reason.
+ * are NOT_FOUND, and a template that failed validation is UNAVAILABLE with the reason. One query brings the
+ * template, its latest version and the launch settings: this is on the path of every launch.
  */
 export async function loadLaunchTemplate(name: string): Promise<LaunchTemplate> {
   if (typeof name !== "string" || !TEMPLATE_NAME.test(name)) {
     throw new AppError("NOT_FOUND", `There is no template named "${String(name).slice(0, 80)}".`);
   }
-  const template = await db().template.findFirst({
-    where: { name, deletedAt: null },
-    include: { versions: { orderBy: { version: "desc" }, take: 1 } },
-  });
-  const latest = template?.versions[0];
-  if (!template || !latest) throw new AppError("NOT_FOUND", `There is no template named "${name}".`);
-  if (template.isBase) throw new AppError("NOT_FOUND", `"${name}" is a base template for other templates and cannot be launched itself.`);
-  if (template.validationError) {
-    throw new AppError("UNAVAILABLE", `"${template.displayName}" cannot be launched until an administrator fixes it: ${template.validationError}`);
+  const { rows } = await sqlPool().query<TemplateRow>(
+    `SELECT t.id::text, t.name, t.display_name AS "displayName", t.icon::text, t.enabled, t.is_base AS "isBase",
+            t.validation_error AS "validationError", t.method::text, t.pool_size AS "poolSize", t.pool_max_size AS "poolMaxSize",
+            t.pool_recycle AS "poolRecycle", t.pool_fallback::text AS "poolFallback", t.ttl_seconds AS "ttlSeconds",
+            t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
+            t.max_instances_per_user AS "maxInstancesPerUser", t.engine, v.id::text AS "versionId", v.version,
+            (SELECT jsonb_object_agg(key, value) FROM settings WHERE key = ANY($2)) AS "storedSettings"
+     FROM templates t
+     JOIN LATERAL (SELECT id, version FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
+     WHERE t.name = $1 AND t.deleted_at IS NULL`,
+    [name, LAUNCH_SETTING_KEYS],
+  );
+  const row = rows[0];
+  if (!row) throw new AppError("NOT_FOUND", `There is no template named "${name}".`);
+  if (row.isBase) throw new AppError("NOT_FOUND", `"${name}" is a base template for other templates and cannot be launched itself.`);
+  if (row.validationError) {
+    throw new AppError("UNAVAILABLE", `"${row.displayName}" cannot be launched until an administrator fixes it: ${row.validationError}`);
   }
-  const { versions: _versions, ...fields } = template;
-  return { ...fields, versionId: latest.id, version: latest.version, composed: await composeVersion(db(), name, latest) };
+  const { isBase: _isBase, validationError: _error, storedSettings, ...fields } = row;
+  return {
+    ...fields,
+    composed: await composeVersion(name, row.versionId),
+    settings: parseLaunchSettings(new Map(Object.entries(storedSettings ?? {}))),
+  };
 }
 
 /** A new instance uuid: 8 hex characters (collisions are retried by the insert). */

@@ -1,7 +1,8 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
-import { db, type Prisma } from "@/lib/db/client";
-import { BUSY_TRANSACTION, LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
+import type { PoolClient } from "pg";
+import { withSqlTransaction } from "@/lib/db/client";
+import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { OwnerKeyError, ownerKeyFor } from "@/lib/domain/owner-key";
@@ -9,11 +10,10 @@ import { assertCan } from "@/lib/domain/permissions";
 import { nextPhase } from "@/lib/domain/phase";
 import { expiryFrom } from "@/lib/domain/ttl";
 import { TemplateError } from "@/lib/templates/errors";
-import { validateParameters } from "@/lib/templates/parameters";
-import { loadView, type EnvironmentView } from "./environments";
+import { coerceParameterStrings, validateParameters } from "@/lib/templates/parameters";
+import { toEnvironmentView, VIEW_COLUMNS, viewColumns, type EnvironmentView, type ViewSource } from "./environments";
 import { getLaunchAvailability } from "./launch-availability";
 import { loadLaunchTemplate, prepareInstance, type LaunchTemplate } from "./launch-spec";
-import { getLaunchSettings, type LaunchSettings } from "./settings";
 import { asInvalidInput } from "./templates";
 
 /**
@@ -32,54 +32,84 @@ export interface LaunchResult {
 }
 
 /** Live phases that count against a quota and that "return the existing instance" looks for. */
-const COUNTED = ["Pending", "Provisioning", "Ready", "Claimed", "Failed"] as const;
+const COUNTED = ["Pending", "Provisioning", "Ready", "Claimed", "Failed"];
 
-type Tx = Prisma.TransactionClient;
+type InstanceColumns = Omit<ViewSource, "template" | "templateVersion">;
 
-/** The owner's live instance of this template, and how many live instances the owner key holds in total. */
-async function ownerState(tx: Tx, templateId: string, ownerKey: string): Promise<{ existing: string | null; live: number }> {
-  const [row] = await tx.$queryRaw<{ existing: string | null; live: number }[]>`
-    SELECT
-      (SELECT uuid FROM instances
-        WHERE template_id = ${templateId}::uuid AND owner_key = ${ownerKey} AND deleted_at IS NULL
-          AND phase::text = ANY(${COUNTED as unknown as string[]})
-        ORDER BY created_at LIMIT 1) AS existing,
-      (SELECT count(*)::int FROM instances
-        WHERE owner_key = ${ownerKey} AND deleted_at IS NULL AND phase::text = ANY(${COUNTED as unknown as string[]})) AS live`;
-  return row!;
+interface OwnerState {
+  /** Live instances of the owner key, across templates. */
+  live: number;
+  /** The owner's live instance of this template, if any. */
+  existing: string | null;
+  /** The pool member this statement claimed, if it was asked to and one was free. */
+  claimed: InstanceColumns | null;
 }
 
-/** Claims one Available member of a pool for the owner, or returns null when none is free right now. */
-async function claimPoolMember(tx: Tx, template: LaunchTemplate, ownerKey: string, identity: Identity, now: Date): Promise<string | null> {
-  const claimed = nextPhase("Available", "Claimed");
-  const expiresAt = expiryFrom(now, template.ttlSeconds);
-  const rows = await tx.$queryRaw<{ uuid: string }[]>`
-    WITH member AS (
-      SELECT id FROM instances
-      WHERE template_id = ${template.id}::uuid AND phase = 'Available' AND owner_key IS NULL AND deleted_at IS NULL
-      ORDER BY created_at
-      LIMIT 1
-      FOR UPDATE SKIP LOCKED
-    ), bound AS (
-      UPDATE instances i
-      SET owner_key = ${ownerKey}, phase = ${claimed}::"InstancePhase", claimed_at = ${now}, expires_at = ${expiresAt},
-          created_by_id = ${identity.userId}::uuid, message = 'Claimed from the warm pool', updated_at = ${now}
-      FROM member WHERE i.id = member.id
-      RETURNING i.uuid
-    )
-    SELECT uuid, pg_notify(${WAKE_CHANNEL}, uuid)::text, pg_notify(${WAKE_CHANNEL}, ${POOL_WAKE_PREFIX + template.id})::text FROM bound`;
-  return rows[0]?.uuid ?? null;
+/**
+ * Reads the owner's state and, for a pool template when the owner has no instance of it and is under quota,
+ * claims one Available member, all in one statement (run under the owner's lock). The member is taken with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claims of different owners each get a different member at once.
+ */
+async function readStateAndClaim(sql: PoolClient, template: LaunchTemplate, ownerKey: string, limit: number, identity: Identity, now: Date): Promise<OwnerState> {
+  const { rows } = await sql.query<Omit<OwnerState, "claimed"> & Partial<InstanceColumns>>(
+    `WITH live AS (
+       SELECT id, template_id, created_at FROM instances
+       WHERE owner_key = $2 AND deleted_at IS NULL AND phase::text = ANY($3)
+     ), state AS (
+       SELECT count(*)::int AS live, (SELECT uuid FROM instances WHERE id = (
+         SELECT id FROM live WHERE template_id = $1 ORDER BY created_at LIMIT 1)) AS existing
+       FROM live
+     ), member AS (
+       SELECT i.id FROM instances i
+       WHERE $4 AND i.template_id = $1 AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL
+         AND (SELECT existing FROM state) IS NULL AND ($5 = 0 OR (SELECT live FROM state) < $5)
+       ORDER BY i.created_at
+       LIMIT 1
+       FOR UPDATE SKIP LOCKED
+     ), bound AS (
+       UPDATE instances i
+       SET owner_key = $2, phase = $6, claimed_at = $7, expires_at = $8, created_by_id = $9,
+           message = 'Claimed from the warm pool', updated_at = $7
+       FROM member WHERE i.id = member.id
+       RETURNING i.*
+     )
+     SELECT state.live, state.existing, ${viewColumns("bound")},
+            CASE WHEN bound.uuid IS NOT NULL THEN pg_notify($10, bound.uuid)::text END AS n1,
+            CASE WHEN bound.uuid IS NOT NULL THEN pg_notify($10, $11)::text END AS n2
+     FROM state LEFT JOIN bound ON true`,
+    [
+      template.id,
+      ownerKey,
+      COUNTED,
+      template.method === "pool",
+      limit,
+      nextPhase("Available", "Claimed"),
+      now,
+      expiryFrom(now, template.ttlSeconds),
+      identity.userId,
+      WAKE_CHANNEL,
+      POOL_WAKE_PREFIX + template.id,
+    ],
+  );
+  const { live, existing, n1: _n1, n2: _n2, ...member } = rows[0]! as typeof rows[0] & { n1: unknown; n2: unknown };
+  return { live: live!, existing: existing!, claimed: member.uuid ? (member as InstanceColumns) : null };
+}
+
+async function instanceColumns(sql: PoolClient, uuid: string): Promise<InstanceColumns> {
+  const { rows } = await sql.query<InstanceColumns>(`SELECT ${VIEW_COLUMNS} FROM instances WHERE uuid = $1`, [uuid]);
+  return rows[0]!;
 }
 
 /** Refuses an on-demand instance of a pool template once the template has maxSize live instances. */
-async function assertCapacity(tx: Tx, template: LaunchTemplate): Promise<void> {
+async function assertCapacity(sql: PoolClient, template: LaunchTemplate): Promise<void> {
   if (template.method !== "pool" || template.poolMaxSize <= 0) return;
   // Serialises creations for this template only (claims do not take it), so the count below stays true.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCKS.templateCapacity}::int, hashtext(${template.id}))`;
-  const [row] = await tx.$queryRaw<{ total: number }[]>`
-    SELECT count(*)::int AS total FROM instances
-    WHERE template_id = ${template.id}::uuid AND deleted_at IS NULL AND phase <> 'Expiring'`;
-  if (row!.total >= template.poolMaxSize) {
+  await sql.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCKS.templateCapacity, template.id]);
+  const { rows } = await sql.query<{ total: number }>(
+    "SELECT count(*)::int AS total FROM instances WHERE template_id = $1 AND deleted_at IS NULL AND phase <> 'Expiring'",
+    [template.id],
+  );
+  if (rows[0]!.total >= template.poolMaxSize) {
     throw new AppError(
       "POOL_EXHAUSTED",
       `Every "${template.displayName}" environment is in use (the limit is ${template.poolMaxSize}). Please try again in a few minutes.`,
@@ -89,29 +119,42 @@ async function assertCapacity(tx: Tx, template: LaunchTemplate): Promise<void> {
 
 /** Inserts a Pending on-demand instance; retries the (unlikely) uuid collision with a fresh uuid. */
 async function insertOnDemand(
-  tx: Tx,
+  sql: PoolClient,
   template: LaunchTemplate,
   ownerKey: string,
   identity: Identity,
   params: Record<string, unknown>,
-  settings: LaunchSettings,
   now: Date,
-): Promise<string> {
+): Promise<InstanceColumns> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const prepared = await prepareInstance({ template, ownerKey, pooled: false, params, identity, exposedClaims: getConfig().exposedClaims, settings });
-    const rows = await tx.$queryRaw<{ uuid: string }[]>`
-      WITH created AS (
-        INSERT INTO instances (uuid, template_id, template_version_id, owner_key, params, values, value_files, phase, message,
-                               namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at)
-        VALUES (${prepared.uuid}, ${template.id}::uuid, ${template.versionId}::uuid, ${ownerKey}, ${JSON.stringify(params)}::jsonb,
-                ${JSON.stringify(prepared.values)}::jsonb, ${prepared.valueFiles}::text[], 'Pending', 'Queued: waiting for the worker',
-                ${prepared.namespace}, ${prepared.url}, ${template.engine}, false, ${expiryFrom(now, template.ttlSeconds)},
-                ${identity.userId}::uuid, ${now}, ${now})
-        ON CONFLICT (uuid) DO NOTHING
-        RETURNING uuid
-      )
-      SELECT uuid, pg_notify(${WAKE_CHANNEL}, uuid)::text FROM created`;
-    if (rows[0]) return rows[0].uuid;
+    const prepared = await prepareInstance({ template, ownerKey, pooled: false, params, identity, exposedClaims: getConfig().exposedClaims, settings: template.settings });
+    const { rows } = await sql.query<InstanceColumns>(
+      `WITH created AS (
+         INSERT INTO instances (uuid, template_id, template_version_id, owner_key, params, values, value_files, phase, message,
+                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', 'Queued: waiting for the worker', $8, $9, $10, false, $11, $12, $13, $13)
+         ON CONFLICT (uuid) DO NOTHING
+         RETURNING *
+       )
+       SELECT ${VIEW_COLUMNS}, pg_notify($14, uuid)::text AS n1 FROM created`,
+      [
+        prepared.uuid,
+        template.id,
+        template.versionId,
+        ownerKey,
+        JSON.stringify(params),
+        JSON.stringify(prepared.values),
+        prepared.valueFiles,
+        prepared.namespace,
+        prepared.url,
+        template.engine,
+        expiryFrom(now, template.ttlSeconds),
+        identity.userId,
+        now,
+        WAKE_CHANNEL,
+      ],
+    );
+    if (rows[0]) return rows[0];
   }
   throw new Error("could not find a free instance uuid in 5 attempts");
 }
@@ -121,12 +164,40 @@ function quotaMessage(ownerKey: string, identity: Identity, limit: number): stri
   return `${whose} reached the limit of ${limit} running environment${limit === 1 ? "" : "s"}. Delete one to launch another.`;
 }
 
+/** A 32-bit advisory lock key for an owner key (FNV-1a): computed here so the lock rides along with BEGIN. */
+export function ownerLockKey(ownerKey: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(ownerKey, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash | 0;
+}
+
+/** Validates parameters now, but reports a problem only if the launch gets as far as needing them. */
+function checkParameters(schema: Record<string, unknown>, params: unknown, asText: boolean): { values: Record<string, unknown> } | { error: AppError } {
+  try {
+    const input = asText && params && typeof params === "object" ? coerceParameterStrings(schema, params as Record<string, string>) : params;
+    return { values: validateParameters(schema, input) };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    const missing = error.issues.find((issue) => issue.message === "is required");
+    if (missing) {
+      const name = missing.path.replace(/^params\./, "");
+      return { error: new AppError("INVALID_INPUT", `Missing required parameter "${name}".`, { [missing.path]: ["is required"] }) };
+    }
+    try {
+      asInvalidInput(error);
+    } catch (invalid) {
+      return { error: invalid as AppError };
+    }
+  }
+}
+
 /**
- * Launches `name` for the caller with `params` (already typed; see coerceParameterStrings for text input).
- * Returns the owner's existing instance of the template when there is one, else claims a pool member or
- * creates an on-demand instance.
+ * Launches `name` for the caller. Returns the owner's existing instance of the template when there is one
+ * (whatever the parameters, as Dploy's `/run/{name}` does), else claims a pool member or creates an on-demand
+ * instance. `params` are typed values, or text (a query string, a form) with `paramsAreText`, typed by the
+ * template's schema.
  */
-export async function launch(identity: Identity | null, name: string, params: unknown = {}): Promise<LaunchResult> {
+export async function launch(identity: Identity | null, name: string, params: unknown = {}, options: { paramsAreText?: boolean } = {}): Promise<LaunchResult> {
   assertCan(identity, "instance:launch");
   const availability = getLaunchAvailability();
   if (!availability.available) throw new AppError("UNAVAILABLE", availability.reason!);
@@ -142,35 +213,32 @@ export async function launch(identity: Identity | null, name: string, params: un
     if (error instanceof OwnerKeyError) throw new AppError("FORBIDDEN", error.message);
     throw error;
   }
-  let values: Record<string, unknown>;
-  try {
-    values = validateParameters(template.composed.parameters, params);
-  } catch (error) {
-    if (error instanceof TemplateError) {
-      const missing = error.issues.find((issue) => issue.message === "is required");
-      if (missing) throw new AppError("INVALID_INPUT", `Missing required parameter "${missing.path.replace(/^params\./, "")}".`, { [missing.path]: ["is required"] });
-    }
-    return asInvalidInput(error);
-  }
-  const settings = await getLaunchSettings();
-  const limit = template.maxInstancesPerUser ?? settings.defaultQuota;
+  const checked = checkParameters(template.composed.parameters, params, options.paramsAreText ?? false);
+  const limit = template.maxInstancesPerUser ?? template.settings.defaultQuota;
   const now = new Date();
 
-  const { outcome, uuid } = await db().$transaction(async (tx): Promise<{ outcome: LaunchOutcome; uuid: string }> => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCKS.owner}::int, hashtext(${ownerKey}))`;
-    const state = await ownerState(tx, template.id, ownerKey);
-    if (state.existing) return { outcome: "existing", uuid: state.existing };
+  // Plain SQL on one pooled connection, the owner's lock taken with BEGIN: this is the hot path of a
+  // class-start storm (both numbers in the lock statement are ours, never user text).
+  const lock = `SELECT pg_advisory_xact_lock(${LOCKS.owner}, ${ownerLockKey(ownerKey)})`;
+  const { outcome, row } = await withSqlTransaction(async (sql): Promise<{ outcome: LaunchOutcome; row: InstanceColumns }> => {
+    const state = await readStateAndClaim(sql, template, ownerKey, limit, identity, now);
+    if (state.existing) return { outcome: "existing", row: await instanceColumns(sql, state.existing) };
+    if ("error" in checked) throw checked.error;
     if (limit > 0 && state.live >= limit) throw new AppError("QUOTA_EXCEEDED", quotaMessage(ownerKey, identity, limit));
-
-    if (template.method === "pool") {
-      const claimed = await claimPoolMember(tx, template, ownerKey, identity, now);
-      if (claimed) return { outcome: "claimed", uuid: claimed };
-      if (template.poolFallback === "refuse") {
-        throw new AppError("POOL_EXHAUSTED", `No warm "${template.displayName}" environment is free right now. Please try again in a minute.`);
-      }
+    if (state.claimed) return { outcome: "claimed", row: state.claimed };
+    if (template.method === "pool" && template.poolFallback === "refuse") {
+      throw new AppError("POOL_EXHAUSTED", `No warm "${template.displayName}" environment is free right now. Please try again in a minute.`);
     }
-    await assertCapacity(tx, template);
-    return { outcome: "created", uuid: await insertOnDemand(tx, template, ownerKey, identity, values, settings, now) };
-  }, BUSY_TRANSACTION);
-  return { outcome, environment: await loadView(uuid, identity) };
+    await assertCapacity(sql, template);
+    return { outcome: "created", row: await insertOnDemand(sql, template, ownerKey, identity, checked.values, now) };
+  }, lock);
+  const view = toEnvironmentView(
+    {
+      ...row,
+      template: { ...template, icon: template.icon as ViewSource["template"]["icon"] },
+      templateVersion: { version: template.version },
+    },
+    identity,
+  );
+  return { outcome, environment: view };
 }

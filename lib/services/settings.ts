@@ -81,10 +81,15 @@ export interface LaunchSettings extends Pick<EngineSettings, "baseDomain" | "con
   defaultQuota: number;
 }
 
-/** What a launch needs from the settings, in one query. */
-export async function getLaunchSettings(): Promise<LaunchSettings> {
-  const rows = await db().setting.findMany({ where: { key: { in: [KEYS.baseDomain, KEYS.connectionUrlTemplate, KEYS.values, KEYS.defaultQuota] } } });
-  const stored = new Map(rows.map((r) => [r.key, r.value as unknown]));
+/** The settings keys a launch reads (launch-spec.ts reads them with the template, in one query). */
+export const LAUNCH_SETTING_KEYS = [KEYS.baseDomain, KEYS.connectionUrlTemplate, KEYS.values, KEYS.defaultQuota];
+
+export function parseLaunchSettings(stored: Map<string, unknown>): LaunchSettings {
   const quota = quotaSchema.safeParse(stored.get(KEYS.defaultQuota));
   return { ...addressSettings(stored), defaultQuota: quota.success ? quota.data : DEFAULT_QUOTA };
+}
+
+export async function getLaunchSettings(): Promise<LaunchSettings> {
+  const rows = await db().setting.findMany({ where: { key: { in: LAUNCH_SETTING_KEYS } } });
+  return parseLaunchSettings(new Map(rows.map((r) => [r.key, r.value as unknown])));
 }

@@ -15,7 +15,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { parseConfig } from "@/lib/config";
 import { createControllerContext } from "@/lib/controllers/setup";
 import { runWorker } from "@/lib/controllers/worker";
-import { createPrismaClient, setDb } from "@/lib/db/client";
+import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { releaseName } from "@/lib/domain/naming";
@@ -148,7 +148,7 @@ async function main() {
   abort.abort();
   await worker;
   await watcher.stop();
-  await prisma.$disconnect();
+  await closeDb(prisma);
   await controlPlane.stop();
   await database.stop();
   await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
-import { createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
+import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
 import { assertLocalDatabase, TEMPLATE_DATABASE, withDatabase } from "./postgres";
 
 /**
@@ -25,7 +25,7 @@ export function setupTestDatabase() {
   });
 
   afterAll(async () => {
-    await client?.$disconnect();
+    if (client) await closeDb(client);
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,0 +1,10 @@
+import { apiRoute, json } from "@/lib/api/http";
+import { listEnvironments } from "@/lib/services/environments";
+
+export const dynamic = "force-dynamic";
+
+/** Dploy-compatible list: `limit` is the caller's quota limit (null when unlimited). */
+export const GET = apiRoute(async ({ identity }) => {
+  const list = await listEnvironments(identity);
+  return json({ ...list, limit: list.quota.limit });
+});

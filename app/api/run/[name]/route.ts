@@ -1,0 +1,17 @@
+import { apiRoute, noContent, queryValues } from "@/lib/api/http";
+import { launchResponse } from "@/lib/api/launch";
+import { launch } from "@/lib/services/launch";
+import { releaseInstance } from "@/lib/services/release";
+
+export const dynamic = "force-dynamic";
+
+/** Dploy-compatible launch: a GET that creates, so it gets the CSRF guard of a state change. */
+export const GET = apiRoute<{ name: string }>(
+  async ({ request, params, identity }) => launchResponse(await launch(identity, params.name, queryValues(request), { paramsAreText: true })),
+  { changesState: true },
+);
+
+export const DELETE = apiRoute<{ name: string }>(async ({ params, identity }) => {
+  await releaseInstance(identity, { template: params.name });
+  return noContent();
+});
