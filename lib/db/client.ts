@@ -50,11 +50,10 @@ export async function closeDb(client: PrismaClient): Promise<void> {
  * (launch, claim) where Prisma's interactive transactions cost two thirds of the throughput (BENCHMARKS.md);
  * everything else uses Prisma.
  */
-export async function withSqlTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>, opening?: string): Promise<T> {
+export async function withSqlTransaction<T>(fn: (sql: pg.PoolClient) => Promise<T>): Promise<T> {
   const sql = await sqlPool().connect();
   try {
-    // `opening` (trusted SQL, no user text) is sent with BEGIN in one round trip.
-    await sql.query(opening ? `BEGIN; ${opening}` : "BEGIN");
+    await sql.query("BEGIN");
     const result = await fn(sql);
     await sql.query("COMMIT");
     sql.release();

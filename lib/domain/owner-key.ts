@@ -25,7 +25,7 @@ export function toOwnerKey(value: string): string | null {
 }
 
 /** Claim names that mean "the username" whatever the identity provider calls it. */
-const USERNAME_CLAIMS = new Set(["", "username", "preferred_username", "sub"]);
+const USERNAME_CLAIMS = new Set(["", "username", "preferred_username"]);
 
 /** The values of a claim for an identity, first value first. Groups and username come from the account. */
 export function claimValues(identity: Identity, claim: string, usernameClaim: string): string[] {

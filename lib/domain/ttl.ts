@@ -29,7 +29,8 @@ export function decideExtend(
   instance: { expiresAt: Date | null; extendCount: number },
   now: Date,
 ): ExtendDecision {
-  if (policy.ttlSeconds < 0 || instance.expiresAt === null) {
+  // The instance's own expiry decides: a template switched to unlimited does not save instances launched before.
+  if (instance.expiresAt === null) {
     return { ok: false, reason: "unlimited", message: "This environment has no time limit, so there is nothing to extend." };
   }
   if (policy.extendSeconds <= 0 || policy.maxExtends <= 0) {
@@ -46,9 +47,9 @@ export function decideExtend(
   return { ok: true, expiresAt: new Date(instance.expiresAt.getTime() + policy.extendSeconds * 1000), extendCount: instance.extendCount + 1 };
 }
 
-/** How many more times an instance can be extended (null when unlimited). */
-export function extensionsLeft(policy: TtlPolicy, extendCount: number): number | null {
-  if (policy.ttlSeconds < 0) return null;
+/** How many more times an instance can be extended (null when it never expires). */
+export function extensionsLeft(policy: TtlPolicy, instance: { expiresAt: Date | null; extendCount: number }): number | null {
+  if (instance.expiresAt === null) return null;
   if (policy.extendSeconds <= 0) return 0;
-  return Math.max(0, policy.maxExtends - extendCount);
+  return Math.max(0, policy.maxExtends - instance.extendCount);
 }

@@ -4,7 +4,7 @@ import { db, type Prisma } from "@/lib/db/client";
 import type { InstancePhase } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
-import { OwnerKeyError, ownerKeyFor, ownerKeysOf } from "@/lib/domain/owner-key";
+import { OwnerKeyError, ownerKeyFor, ownerKeysOf, toOwnerKey } from "@/lib/domain/owner-key";
 import { can, assertCan } from "@/lib/domain/permissions";
 import type { Phase } from "@/lib/domain/phase";
 import { extensionsLeft } from "@/lib/domain/ttl";
@@ -114,7 +114,7 @@ export function toEnvironmentView(row: ViewSource, identity: Identity | null): E
     icon: row.template.icon,
     version: row.templateVersion.version,
     owner: row.ownerKey,
-    shared: row.ownerKey !== null && identity !== null && row.ownerKey !== ownerKeysOf(identity)[0],
+    shared: row.ownerKey !== null && identity !== null && row.ownerKey !== toOwnerKey(identity.username),
     phase,
     status: STATUS[phase],
     health: row.health,
@@ -133,7 +133,7 @@ export function toEnvironmentView(row: ViewSource, identity: Identity | null): E
     extendCount: row.extendCount,
     maxExtends: policy.maxExtends,
     extendSeconds: policy.extendSeconds,
-    extensionsLeft: row.expiresAt === null ? null : extensionsLeft(policy, row.extendCount),
+    extensionsLeft: extensionsLeft(policy, row),
   };
 }
 

@@ -42,11 +42,21 @@ export interface LaunchTemplate {
 }
 
 const CACHE_LIMIT = 500;
-const composedCache = new Map<string, ComposedSpec>();
+const composedCache = new Map<string, Promise<ComposedSpec>>();
 
-async function composeVersion(name: string, versionId: string): Promise<ComposedSpec> {
-  const cached = composedCache.get(versionId);
-  if (cached) return cached;
+/** The composed spec of a version; concurrent first launches of a version share one composition. */
+function composeVersion(name: string, versionId: string): Promise<ComposedSpec> {
+  let composed = composedCache.get(versionId);
+  if (!composed) {
+    if (composedCache.size >= CACHE_LIMIT) composedCache.delete(composedCache.keys().next().value!);
+    composed = composeChain(name, versionId);
+    composedCache.set(versionId, composed);
+    composed.catch(() => composedCache.delete(versionId));
+  }
+  return composed;
+}
+
+async function composeChain(name: string, versionId: string): Promise<ComposedSpec> {
   const leaf = await db().templateVersion.findUniqueOrThrow({ where: { id: versionId } });
   // Walk the chain upwards by name, loading only the templates it names.
   const layers = new Map<string, TemplateLayer>([[name, { name, isBase: false, spec: specOf(leaf) }]]);
@@ -60,16 +70,13 @@ async function composeVersion(name: string, versionId: string): Promise<Composed
     layers.set(next, { name: next, isBase: parent.isBase, spec: specOf(parent.versions[0]) });
     next = parent.versions[0].extendsName;
   }
-  let composed: ComposedSpec;
   try {
-    composed = composeSpec(resolveChain(name, (n) => layers.get(n)));
+    const composed = composeSpec(resolveChain(name, (n) => layers.get(n)));
     assertParameterSchema(composed.parameters);
+    return composed;
   } catch (error) {
     return asInvalidInput(error);
   }
-  if (composedCache.size >= CACHE_LIMIT) composedCache.delete(composedCache.keys().next().value!);
-  composedCache.set(versionId, composed);
-  return composed;
 }
 
 type TemplateRow = Omit<LaunchTemplate, "composed" | "settings"> & {
@@ -105,7 +112,9 @@ export async function loadLaunchTemplate(name: string): Promise<LaunchTemplate> 
   if (row.validationError) {
     throw new AppError("UNAVAILABLE", `"${row.displayName}" cannot be launched until an administrator fixes it: ${row.validationError}`);
   }
-  const { isBase: _isBase, validationError: _error, storedSettings, ...fields } = row;
+  const { storedSettings, ...fields } = row;
+  delete (fields as Partial<TemplateRow>).isBase;
+  delete (fields as Partial<TemplateRow>).validationError;
   return {
     ...fields,
     composed: await composeVersion(name, row.versionId),

@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import type { PoolClient } from "pg";
-import { withSqlTransaction } from "@/lib/db/client";
+import { sqlPool, withSqlTransaction } from "@/lib/db/client";
 import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
@@ -11,7 +11,7 @@ import { nextPhase } from "@/lib/domain/phase";
 import { expiryFrom } from "@/lib/domain/ttl";
 import { TemplateError } from "@/lib/templates/errors";
 import { coerceParameterStrings, validateParameters } from "@/lib/templates/parameters";
-import { toEnvironmentView, VIEW_COLUMNS, viewColumns, type EnvironmentView, type ViewSource } from "./environments";
+import { toEnvironmentView, VIEW_COLUMNS, type EnvironmentView, type ViewSource } from "./environments";
 import { getLaunchAvailability } from "./launch-availability";
 import { loadLaunchTemplate, prepareInstance, type LaunchTemplate } from "./launch-spec";
 import { asInvalidInput } from "./templates";
@@ -41,45 +41,54 @@ interface OwnerState {
   live: number;
   /** The owner's live instance of this template, if any. */
   existing: string | null;
-  /** The pool member this statement claimed, if it was asked to and one was free. */
+  /** The pool member just claimed for the owner, if the template is a pool and one was free. */
   claimed: InstanceColumns | null;
 }
 
+/** An instance row as `to_jsonb` writes it: snake_case names, timestamps as text. */
+function columnsFromJson(row: Record<string, unknown>): InstanceColumns {
+  const date = (value: unknown) => (typeof value === "string" ? new Date(value) : null);
+  return {
+    uuid: row.uuid as string,
+    ownerKey: row.owner_key as string | null,
+    phase: row.phase as InstanceColumns["phase"],
+    health: row.health as string | null,
+    message: row.message as string | null,
+    url: row.url as string | null,
+    namespace: row.namespace as string | null,
+    engine: row.engine as string,
+    engineRef: row.engine_ref as string | null,
+    pooled: row.pooled as boolean,
+    params: row.params as InstanceColumns["params"],
+    createdAt: date(row.created_at)!,
+    claimedAt: date(row.claimed_at),
+    readyAt: date(row.ready_at),
+    expiresAt: date(row.expires_at),
+    extendCount: row.extend_count as number,
+    deletedAt: date(row.deleted_at),
+  };
+}
+
 /**
- * Reads the owner's state and, for a pool template when the owner has no instance of it and is under quota,
- * claims one Available member, all in one statement (run under the owner's lock). The member is taken with
- * `FOR UPDATE SKIP LOCKED`, so concurrent claims of different owners each get a different member at once.
+ * The owner's state, and for a pool template (when the owner has no instance of it and is under quota) one
+ * claimed Available member: one call of `envdeck_launch_state` (see its migration), which takes the owner's
+ * lock first. `sql` is the pool (autocommit: the lock ends with the call) or a launch's transaction.
  */
-async function readStateAndClaim(sql: PoolClient, template: LaunchTemplate, ownerKey: string, limit: number, identity: Identity, now: Date): Promise<OwnerState> {
-  const { rows } = await sql.query<Omit<OwnerState, "claimed"> & Partial<InstanceColumns>>(
-    `WITH live AS (
-       SELECT id, template_id, created_at FROM instances
-       WHERE owner_key = $2 AND deleted_at IS NULL AND phase::text = ANY($3)
-     ), state AS (
-       SELECT count(*)::int AS live, (SELECT uuid FROM instances WHERE id = (
-         SELECT id FROM live WHERE template_id = $1 ORDER BY created_at LIMIT 1)) AS existing
-       FROM live
-     ), member AS (
-       SELECT i.id FROM instances i
-       WHERE $4 AND i.template_id = $1 AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL
-         AND (SELECT existing FROM state) IS NULL AND ($5 = 0 OR (SELECT live FROM state) < $5)
-       ORDER BY i.created_at
-       LIMIT 1
-       FOR UPDATE SKIP LOCKED
-     ), bound AS (
-       UPDATE instances i
-       SET owner_key = $2, phase = $6, claimed_at = $7, expires_at = $8, created_by_id = $9,
-           message = 'Claimed from the warm pool', updated_at = $7
-       FROM member WHERE i.id = member.id
-       RETURNING i.*
-     )
-     SELECT state.live, state.existing, ${viewColumns("bound")},
-            CASE WHEN bound.uuid IS NOT NULL THEN pg_notify($10, bound.uuid)::text END AS n1,
-            CASE WHEN bound.uuid IS NOT NULL THEN pg_notify($10, $11)::text END AS n2
-     FROM state LEFT JOIN bound ON true`,
+async function readStateAndClaim(
+  sql: Pick<PoolClient, "query">,
+  template: LaunchTemplate,
+  ownerKey: string,
+  limit: number,
+  identity: Identity,
+  now: Date,
+): Promise<OwnerState> {
+  const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
+    "SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS state",
     [
       template.id,
       ownerKey,
+      LOCKS.owner,
+      ownerLockKey(ownerKey),
       COUNTED,
       template.method === "pool",
       limit,
@@ -91,11 +100,11 @@ async function readStateAndClaim(sql: PoolClient, template: LaunchTemplate, owne
       POOL_WAKE_PREFIX + template.id,
     ],
   );
-  const { live, existing, n1: _n1, n2: _n2, ...member } = rows[0]! as typeof rows[0] & { n1: unknown; n2: unknown };
-  return { live: live!, existing: existing!, claimed: member.uuid ? (member as InstanceColumns) : null };
+  const state = rows[0]!.state;
+  return { live: state.live, existing: state.existing, claimed: state.claimed ? columnsFromJson(state.claimed) : null };
 }
 
-async function instanceColumns(sql: PoolClient, uuid: string): Promise<InstanceColumns> {
+async function instanceColumns(sql: Pick<PoolClient, "query">, uuid: string): Promise<InstanceColumns> {
   const { rows } = await sql.query<InstanceColumns>(`SELECT ${VIEW_COLUMNS} FROM instances WHERE uuid = $1`, [uuid]);
   return rows[0]!;
 }
@@ -217,10 +226,8 @@ export async function launch(identity: Identity | null, name: string, params: un
   const limit = template.maxInstancesPerUser ?? template.settings.defaultQuota;
   const now = new Date();
 
-  // Plain SQL on one pooled connection, the owner's lock taken with BEGIN: this is the hot path of a
-  // class-start storm (both numbers in the lock statement are ours, never user text).
-  const lock = `SELECT pg_advisory_xact_lock(${LOCKS.owner}, ${ownerLockKey(ownerKey)})`;
-  const { outcome, row } = await withSqlTransaction(async (sql): Promise<{ outcome: LaunchOutcome; row: InstanceColumns }> => {
+  // The common outcomes (existing instance, claim, quota) take one call, without a transaction of our own.
+  const decide = async (sql: Pick<PoolClient, "query">): Promise<{ outcome: LaunchOutcome; row: InstanceColumns } | null> => {
     const state = await readStateAndClaim(sql, template, ownerKey, limit, identity, now);
     if (state.existing) return { outcome: "existing", row: await instanceColumns(sql, state.existing) };
     if ("error" in checked) throw checked.error;
@@ -229,9 +236,18 @@ export async function launch(identity: Identity | null, name: string, params: un
     if (template.method === "pool" && template.poolFallback === "refuse") {
       throw new AppError("POOL_EXHAUSTED", `No warm "${template.displayName}" environment is free right now. Please try again in a minute.`);
     }
-    await assertCapacity(sql, template);
-    return { outcome: "created", row: await insertOnDemand(sql, template, ownerKey, identity, checked.values, now) };
-  }, lock);
+    return null;
+  };
+  const { outcome, row } =
+    (await decide(sqlPool())) ??
+    // On-demand: decided again inside the transaction that inserts, under the owner's lock until commit.
+    (await withSqlTransaction(async (sql) => {
+      const again = await decide(sql);
+      if (again) return again;
+      if ("error" in checked) throw checked.error; // decide() has thrown it already; this narrows the type
+      await assertCapacity(sql, template);
+      return { outcome: "created" as const, row: await insertOnDemand(sql, template, ownerKey, identity, checked.values, now) };
+    }));
   const view = toEnvironmentView(
     {
       ...row,

@@ -33,6 +33,7 @@ export interface SimpleParameter {
 
 export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const MAX_PARAMETERS = 50;
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 /** Longest string any parameter value may have, whatever its schema says. */
 export const MAX_PARAMETER_STRING = 4096;
 
@@ -98,6 +99,7 @@ export function assertParameterSchema(input: unknown): asserts input is Record<s
       const path = `parameters.properties.${name}`;
       const property = properties[name];
       if (!PARAMETER_NAME.test(name)) issues.push({ path, message: "names use letters, digits and _ and start with a letter or _" });
+      else if (RESERVED_NAMES.has(name)) issues.push({ path, message: "is reserved: JavaScript objects treat this name specially" });
       if (!property || typeof property !== "object" || Array.isArray(property)) {
         issues.push({ path, message: "must be an object" });
         continue;
@@ -200,6 +202,13 @@ export function describeParameters(schema: Record<string, unknown>): ParameterFi
 
 const NUMBER_TEXT = /^-?(0|[1-9]\d{0,15})(\.\d{1,15})?$/;
 
+/** A number written plainly, unless JavaScript cannot hold it exactly (an integer past 2^53). */
+function plainNumber(text: string): number | null {
+  if (!NUMBER_TEXT.test(text)) return null;
+  const value = Number(text);
+  return text.includes(".") || Number.isSafeInteger(value) ? value : null;
+}
+
 /**
  * Turns text input (a query string, a form) into typed parameter values by the schema: numbers and booleans
  * written the usual way become numbers and booleans; anything else is left as text, so validation then says
@@ -211,7 +220,8 @@ export function coerceParameterStrings(schema: Record<string, unknown>, input: R
   return Object.fromEntries(
     Object.entries(input).map(([name, text]) => {
       const type = Object.hasOwn(properties, name) ? properties[name]?.type : undefined;
-      if ((type === "integer" || type === "number") && NUMBER_TEXT.test(text)) return [name, Number(text)];
+      const number = type === "integer" || type === "number" ? plainNumber(text) : null;
+      if (number !== null) return [name, number];
       if (type === "boolean" && (text === "true" || text === "false")) return [name, text === "true"];
       return [name, text];
     }),

@@ -206,11 +206,7 @@ describe("ownerKeyFor", () => {
     expect(() => ownerKeyFor(who, claim)).toThrowError(OwnerKeyError);
   });
 
-  // DEVIATION (reported, not fixed here): DESIGN.md says the owner key is "the value of the template's
-  // ownerClaim (empty = the username claim)". The implementation treats "sub" as a synonym for the username,
-  // so with the usual username claim (preferred_username) a template owned by "sub" is keyed on the
-  // username, not on the subject identifier the account was given. Flip to `it` once decided/fixed.
-  it.fails("uses the sub claim's own value when sub is not the configured username claim", () => {
+  it("uses the sub claim's own value when sub is not the configured username claim", () => {
     const subject = identity({ username: "alice", claims: { sub: "f81d4fae-7dec-11d0" } });
     expect(ownerKeyFor(subject, "sub", "preferred_username")).toBe("f81d4fae-7dec-11d0");
   });

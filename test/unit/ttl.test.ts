@@ -56,11 +56,7 @@ describe("decideExtend", () => {
     expect(decideExtend(policy, { expiresAt: now, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
   });
 
-  // DEVIATION (reported, not fixed here): ttl fields are mutable on a template (DESIGN.md "Template"). An
-  // instance launched with a finite TTL keeps its expiresAt and the expiry controller still deletes it then,
-  // but once the template's TTL is switched to -1 decideExtend answers "unlimited" ("no time limit") for it.
-  // Flip to `it` once decided/fixed.
-  it.fails("never tells an instance that still has an expiry that it has no time limit", () => {
+  it("never tells an instance that still has an expiry that it has no time limit", () => {
     const switchedToUnlimited = { ...policy, ttlSeconds: UNLIMITED_TTL };
     const decision = decideExtend(switchedToUnlimited, { expiresAt: later(600), extendCount: 0 }, now);
     expect(decision).not.toMatchObject({ reason: "unlimited" });
@@ -78,14 +74,14 @@ describe("decideExtend", () => {
           const first = later(remaining);
           let instance = { expiresAt: first as Date | null, extendCount: 0 };
           for (let n = 1; n <= maxExtends; n++) {
-            expect(extensionsLeft(rules, instance.extendCount)).toBe(maxExtends - n + 1);
+            expect(extensionsLeft(rules, instance)).toBe(maxExtends - n + 1);
             const decision = decideExtend(rules, instance, now);
             if (!decision.ok) throw new Error(`extension ${n} refused: ${decision.message}`);
             expect(decision.expiresAt.getTime() - first.getTime()).toBe(n * extendSeconds * 1000);
             expect(decision.extendCount).toBe(n);
             instance = { expiresAt: decision.expiresAt, extendCount: decision.extendCount };
           }
-          expect(extensionsLeft(rules, instance.extendCount)).toBe(0);
+          expect(extensionsLeft(rules, instance)).toBe(0);
           expect(decideExtend(rules, instance, now)).toMatchObject({ ok: false, reason: "limit" });
         },
       ),
@@ -95,16 +91,22 @@ describe("decideExtend", () => {
 });
 
 describe("extensionsLeft", () => {
+  const expiring = (extendCount: number) => ({ expiresAt: later(600), extendCount });
+
   it("counts the extensions still possible", () => {
-    expect(extensionsLeft(policy, 0)).toBe(2);
-    expect(extensionsLeft(policy, 1)).toBe(1);
-    expect(extensionsLeft(policy, 2)).toBe(0);
-    expect(extensionsLeft(policy, 5)).toBe(0);
+    expect(extensionsLeft(policy, expiring(0))).toBe(2);
+    expect(extensionsLeft(policy, expiring(1))).toBe(1);
+    expect(extensionsLeft(policy, expiring(2))).toBe(0);
+    expect(extensionsLeft(policy, expiring(5))).toBe(0);
   });
 
-  it("is null when unlimited and 0 when not extendable", () => {
-    expect(extensionsLeft({ ...policy, ttlSeconds: UNLIMITED_TTL }, 0)).toBeNull();
-    expect(extensionsLeft({ ...policy, extendSeconds: 0 }, 0)).toBe(0);
-    expect(extensionsLeft({ ...policy, maxExtends: 0 }, 0)).toBe(0);
+  it("is null for an instance that never expires and 0 when not extendable", () => {
+    expect(extensionsLeft(policy, { expiresAt: null, extendCount: 0 })).toBeNull();
+    expect(extensionsLeft({ ...policy, extendSeconds: 0 }, expiring(0))).toBe(0);
+    expect(extensionsLeft({ ...policy, maxExtends: 0 }, expiring(0))).toBe(0);
+  });
+
+  it("follows the instance's own expiry when the template was switched to unlimited after launch", () => {
+    expect(extensionsLeft({ ...policy, ttlSeconds: UNLIMITED_TTL }, expiring(0))).toBe(2);
   });
 });
