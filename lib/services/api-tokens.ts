@@ -26,11 +26,12 @@ export const newTokenSchema = z.object({
     .min(1, "Give the token a name.")
     .max(100, "At most 100 characters.")
     .regex(/^[^\u0000-\u001f\u007f]+$/, "No control characters."),
-  expiresInDays: z.coerce
-    .number({ error: "A number of days." })
-    .int("A whole number of days.")
-    .min(1, "At least 1 day.")
-    .max(365, "At most 365 days.")
+  // A number from JSON, or digits from a form; never `true` or `[5]`.
+  expiresInDays: z
+    .preprocess(
+      (value) => (typeof value === "string" && /^\d{1,6}$/.test(value) ? Number(value) : value),
+      z.number({ error: "A number of days." }).int("A whole number of days.").min(1, "At least 1 day.").max(365, "At most 365 days."),
+    )
     .optional(),
 });
 export type NewToken = z.infer<typeof newTokenSchema>;

@@ -1,0 +1,56 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { withIdentity } from "@/lib/auth/actions";
+import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
+import { extendInstance } from "@/lib/services/extend";
+import { launch } from "@/lib/services/launch";
+import { releaseInstance } from "@/lib/services/release";
+import { MAX_PARAMETER_STRING } from "@/lib/templates/parameters";
+
+/**
+ * The student's mutations (M33): launch, extend, delete, and personal API tokens. Each is a public POST
+ * endpoint: `withIdentity` re-reads the caller, and the services check what the caller may touch.
+ */
+
+/** Launch parameters arrive as form fields named `param:<name>`, as text typed by the template's schema. */
+const PARAM_PREFIX = "param:";
+const launchSchema = z
+  .object({ name: z.string().min(1, "Which template?").max(63, "No template has a name that long.") })
+  .catchall(z.string().max(MAX_PARAMETER_STRING, `At most ${MAX_PARAMETER_STRING} characters.`));
+
+export const launchAction = withIdentity(launchSchema, async (identity, form) => {
+  const params = Object.fromEntries(
+    Object.entries(form)
+      .filter(([key]) => key.startsWith(PARAM_PREFIX))
+      .map(([key, value]) => [key.slice(PARAM_PREFIX.length), value as string]),
+  );
+  const { outcome, environment } = await launch(identity, form.name, params, { paramsAreText: true });
+  revalidatePath("/environments");
+  return { outcome, uuid: environment.uuid, url: environment.url, phase: environment.phase };
+});
+
+const instanceSchema = z.object({ uuid: z.string().regex(/^[0-9a-f]{8}$/, "Not an environment id.") });
+
+export const extendAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
+  const environment = await extendInstance(identity, { uuid });
+  revalidatePath("/environments");
+  return { expiresAt: environment.expiresAt, extensionsLeft: environment.extensionsLeft };
+});
+
+export const deleteAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
+  const environment = await releaseInstance(identity, { uuid });
+  revalidatePath("/environments");
+  return { phase: environment.phase };
+});
+
+export const createTokenAction = withIdentity(z.object({ name: z.string(), expiresInDays: z.string().optional() }), async (identity, form) => {
+  const { token, summary } = await createApiToken(identity, { name: form.name, expiresInDays: form.expiresInDays || undefined });
+  return { token, id: summary.id };
+});
+
+export const revokeTokenAction = withIdentity(z.object({ id: z.string().max(100) }), async (identity, { id }) => {
+  await revokeApiToken(identity, id);
+  return { revoked: true };
+});
