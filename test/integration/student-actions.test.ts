@@ -86,7 +86,7 @@ describe("student server actions", () => {
     const mine = (await call(launchAction, { name: "desk" })).result!;
     session.identity = jack;
     const before = await snapshot();
-    for (const action of [extendAction, deleteAction]) {
+    for (const action of [extendAction, deleteAction] as (typeof launchAction)[]) {
       const state = await call(action, { uuid: mine.uuid });
       expect(state).toMatchObject({ ok: false, message: expect.stringContaining("no environment") });
     }
