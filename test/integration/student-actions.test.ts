@@ -26,9 +26,8 @@ function form(fields: Record<string, string>): FormData {
   for (const [key, value] of Object.entries(fields)) data.append(key, value);
   return data;
 }
-const initial: ActionState<never> = { ok: false };
-const call = <T>(action: (state: ActionState<T>, data: FormData) => Promise<ActionState<T>>, fields: Record<string, string>) =>
-  action(initial as ActionState<T>, form(fields));
+type AnyAction<R = unknown> = (state: never, data: FormData) => Promise<ActionState<R>>;
+const call = <R>(action: AnyAction<R>, fields: Record<string, string>) => action({ ok: false } as never, form(fields));
 const snapshot = () => db().instance.findMany({ orderBy: { uuid: "asc" } });
 
 describe("student server actions", () => {
@@ -86,7 +85,7 @@ describe("student server actions", () => {
     const mine = (await call(launchAction, { name: "desk" })).result!;
     session.identity = jack;
     const before = await snapshot();
-    for (const action of [extendAction, deleteAction] as (typeof launchAction)[]) {
+    for (const action of [extendAction, deleteAction] as AnyAction[]) {
       const state = await call(action, { uuid: mine.uuid });
       expect(state).toMatchObject({ ok: false, message: expect.stringContaining("no environment") });
     }
@@ -114,7 +113,7 @@ describe("student server actions", () => {
       [deleteAction, { uuid: "abcdef12" }],
       [createTokenAction, { name: "x" }],
     ] as const) {
-      expect(await call(action as typeof launchAction, fields as Record<string, string>)).toMatchObject({ ok: false, message: expect.stringContaining("sign in") });
+      expect(await call(action as AnyAction, fields as Record<string, string>)).toMatchObject({ ok: false, message: expect.stringContaining("sign in") });
     }
     expect(await snapshot()).toEqual(before);
   });
