@@ -1,0 +1,57 @@
+import { test, expect } from "./fixtures";
+
+/**
+ * The REST API with the real next-auth session cookie, on the real server. This portal runs without a
+ * cluster (ENVDECK_ENGINE=none), so a launch is refused with the no-cluster message: that proves the
+ * cookie was accepted and the service reached. Launch outcomes themselves are covered by the integration
+ * tests against PostgreSQL.
+ */
+test.describe("REST API with a session cookie", () => {
+  test("a signed-in student lists environments, and is refused a launch plainly without a cluster", async ({ pageAs }) => {
+    const page = await pageAs("student");
+    const list = await page.request.get("/api/environments");
+    expect(list.status()).toBe(200);
+    expect(await list.json()).toMatchObject({ environments: [], count: 0, quota: { used: 0 } });
+    const run = await page.request.get("/api/run/webterm", { headers: { "sec-fetch-site": "same-origin" } });
+    expect(run.status()).toBe(503);
+    expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+  });
+
+  test("signed out, the API answers 401 and never redirects", async ({ request }) => {
+    const response = await request.get("/api/environments", { maxRedirects: 0 });
+    expect(response.status()).toBe(401);
+    expect(await response.json()).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  test("a cross-site request riding on the cookie is refused before anything happens", async ({ pageAs }) => {
+    const page = await pageAs("student");
+    const launch = await page.request.get("/api/run/webterm", { headers: { "sec-fetch-site": "cross-site" } });
+    expect(launch.status()).toBe(403);
+    const token = await page.request.post("/api/v1/tokens", { data: { name: "evil" }, headers: { origin: "https://evil.example" } });
+    expect(token.status()).toBe(403);
+    const tokens = await page.request.get("/api/v1/tokens");
+    expect((await tokens.json()).tokens).toEqual([]);
+  });
+
+  test("a personal token made with the cookie works as a bearer token and stops working once revoked", async ({ pageAs, playwright, baseURL }) => {
+    const page = await pageAs("teacher");
+    const created = await page.request.post("/api/v1/tokens", { data: { name: "e2e script", expiresInDays: 1 } });
+    expect(created.status()).toBe(201);
+    const { token, id } = await created.json();
+    const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    expect((await script.get("/api/v1/environments")).status()).toBe(200);
+    // A token cannot mint more tokens.
+    expect((await script.post("/api/v1/tokens", { data: { name: "more" } })).status()).toBe(403);
+    expect((await page.request.delete(`/api/v1/tokens/${id}`)).status()).toBe(204);
+    expect((await script.get("/api/v1/environments")).status()).toBe(401);
+    await script.dispose();
+  });
+
+  test("the OpenAPI document is served to anyone", async ({ request }) => {
+    const response = await request.get("/api/openapi.json");
+    expect(response.status()).toBe(200);
+    const document = await response.json();
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/run/{name}", "/api/v1/environments/{uuid}"]));
+  });
+});
