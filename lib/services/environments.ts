@@ -21,7 +21,7 @@ import { getLaunchSettings } from "./settings";
 export const OWNED_PHASES: InstancePhase[] = ["Pending", "Provisioning", "Ready", "Claimed", "Failed", "Available"];
 
 const viewInclude = {
-  template: { select: { name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true } },
+  template: { select: { name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true, poolRecycle: true } },
   templateVersion: { select: { version: true } },
 } as const;
 export type InstanceRow = Prisma.InstanceGetPayload<{ include: typeof viewInclude }>;
@@ -213,6 +213,16 @@ export async function findOwnedInstance(identity: Identity, ref: InstanceRef, tx
   }
   if (!row) throw notFound(ref);
   return row;
+}
+
+/**
+ * Finds an instance the caller may act on and locks its row for the rest of `tx`. Read again once locked:
+ * a concurrent extend or release may have changed it (a released pool member may no longer be theirs).
+ */
+export async function lockOwnedInstance(identity: Identity, ref: InstanceRef, tx: Prisma.TransactionClient): Promise<InstanceRow> {
+  const found = await findOwnedInstance(identity, ref, tx);
+  await tx.$executeRaw`SELECT 1 FROM instances WHERE id = ${found.id}::uuid FOR UPDATE`;
+  return findOwnedInstance(identity, { uuid: found.uuid }, tx);
 }
 
 /** The status of one of the caller's instances (`GET /api/run/{name}/status`). */

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { decideExtend } from "@/lib/domain/ttl";
-import { findOwnedInstance, loadView, type EnvironmentView, type InstanceRef } from "./environments";
+import { loadView, lockOwnedInstance, type EnvironmentView, type InstanceRef } from "./environments";
 
 /**
  * Extends one of the caller's instances by the template's `extendSeconds` (M6), at most `maxExtends` times.
@@ -13,9 +13,7 @@ import { findOwnedInstance, loadView, type EnvironmentView, type InstanceRef } f
 export async function extendInstance(identity: Identity | null, ref: InstanceRef): Promise<EnvironmentView> {
   assertCan(identity, "instance:launch");
   const uuid = await db().$transaction(async (tx) => {
-    const found = await findOwnedInstance(identity, ref, tx);
-    await tx.$executeRaw`SELECT 1 FROM instances WHERE id = ${found.id}::uuid FOR UPDATE`;
-    const row = await findOwnedInstance(identity, { uuid: found.uuid }, tx);
+    const row = await lockOwnedInstance(identity, ref, tx);
     if (row.phase === "Expiring") throw new AppError("CONFLICT", "This environment is already being deleted.");
     const policy = { ttlSeconds: row.template.ttlSeconds, extendSeconds: row.template.ttlExtendSeconds, maxExtends: row.template.ttlMaxExtends };
     const decision = decideExtend(policy, row, new Date());

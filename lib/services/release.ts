@@ -5,7 +5,7 @@ import type { InstancePhase } from "@/lib/db/generated/enums";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
-import { findOwnedInstance, loadView, type EnvironmentView, type InstanceRef } from "./environments";
+import { loadView, lockOwnedInstance, type EnvironmentView, type InstanceRef } from "./environments";
 
 /**
  * Deletes (releases) one of the caller's instances. The worker tears it down; a pool member whose template
@@ -15,12 +15,9 @@ import { findOwnedInstance, loadView, type EnvironmentView, type InstanceRef } f
 export async function releaseInstance(identity: Identity | null, ref: InstanceRef): Promise<EnvironmentView> {
   assertCan(identity, "instance:launch");
   const uuid = await db().$transaction(async (tx) => {
-    const found = await findOwnedInstance(identity, ref, tx);
-    await tx.$executeRaw`SELECT 1 FROM instances WHERE id = ${found.id}::uuid FOR UPDATE`;
-    const row = await findOwnedInstance(identity, { uuid: found.uuid }, tx);
+    const row = await lockOwnedInstance(identity, ref, tx);
     if (row.phase === "Expiring") return row.uuid;
-    const template = await tx.template.findUniqueOrThrow({ where: { id: row.templateId }, select: { poolRecycle: true } });
-    const returnToPool = row.pooled && !template.poolRecycle && row.phase === "Claimed";
+    const returnToPool = row.pooled && !row.template.poolRecycle && row.phase === "Claimed";
     const phase = nextPhase(row.phase as Phase, returnToPool ? "Available" : "Expiring") as InstancePhase;
     await tx.instance.update({
       where: { id: row.id },
