@@ -6,7 +6,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { OwnerKeyError, ownerKeyFor, ownerKeysOf, toOwnerKey } from "@/lib/domain/owner-key";
 import { can, assertCan } from "@/lib/domain/permissions";
-import type { Phase } from "@/lib/domain/phase";
+import { LIVE_PHASES, type Phase } from "@/lib/domain/phase";
 import { extensionsLeft } from "@/lib/domain/ttl";
 import { INSTANCE_UUID } from "@/lib/domain/naming";
 import { TEMPLATE_NAME } from "@/lib/templates/spec";
@@ -17,8 +17,6 @@ import { getLaunchSettings } from "./settings";
  * key their claims give them), and the one place that decides whether a caller may touch an instance.
  */
 
-/** Phases in which an instance counts as the owner's: it holds (or will hold) cluster resources for them. */
-export const OWNED_PHASES: InstancePhase[] = ["Pending", "Provisioning", "Ready", "Claimed", "Failed", "Available"];
 
 const viewInclude = {
   template: { select: { name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true, poolRecycle: true } },
@@ -96,13 +94,10 @@ const VIEW_FIELDS = {
   deletedAt: "deleted_at",
 } satisfies Record<keyof Omit<ViewSource, "template" | "templateVersion">, string>;
 
-/** The instance columns of a view, named as ViewSource names them, for raw statements (of `table` if given). */
-export function viewColumns(table?: string): string {
-  return Object.entries(VIEW_FIELDS)
-    .map(([field, column]) => `${table ? `${table}.` : ""}${column} AS "${field}"`)
-    .join(", ");
-}
-export const VIEW_COLUMNS = viewColumns();
+/** The instance columns of a view, named as ViewSource names them, for plain SQL statements. */
+export const VIEW_COLUMNS = Object.entries(VIEW_FIELDS)
+  .map(([field, column]) => `${column} AS "${field}"`)
+  .join(", ");
 
 export function toEnvironmentView(row: ViewSource, identity: Identity | null): EnvironmentView {
   const policy = { ttlSeconds: row.template.ttlSeconds, extendSeconds: row.template.ttlExtendSeconds, maxExtends: row.template.ttlMaxExtends };
@@ -206,7 +201,7 @@ export async function findOwnedInstance(identity: Identity, ref: InstanceRef, tx
       throw error;
     }
     row = await tx.instance.findFirst({
-      where: { templateId: template.id, ownerKey, deletedAt: null, phase: { in: OWNED_PHASES } },
+      where: { templateId: template.id, ownerKey, deletedAt: null, phase: { in: LIVE_PHASES as InstancePhase[] } },
       include: viewInclude,
       orderBy: { createdAt: "desc" },
     });

@@ -112,9 +112,7 @@ export async function loadLaunchTemplate(name: string): Promise<LaunchTemplate> 
   if (row.validationError) {
     throw new AppError("UNAVAILABLE", `"${row.displayName}" cannot be launched until an administrator fixes it: ${row.validationError}`);
   }
-  const { storedSettings, ...fields } = row;
-  delete (fields as Partial<TemplateRow>).isBase;
-  delete (fields as Partial<TemplateRow>).validationError;
+  const { isBase, validationError, storedSettings, ...fields } = row;
   return {
     ...fields,
     composed: await composeVersion(name, row.versionId),

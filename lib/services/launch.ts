@@ -7,7 +7,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { OwnerKeyError, ownerKeyFor } from "@/lib/domain/owner-key";
 import { assertCan } from "@/lib/domain/permissions";
-import { nextPhase } from "@/lib/domain/phase";
+import { LIVE_PHASES, nextPhase } from "@/lib/domain/phase";
 import { expiryFrom } from "@/lib/domain/ttl";
 import { TemplateError } from "@/lib/templates/errors";
 import { coerceParameterStrings, validateParameters } from "@/lib/templates/parameters";
@@ -31,8 +31,6 @@ export interface LaunchResult {
   environment: EnvironmentView;
 }
 
-/** Live phases that count against a quota and that "return the existing instance" looks for. */
-const COUNTED = ["Pending", "Provisioning", "Ready", "Claimed", "Failed"];
 
 type InstanceColumns = Omit<ViewSource, "template" | "templateVersion">;
 
@@ -89,7 +87,8 @@ async function readStateAndClaim(
       ownerKey,
       LOCKS.owner,
       ownerLockKey(ownerKey),
-      COUNTED,
+      // Live phases count against the quota and are what "return the existing instance" looks for.
+      LIVE_PHASES,
       template.method === "pool",
       limit,
       nextPhase("Available", "Claimed"),
