@@ -16,6 +16,14 @@ const uuidParameter = { $ref: "#/components/parameters/InstanceUuid" };
 const signedIn = { "401": response("Unauthenticated") };
 /** State changes: a cookie-authenticated request from another site is refused (CSRF). */
 const stateChange = { ...signedIn, "403": response("Forbidden") };
+/** Both extend operations answer alike. */
+const extendResponses = {
+  "200": { description: "The instance with its new expiry.", content: jsonContent(ref("Environment")) },
+  "400": { ...response("InvalidInput"), description: "The instance has an unlimited TTL: there is nothing to extend." },
+  ...stateChange,
+  "404": response("NotFound"),
+  "409": response("Conflict"),
+};
 
 const environment = {
   type: "object",
@@ -172,13 +180,7 @@ export const openApiDocument = {
         tags: ["dploy"],
         operationId: "dployExtend",
         summary: "Extend my instance of a template by the template's extension time",
-        responses: {
-          "200": { description: "The instance with its new expiry.", content: jsonContent(ref("Environment")) },
-          "400": { ...response("InvalidInput"), description: "The instance has an unlimited TTL: there is nothing to extend." },
-          ...stateChange,
-          "404": response("NotFound"),
-          "409": response("Conflict"),
-        },
+        responses: extendResponses,
       },
     },
     "/api/v1/environments": {
@@ -211,13 +213,7 @@ export const openApiDocument = {
         tags: ["environments"],
         operationId: "extendEnvironment",
         summary: "Extend one of my environments by its template's extension time",
-        responses: {
-          "200": { description: "The instance with its new expiry.", content: jsonContent(ref("Environment")) },
-          "400": { ...response("InvalidInput"), description: "The instance has an unlimited TTL: there is nothing to extend." },
-          ...stateChange,
-          "404": response("NotFound"),
-          "409": response("Conflict"),
-        },
+        responses: extendResponses,
       },
     },
     "/api/v1/run/{name}": {

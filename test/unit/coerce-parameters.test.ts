@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { TemplateError } from "@/lib/templates/errors";
 import { assertParameterSchema, coerceParameterStrings, validateParameters } from "@/lib/templates/parameters";
+import { issuesOf } from "@/test/support/template-errors";
 
 const schema = {
   type: "object",
@@ -13,15 +13,6 @@ const schema = {
   },
 };
 
-function issuesOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TemplateError);
-    return (error as TemplateError).issues;
-  }
-  throw new Error("expected a TemplateError");
-}
 
 /** Coerces text input the way a query string or form arrives, then validates it. */
 const coerceAndValidate = (input: Record<string, string>) => validateParameters(schema, coerceParameterStrings(schema, input));

@@ -27,6 +27,16 @@ const anyText = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 300, size: "max" }),
   utf16,
 );
+/** Any identity: hostile username, groups, email and allow-listed claims (strings or lists). */
+const anyIdentity = fc
+  .record({
+    username: anyText,
+    groups: fc.array(anyText, { maxLength: 4 }),
+    email: fc.option(anyText, { nil: null }),
+    claims: fc.dictionary(fc.string({ maxLength: 20 }), fc.oneof(anyText, fc.array(anyText, { maxLength: 4 })), { maxKeys: 4 }),
+  })
+  .map((fields) => identity(fields));
+
 /** ASCII dense in letters, digits and separators, so long keys and truncation are common. */
 const asciiText = fc.string({ unit: fc.constantFrom(..."aBz09-_. @/+Z"), maxLength: 300, size: "max" });
 
@@ -213,25 +223,16 @@ describe("ownerKeyFor", () => {
 
   it("returns an owner key or an OwnerKeyError for any claim and any values", () => {
     const claimName = fc.oneof(fc.constantFrom("", "groups", "email", "username", "preferred_username", "sub", "department"), fc.string({ maxLength: 20 }));
-    const claimValue = fc.oneof(anyText, fc.array(anyText, { maxLength: 4 }));
     fc.assert(
-      fc.property(
-        anyText,
-        fc.array(anyText, { maxLength: 4 }),
-        fc.option(anyText, { nil: null }),
-        fc.dictionary(fc.string({ maxLength: 20 }), claimValue, { maxKeys: 4 }),
-        claimName,
-        (username, groups, email, claims, claim) => {
-          const who = identity({ username, groups, email, claims });
-          try {
-            const key = ownerKeyFor(who, claim);
-            expect(key).toMatch(OWNER_KEY);
-            expect(key.length).toBeLessThanOrEqual(OWNER_KEY_MAX);
-          } catch (error) {
-            expect(error).toBeInstanceOf(OwnerKeyError);
-          }
-        },
-      ),
+      fc.property(anyIdentity, claimName, (who, claim) => {
+        try {
+          const key = ownerKeyFor(who, claim);
+          expect(key).toMatch(OWNER_KEY);
+          expect(key.length).toBeLessThanOrEqual(OWNER_KEY_MAX);
+        } catch (error) {
+          expect(error).toBeInstanceOf(OwnerKeyError);
+        }
+      }),
       { numRuns: 3000 },
     );
   });
@@ -259,31 +260,23 @@ describe("ownerKeysOf", () => {
   });
 
   it("holds every key ownerKeyFor can give the identity, each an owner key, without duplicates", () => {
-    const claimValue = fc.oneof(anyText, fc.array(anyText, { maxLength: 4 }));
     fc.assert(
-      fc.property(
-        anyText,
-        fc.array(anyText, { maxLength: 4 }),
-        fc.option(anyText, { nil: null }),
-        fc.dictionary(fc.string({ maxLength: 20 }), claimValue, { maxKeys: 4 }),
-        (username, groups, email, claims) => {
-          const who = identity({ username, groups, email, claims });
-          const keys = ownerKeysOf(who);
-          expect(new Set(keys).size).toBe(keys.length);
-          for (const key of keys) expect(key).toMatch(OWNER_KEY);
-          const own = toOwnerKey(username);
-          if (own !== null) expect(keys[0]).toBe(own);
-          for (const claim of ["", "groups", "email", ...Object.keys(claims)]) {
-            let key: string | null = null;
-            try {
-              key = ownerKeyFor(who, claim);
-            } catch (error) {
-              expect(error).toBeInstanceOf(OwnerKeyError);
-            }
-            if (key !== null) expect(keys).toContain(key);
+      fc.property(anyIdentity, (who) => {
+        const keys = ownerKeysOf(who);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const key of keys) expect(key).toMatch(OWNER_KEY);
+        const own = toOwnerKey(who.username);
+        if (own !== null) expect(keys[0]).toBe(own);
+        for (const claim of ["", "groups", "email", ...Object.keys(who.claims)]) {
+          let key: string | null = null;
+          try {
+            key = ownerKeyFor(who, claim);
+          } catch (error) {
+            expect(error).toBeInstanceOf(OwnerKeyError);
           }
-        },
-      ),
+          if (key !== null) expect(keys).toContain(key);
+        }
+      }),
       { numRuns: 2000 },
     );
   });

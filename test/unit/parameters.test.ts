@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TemplateError } from "@/lib/templates/errors";
 import { assertParameterSchema, describeParameters, toParameterSchema, validateParameters } from "@/lib/templates/parameters";
+import { issuesOf } from "@/test/support/template-errors";
 
 const schema = {
   type: "object",
@@ -14,15 +14,6 @@ const schema = {
   },
 };
 
-function issuesOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TemplateError);
-    return (error as TemplateError).issues;
-  }
-  throw new Error("expected a TemplateError");
-}
 
 describe("validateParameters", () => {
   it("applies defaults and keeps given values", () => {
