@@ -167,6 +167,17 @@ describe("ownership and quotas", () => {
     expect((await launch(dave, "q1")).outcome).toBe("created");
     await db().setting.delete({ where: { key: "quota.defaultMaxInstancesPerUser" } });
   });
+  it("falls back to the default quota when the stored setting is not a usable number", async () => {
+    const kim = await createUser({ name: "kim" });
+    for (const name of ["k1", "k2", "k3", "k4", "k5", "k6"]) await createLaunchTemplate(name);
+    for (const bad of ["lots", -1, 2.5, 100000, null, { limit: 9 }, "'; DROP TABLE settings;--"]) {
+      await db().setting.upsert({ where: { key: "quota.defaultMaxInstancesPerUser" }, create: { key: "quota.defaultMaxInstancesPerUser", value: bad as never }, update: { value: bad as never } });
+      expect((await listEnvironments(kim)).quota.limit, JSON.stringify(bad)).toBe(5);
+    }
+    for (const name of ["k1", "k2", "k3", "k4", "k5"]) await launch(kim, name);
+    await expect(launch(kim, "k6")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 5") });
+    await db().setting.delete({ where: { key: "quota.defaultMaxInstancesPerUser" } });
+  });
 });
 
 describe("pool launches", () => {
