@@ -8,7 +8,11 @@ export type { PrismaClient } from "./generated/client";
 export { Prisma } from "./generated/client";
 
 // Each Prisma client runs on a node-postgres pool of our own, which the launch path also uses directly.
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// One client per process, and the pool under each client, kept on globalThis: the bundler may load this
+// module more than once (one copy per server chunk, and again on dev-mode hot reloads), and every copy must
+// find the same client and pool.
+const holder = globalThis as unknown as { envdeckPrisma?: PrismaClient; envdeckPools?: WeakMap<PrismaClient, pg.Pool> };
+const pools = (holder.envdeckPools ??= new WeakMap<PrismaClient, pg.Pool>());
 
 /** Creates a Prisma client on the Rust-free engine with the node-postgres adapter, over a pool of `poolSize`. */
 export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaClient {
@@ -20,9 +24,6 @@ export function createPrismaClient(databaseUrl: string, poolSize = 10): PrismaCl
   pools.set(client, pool);
   return client;
 }
-
-// One client per process; kept on globalThis so dev-mode hot reloads do not open a new pool each time.
-const holder = globalThis as unknown as { envdeckPrisma?: PrismaClient };
 
 /** The process-wide client for DATABASE_URL. */
 export function db(): PrismaClient {
