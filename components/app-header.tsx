@@ -7,6 +7,7 @@ import { SignOutButton } from "./sign-out-button";
 export function AppHeader({ identity }: { identity: Identity | null }) {
   const links = [
     { href: "/", label: "Catalog", show: can(identity, "catalog:view") },
+    { href: "/environments", label: "My environments", show: can(identity, "instance:launch") },
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
   ].filter((link) => link.show);
@@ -20,7 +21,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
           Envdeck
         </Link>
         {identity && (
-          <nav aria-label="Main" className="flex gap-1">
+          <nav aria-label="Main" className="flex flex-wrap gap-1">
             {links.map((link) => (
               <Link
                 key={link.href}

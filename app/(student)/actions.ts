@@ -23,12 +23,13 @@ const launchSchema = z
 export const launchAction = withIdentity(launchSchema, async (identity, form) => {
   const params = Object.fromEntries(
     Object.entries(form)
-      .filter(([key]) => key.startsWith(PARAM_PREFIX))
+      // An empty field is a parameter not given, as in the browser's form: its default applies, or "required".
+      .filter(([key, value]) => key.startsWith(PARAM_PREFIX) && value !== "")
       .map(([key, value]) => [key.slice(PARAM_PREFIX.length), value as string]),
   );
   const { outcome, environment } = await launch(identity, form.name, params, { paramsAreText: true });
   revalidatePath("/environments");
-  return { outcome, uuid: environment.uuid, url: environment.url, phase: environment.phase };
+  return { outcome, environment };
 });
 
 const instanceSchema = z.object({ uuid: z.string().regex(/^[0-9a-f]{8}$/, "Not an environment id.") });
@@ -36,13 +37,13 @@ const instanceSchema = z.object({ uuid: z.string().regex(/^[0-9a-f]{8}$/, "Not a
 export const extendAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
   const environment = await extendInstance(identity, { uuid });
   revalidatePath("/environments");
-  return { expiresAt: environment.expiresAt, extensionsLeft: environment.extensionsLeft };
+  return { environment };
 });
 
 export const deleteAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
   const environment = await releaseInstance(identity, { uuid });
   revalidatePath("/environments");
-  return { phase: environment.phase };
+  return { environment };
 });
 
 export const createTokenAction = withIdentity(z.object({ name: z.string(), expiresInDays: z.string().optional() }), async (identity, form) => {

@@ -29,7 +29,7 @@ const environment = {
   type: "object",
   description: "One instance of a template, as its owner sees it. Rendered Helm values stay on the server.",
   required: [
-    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "health", "message", "url", "namespace",
+    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "url", "namespace",
     "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
     "maxExtends", "extendSeconds", "extensionsLeft",
   ],
@@ -43,6 +43,7 @@ const environment = {
     shared: { type: "boolean", description: "True when owned by a group rather than the caller." },
     phase: { type: "string", enum: ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Failed", "Expiring"] },
     status: { type: "string", enum: ["pending", "Progressing", "Healthy", "Degraded", "Deleting"], description: "Dploy-compatible one-word status." },
+    step: { type: ["string", "null"], enum: ["applying", "fetching", "installing", "ready", null], description: "The provisioning step Flux last reported; kept when the instance fails" },
     health: { type: ["string", "null"] },
     message: { type: ["string", "null"] },
     url: { type: ["string", "null"], description: "Where the environment is reached once Ready." },

@@ -29,6 +29,7 @@ type InstanceRow = NonNullable<Awaited<ReturnType<typeof loadInstance>>>;
 interface Change {
   phase?: Phase;
   health?: string | null;
+  step?: string;
   message?: string | null;
   namespace?: string;
   url?: string;
@@ -156,6 +157,9 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   if (phase !== row.phase) change.phase = phase;
   const health = observed.status.health;
   if (health !== row.health) change.health = health;
+  // A failure keeps the step it stopped at, so the timeline can show where.
+  const step = observed.status.step;
+  if (step !== "failed" && step !== row.step) change.step = step;
   const message = applied && observed.status.state === "progressing" && row.phase === "Pending" ? "Applied; waiting for Flux to install the chart" : observed.status.message;
   if (message !== row.message) change.message = message;
   const engineRef = engine.engineRef(key);

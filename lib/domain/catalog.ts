@@ -20,3 +20,37 @@ export function describeTtl(seconds: number): string {
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
+
+/** What a catalog can be narrowed by: free text and one category. */
+export interface CatalogFilter {
+  query: string;
+  category: string | null;
+}
+
+/** Lowercased, accents removed, so "jupyter" finds "Jupyter" and "donnees" finds "données". */
+export function foldText(text: string): string {
+  return text.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
+}
+
+/** Longest search text considered; longer input is cut, never an error. */
+export const MAX_CATALOG_QUERY = 100;
+
+/** Reads a filter from search parameters, whatever shape they arrive in (repeated, missing, huge). */
+export function parseCatalogFilter(params: Record<string, string | string[] | undefined>): CatalogFilter {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
+  const query = first(params.q).trim().slice(0, MAX_CATALOG_QUERY);
+  const category = first(params.category).trim().slice(0, MAX_CATALOG_QUERY);
+  return { query, category: category || null };
+}
+
+/** Whether an entry matches every word of the query (in its name, description or categories) and the category. */
+export function matchesCatalogFilter(
+  entry: { name: string; displayName: string; description: string; category: string; subcategory: string | null },
+  filter: CatalogFilter,
+): boolean {
+  if (filter.category !== null && entry.category !== filter.category) return false;
+  const words = foldText(filter.query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = foldText([entry.displayName, entry.name, entry.description, entry.category, entry.subcategory ?? ""].join(" "));
+  return words.every((word) => haystack.includes(word));
+}

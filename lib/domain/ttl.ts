@@ -53,3 +53,28 @@ export function extensionsLeft(policy: TtlPolicy, instance: { expiresAt: Date | 
   if (policy.extendSeconds <= 0) return 0;
   return Math.max(0, policy.maxExtends - instance.extendCount);
 }
+
+/** Under this much time left, the countdown turns amber (B3). */
+export const AMBER_BELOW_MS = 10 * 60_000;
+/** Under this much, it turns red and the user is told the environment is about to be deleted. */
+export const RED_BELOW_MS = 2 * 60_000;
+
+export type ExpiryTone = "normal" | "amber" | "red" | "expired" | "unlimited";
+
+export function expiryTone(expiresAt: Date | null, now: Date): ExpiryTone {
+  if (expiresAt === null) return "unlimited";
+  const left = expiresAt.getTime() - now.getTime();
+  if (left <= 0) return "expired";
+  if (left < RED_BELOW_MS) return "red";
+  if (left < AMBER_BELOW_MS) return "amber";
+  return "normal";
+}
+
+/** Time left as a clock: "1:02:03", "9:05", "0:07"; "0:00" once expired. */
+export function formatCountdown(milliseconds: number): string {
+  const total = Math.max(0, Math.ceil(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
+}

@@ -37,6 +37,8 @@ export interface EnvironmentView {
   phase: Phase;
   /** Dploy-compatible one-word status: pending, Progressing, Healthy, Degraded or Deleting. */
   status: string;
+  /** The provisioning step Flux last reported: applying, fetching, installing or ready; null before the first. */
+  step: string | null;
   health: string | null;
   message: string | null;
   url: string | null;
@@ -70,7 +72,7 @@ const STATUS: Record<Phase, string> = {
 /** What a view is made of: an instance row with its template's display and TTL fields and its version. */
 export type ViewSource = Pick<
   InstanceRow,
-  | "uuid" | "ownerKey" | "phase" | "health" | "message" | "url" | "namespace" | "engine" | "engineRef" | "pooled" | "params"
+  | "uuid" | "ownerKey" | "phase" | "step" | "health" | "message" | "url" | "namespace" | "engine" | "engineRef" | "pooled" | "params"
   | "createdAt" | "claimedAt" | "readyAt" | "expiresAt" | "extendCount" | "deletedAt"
 > & { template: InstanceRow["template"]; templateVersion: InstanceRow["templateVersion"] };
 
@@ -78,6 +80,7 @@ const VIEW_FIELDS = {
   uuid: "uuid",
   ownerKey: "owner_key",
   phase: "phase::text",
+  step: "step",
   health: "health",
   message: "message",
   url: "url",
@@ -112,6 +115,7 @@ export function toEnvironmentView(row: ViewSource, identity: Identity | null): E
     shared: row.ownerKey !== null && identity !== null && row.ownerKey !== toOwnerKey(identity.username),
     phase,
     status: STATUS[phase],
+    step: row.step,
     health: row.health,
     message: row.deletedAt ? "Deleted" : row.message,
     url: row.url,

@@ -50,6 +50,7 @@ function columnsFromJson(row: Record<string, unknown>): InstanceColumns {
     uuid: row.uuid as string,
     ownerKey: row.owner_key as string | null,
     phase: row.phase as InstanceColumns["phase"],
+    step: row.step as string | null,
     health: row.health as string | null,
     message: row.message as string | null,
     url: row.url as string | null,

@@ -153,6 +153,23 @@ function toIssue(error: ErrorObject, root: string): TemplateIssue {
   return { path, message: error.message ?? "is invalid" };
 }
 
+/**
+ * The schema a launch is checked against, in the browser's form and on the server alike: the template's
+ * parameters, nothing else, and no string longer than MAX_PARAMETER_STRING.
+ */
+export function launchFormSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const capped = Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => [
+      name,
+      property.type === "string" && !(typeof property.maxLength === "number" && property.maxLength <= MAX_PARAMETER_STRING)
+        ? { ...property, maxLength: MAX_PARAMETER_STRING }
+        : property,
+    ]),
+  );
+  return { ...schema, type: "object", properties: capped, additionalProperties: false };
+}
+
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
@@ -167,7 +184,7 @@ export function validateParameters(schema: Record<string, unknown>, input: unkno
   }
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile({ ...schema, additionalProperties: false });
+    validate = ajv.compile(launchFormSchema(schema));
     compiled.set(schema, validate);
   }
   const values = structuredClone(input) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { checkHealth } from "@/lib/services/health";
 import { getAdminOverview, getTeachOverview } from "@/lib/services/staff";
 import { verifyLocalCredentials } from "@/lib/services/accounts";
 import { setupTestDatabase } from "../support/database";
+import { catalogNames } from "../support/launch";
 
 const database = setupTestDatabase();
 
@@ -35,10 +36,10 @@ describe("catalog", () => {
   it("lists visible, non-base, non-deleted templates grouped by category", async () => {
     await database.db().template.update({ where: { name: "vscode" }, data: { visible: false } });
     await database.db().template.update({ where: { name: "postgresql" }, data: { deletedAt: new Date() } });
-    const groups = await listCatalog(await as("student"));
-    const names = groups.flatMap((g) => g.entries.map((e) => e.name));
-    expect(names.sort()).toEqual(["jupyter", "webterm"]);
-    expect(groups.find((g) => g.category === "learning")?.entries[0]).toMatchObject({ subcategory: "linux", icon: "terminal" });
+    const catalog = await listCatalog(await as("student"));
+    expect(catalogNames(catalog).sort()).toEqual(["jupyter", "webterm"]);
+    const learning = catalog.groups.find((g) => g.category === "learning");
+    expect(learning?.subcategories[0]).toMatchObject({ name: "linux", entries: [{ name: "webterm", subcategory: "linux", icon: "terminal" }] });
   });
 
   it("refuses callers without an identity", async () => {

@@ -50,11 +50,12 @@ describe("student server actions", () => {
   it("launch types form text by the schema, and a second press returns the same instance", async () => {
     session.identity = ivy;
     const first = await call(launchAction, { name: "desk", "param:cpus": "3" });
-    expect(first).toMatchObject({ ok: true, result: { outcome: "created", phase: "Pending" } });
-    const row = await db().instance.findUniqueOrThrow({ where: { uuid: first.result!.uuid } });
+    expect(first).toMatchObject({ ok: true, result: { outcome: "created", environment: { phase: "Pending", name: "desk" } } });
+    const uuid = first.result!.environment.uuid;
+    const row = await db().instance.findUniqueOrThrow({ where: { uuid } });
     expect(row.params).toEqual({ cpus: 3 });
     const again = await call(launchAction, { name: "desk", "param:cpus": "3" });
-    expect(again.result).toMatchObject({ outcome: "existing", uuid: first.result!.uuid });
+    expect(again.result).toMatchObject({ outcome: "existing", environment: { uuid } });
     expect(session.revalidated).toContain("/environments");
   });
 
@@ -82,7 +83,7 @@ describe("student server actions", () => {
 
   it("never lets another student extend or delete an instance, and answers as if it did not exist", async () => {
     session.identity = ivy;
-    const mine = (await call(launchAction, { name: "desk" })).result!;
+    const mine = (await call(launchAction, { name: "desk" })).result!.environment;
     session.identity = jack;
     const before = await snapshot();
     for (const action of [extendAction, deleteAction] as AnyAction[]) {
@@ -98,10 +99,10 @@ describe("student server actions", () => {
 
   it("lets the owner extend once and then says no extensions are left, and delete", async () => {
     session.identity = ivy;
-    const mine = (await call(launchAction, { name: "desk" })).result!;
-    expect(await call(extendAction, { uuid: mine.uuid })).toMatchObject({ ok: true, result: { extensionsLeft: 0 } });
+    const mine = (await call(launchAction, { name: "desk" })).result!.environment;
+    expect(await call(extendAction, { uuid: mine.uuid })).toMatchObject({ ok: true, result: { environment: { extensionsLeft: 0 } } });
     expect(await call(extendAction, { uuid: mine.uuid })).toMatchObject({ ok: false, message: expect.stringContaining("No extensions left") });
-    expect(await call(deleteAction, { uuid: mine.uuid })).toMatchObject({ ok: true, result: { phase: "Expiring" } });
+    expect(await call(deleteAction, { uuid: mine.uuid })).toMatchObject({ ok: true, result: { environment: { phase: "Expiring" } } });
   });
 
   it("asks a signed-out caller to sign in and changes nothing", async () => {

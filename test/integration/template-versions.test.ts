@@ -13,6 +13,7 @@ import {
   type VersionSpec,
 } from "@/lib/services/templates";
 import { setupTestDatabase } from "../support/database";
+import { catalogNames } from "../support/launch";
 
 const database = setupTestDatabase();
 
@@ -157,7 +158,7 @@ describe("inheritance", () => {
 
   it("keeps base templates out of the catalog", async () => {
     const student = await upsertLocalUser({ username: "stu2", password: "pw-123456", roles: ["student"] });
-    const names = (await listCatalog(student)).flatMap((g) => g.entries.map((e) => e.name));
+    const names = catalogNames(await listCatalog(student));
     expect(names).toContain("b-child");
     expect(names).not.toContain("b-base");
   });
@@ -186,7 +187,7 @@ describe("start-up validation", () => {
     expect(results.find((r) => r.name === "v-broken")?.error).toMatch(/unknown variable "nope"/);
     expect(results.find((r) => r.name === "v-ok")?.error).toBeNull();
     const student = await upsertLocalUser({ username: "stu3", password: "pw-123456", roles: ["student"] });
-    const names = (await listCatalog(student)).flatMap((g) => g.entries.map((e) => e.name));
+    const names = catalogNames(await listCatalog(student));
     expect(names).toContain("v-ok");
     expect(names).not.toContain("v-broken");
   });

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { StudentCatalog } from "@/lib/services/catalog";
 import { db } from "@/lib/db/client";
 import type { Identity, Role } from "@/lib/domain/identity";
 import { upsertLocalUser } from "@/lib/services/accounts";
@@ -77,4 +78,9 @@ export async function createStudents(count: number, prefix: string, groups: stri
   await db().user.createMany({ data: usernames.map((username) => ({ username, groups, roles: ["student"] })) });
   const rows = await db().user.findMany({ where: { username: { in: usernames } }, orderBy: { username: "asc" } });
   return rows.map((u) => ({ userId: u.id, username: u.username, displayName: u.username, email: null, groups: u.groups, roles: ["student"], claims: {}, source: "local" }));
+}
+
+/** Every template name a student catalog shows, teacher catalogs first, in page order. */
+export function catalogNames(catalog: StudentCatalog): string[] {
+  return [...catalog.catalogs.flatMap((c) => c.entries), ...catalog.groups.flatMap((g) => g.subcategories.flatMap((s) => s.entries))].map((e) => e.name);
 }

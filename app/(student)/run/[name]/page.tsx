@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LaunchPanel } from "@/components/student/launch-panel";
+import { TemplateIcon } from "@/components/template-icon";
+import { Notice } from "@/components/ui/notice";
+import { requirePagePermission } from "@/lib/auth/guards";
+import { describeTtl } from "@/lib/domain/catalog";
+import { isAppError } from "@/lib/domain/errors";
+import { getLaunchPage, type LaunchPage } from "@/lib/services/launch-page";
+
+export const metadata: Metadata = { title: "Launch" };
+
+export default async function RunPage({ params }: { params: Promise<{ name: string }> }) {
+  const { name } = await params;
+  const identity = await requirePagePermission("instance:launch", `/run/${encodeURIComponent(name)}`);
+  let page: LaunchPage;
+  try {
+    page = await getLaunchPage(identity, name);
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  const { template, existing, unavailable } = page;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/" className="text-brand-600 underline dark:text-brand-100">
+          Catalog
+        </Link>
+        <span aria-hidden="true" className="mx-2 text-slate-400">
+          /
+        </span>
+        <span aria-current="page">{template.displayName}</span>
+      </nav>
+      <div className="mt-4 flex items-start gap-4">
+        <span className="grid h-12 w-12 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
+          <TemplateIcon icon={template.icon} className="h-7 w-7" />
+        </span>
+        <div className="min-w-0">
+          <h1 className="text-2xl font-semibold">{template.displayName}</h1>
+          <p className="mt-1 text-slate-600 dark:text-slate-400">{template.description}</p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            Lifetime {describeTtl(template.ttlSeconds)}
+            {template.method === "pool" && template.warm > 0 && !existing && <> · a warm one is waiting: you get it at once</>}
+          </p>
+        </div>
+      </div>
+      {existing || !unavailable ? (
+        <LaunchPanel
+          name={template.name}
+          schema={page.parameters}
+          existing={existing}
+          estimateSeconds={page.estimateSeconds}
+          serverNow={page.readAt}
+        />
+      ) : (
+        <Notice tone="warning" className="mt-6">
+          <p className="font-medium">This environment cannot be launched right now.</p>
+          <p className="mt-1">{unavailable}</p>
+          <Link href="/" className="mt-2 inline-block font-medium underline">
+            Back to the catalog
+          </Link>
+        </Notice>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,191 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, useTransition } from "react";
+import { deleteAction, extendAction } from "@/app/(student)/actions";
+import { TemplateIcon } from "@/components/template-icon";
+import { Notice } from "@/components/ui/notice";
+import { environmentsQuery } from "@/lib/client/queries";
+import { formatDuration, launchProgress } from "@/lib/domain/progress";
+import { expiryTone, formatCountdown, type ExpiryTone } from "@/lib/domain/ttl";
+import type { EnvironmentList as List, EnvironmentView } from "@/lib/services/environments";
+import { CopyButton } from "./copy-button";
+import { DeleteButton } from "./delete-dialog";
+import { launchFormData } from "./launch-form-data";
+import { useNow } from "./use-now";
+
+/** Polling while something is on its way, slower otherwise (expiry and teardown happen in the background). */
+const FAST_POLL_MS = 2000;
+const SLOW_POLL_MS = 15_000;
+
+/** "My environments" (M32, B3): live list with countdowns, extend, delete and the quota in use. */
+export function EnvironmentList({ initial, serverNow }: { initial: List; serverNow: number }) {
+  const query = useQuery({
+    ...environmentsQuery(),
+    initialData: initial,
+    initialDataUpdatedAt: serverNow,
+    refetchInterval: (q) => (q.state.data?.environments.some((e) => launchProgress(e).outcome === "progressing") ? FAST_POLL_MS : SLOW_POLL_MS),
+  });
+  const now = useNow(serverNow);
+  const { environments, quota } = query.data;
+  return (
+    <>
+      <p className="mt-1 text-slate-600 dark:text-slate-400">
+        Environments in use:{" "}
+        <strong data-testid="quota" className="text-slate-900 dark:text-slate-100">
+          {quota.used} / {quota.limit ?? "unlimited"}
+        </strong>
+        {quota.limit !== null && quota.used >= quota.limit && <> · you are at your quota: delete one to launch another</>}
+      </p>
+      {environments.length === 0 ? (
+        <div className="mt-8 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
+          <p>You have no environments yet.</p>
+          <Link href="/" className="mt-2 inline-block font-medium text-brand-600 underline dark:text-brand-100">
+            Browse the catalog
+          </Link>
+        </div>
+      ) : (
+        <ul className="mt-6 grid gap-4 lg:grid-cols-2">
+          {environments.map((environment) => (
+            <EnvironmentCard key={environment.uuid} environment={environment} now={now} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+const PHASE_WORDS: Record<string, { label: string; className: string }> = {
+  Pending: { label: "Queued", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
+  Provisioning: { label: "Starting", className: "bg-brand-100 text-brand-700 dark:bg-slate-700 dark:text-brand-100" },
+  Ready: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
+  Claimed: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
+  Available: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
+  Failed: { label: "Failed", className: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-100" },
+  Expiring: { label: "Deleting", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
+};
+
+const TONE_CLASSES: Record<ExpiryTone, string> = {
+  normal: "text-slate-700 dark:text-slate-300",
+  unlimited: "text-slate-700 dark:text-slate-300",
+  amber: "rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
+  red: "rounded bg-red-100 px-1.5 font-semibold text-red-800 dark:bg-red-900 dark:text-red-100",
+  expired: "rounded bg-slate-200 px-1.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+};
+
+/** Why Extend is not offered, in words; null when it is. */
+function extendBlocked(environment: EnvironmentView, tone: ExpiryTone): string | null {
+  if (environment.isUnlimited) return "No time limit: nothing to extend.";
+  if (tone === "expired") return "It has expired.";
+  if (environment.phase === "Expiring") return "It is being deleted.";
+  if (environment.maxExtends <= 0 || environment.extendSeconds <= 0) return "This environment cannot be extended.";
+  if (environment.extensionsLeft === 0) return `No extensions left (used ${environment.extendCount} of ${environment.maxExtends}).`;
+  return null;
+}
+
+function EnvironmentCard({ environment, now }: { environment: EnvironmentView; now: number }) {
+  const queryClient = useQueryClient();
+  const [pending, start] = useTransition();
+  const [working, setWorking] = useState<"extend" | "delete" | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const expiresAt = environment.expiresAt ? new Date(environment.expiresAt) : null;
+  const tone = expiryTone(expiresAt, new Date(now));
+  const left = expiresAt ? expiresAt.getTime() - now : 0;
+  const blocked = extendBlocked(environment, tone);
+  const phase = PHASE_WORDS[environment.phase] ?? PHASE_WORDS.Pending!;
+  const progressing = launchProgress(environment).outcome === "progressing";
+
+  function run(kind: "extend" | "delete") {
+    setResult(null);
+    setWorking(kind);
+    start(async () => {
+      const form = launchFormData({ uuid: environment.uuid });
+      const state = kind === "extend" ? await extendAction({ ok: false }, form) : await deleteAction({ ok: false }, form);
+      if (state.ok) {
+        setResult({ ok: true, message: kind === "extend" ? `Extended by ${formatDuration(environment.extendSeconds)}.` : "Deleting…" });
+      } else {
+        // Most often a stale page: the environment expired or was deleted elsewhere. The refetch shows the truth.
+        setResult({ ok: false, message: `${state.message ?? "That did not work."} The list has been refreshed.` });
+      }
+      await queryClient.invalidateQueries({ queryKey: environmentsQuery().queryKey });
+      setWorking(null);
+    });
+  }
+
+  return (
+    <li data-testid={`environment-${environment.uuid}`} className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex items-start gap-3">
+        <span className="grid h-10 w-10 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
+          <TemplateIcon icon={environment.icon} />
+        </span>
+        <div className="min-w-0 flex-1">
+          <h2 className="flex flex-wrap items-center gap-2 font-medium">
+            {environment.displayName}
+            <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${phase.className}`}>{phase.label}</span>
+            {environment.shared && (
+              <span className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">
+                Shared with {environment.owner}
+              </span>
+            )}
+          </h2>
+          <p className="text-xs text-slate-600 dark:text-slate-400">
+            {environment.uuid} · version {environment.version}
+          </p>
+        </div>
+      </div>
+
+      {environment.url && !progressing && environment.phase !== "Failed" && (
+        <div className="flex flex-wrap items-center gap-2">
+          <a href={environment.url} target="_blank" rel="noopener noreferrer" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+            Open<span className="sr-only"> {environment.displayName} in a new tab</span>
+          </a>
+          <CopyButton text={environment.url} />
+          <code className="min-w-0 basis-full break-all text-xs text-slate-600 dark:text-slate-400">{environment.url}</code>
+        </div>
+      )}
+      {(progressing || environment.phase === "Failed") && (
+        <p className="text-sm">
+          <span className="break-words text-slate-600 dark:text-slate-400">{environment.message}</span>{" "}
+          <Link href={`/run/${environment.name}`} className="font-medium text-brand-600 underline dark:text-brand-100">
+            {progressing ? "See progress" : "Details and retry"}
+          </Link>
+        </p>
+      )}
+
+      <p className="text-sm">
+        <span data-testid="countdown" data-tone={tone} className={TONE_CLASSES[tone]}>
+          {tone === "unlimited" ? "No time limit" : tone === "expired" ? "Expired: being removed" : <>Expires in {formatCountdown(left)}</>}
+        </span>
+      </p>
+      {tone === "red" && (
+        <Notice tone="danger">
+          {environment.displayName} will be deleted in {formatCountdown(left)}. {blocked ? "Save your work now." : "Extend it to keep working."}
+        </Notice>
+      )}
+
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          onClick={() => run("extend")}
+          disabled={blocked !== null || pending}
+          aria-describedby={blocked ? `extend-why-${environment.uuid}` : undefined}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+        >
+          {working === "extend" ? "Extending…" : `Extend${environment.extendSeconds > 0 && !blocked ? ` by ${formatDuration(environment.extendSeconds)}` : ""}`}
+        </button>
+        <DeleteButton displayName={environment.displayName} pending={working === "delete"} onConfirm={() => run("delete")} />
+        {blocked && (
+          <span id={`extend-why-${environment.uuid}`} className="text-xs text-slate-600 dark:text-slate-400">
+            {blocked}
+          </span>
+        )}
+      </div>
+      {result && (
+        <p role={result.ok ? "status" : "alert"} className={`text-sm ${result.ok ? "text-emerald-800 dark:text-emerald-200" : "text-red-800 dark:text-red-200"}`}>
+          {result.message}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,163 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, useTransition } from "react";
+import { deleteAction, launchAction } from "@/app/(student)/actions";
+import { Notice } from "@/components/ui/notice";
+import { ApiRequestError, environmentQuery } from "@/lib/client/queries";
+import { describeEstimate, formatDuration, launchProgress, type StepState } from "@/lib/domain/progress";
+import type { EnvironmentView } from "@/lib/services/environments";
+import { CopyButton } from "./copy-button";
+import { launchFormData } from "./launch-form-data";
+import { useNow } from "./use-now";
+
+/** How often the browser asks while an environment is on its way. */
+const POLL_MS = 1000;
+
+/**
+ * The live view of one launch (B4): the step timeline, time so far against the usual time, Flux's latest
+ * message, then the URL. Follows the instance through TanStack Query polling; a failure offers a retry.
+ */
+export function InstanceProgress({ initial, estimateSeconds, serverNow }: { initial: EnvironmentView; estimateSeconds: number | null; serverNow: number }) {
+  const [current, setCurrent] = useState(initial);
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    ...environmentQuery(current.uuid),
+    initialData: current,
+    initialDataUpdatedAt: serverNow,
+    refetchInterval: (q) => (q.state.data && launchProgress(q.state.data).outcome === "progressing" ? POLL_MS : false),
+  });
+  const environment = query.data;
+  const progress = launchProgress(environment);
+  const running = progress.outcome === "progressing";
+  const now = useNow(serverNow, 1000, running);
+  const [retryError, setRetryError] = useState<string | null>(null);
+  const [retrying, startRetry] = useTransition();
+
+  const gone = query.error instanceof ApiRequestError && query.error.status === 404;
+  const started = Date.parse(environment.claimedAt ?? environment.createdAt);
+  const elapsed = Math.max(0, (now - started) / 1000);
+  const tookSeconds = environment.readyAt ? Math.max(0, (Date.parse(environment.readyAt) - Date.parse(environment.createdAt)) / 1000) : null;
+
+  function retry() {
+    setRetryError(null);
+    startRetry(async () => {
+      // The failed instance is released first: it counts against the quota and would be returned again.
+      const released = await deleteAction({ ok: false }, launchFormData({ uuid: environment.uuid }));
+      if (!released.ok) return setRetryError(released.message ?? "Could not remove the failed environment.");
+      const relaunched = await launchAction({ ok: false }, launchFormData({ name: environment.name }, environment.params));
+      if (!relaunched.ok || !relaunched.result) return setRetryError(relaunched.message ?? "The launch failed again.");
+      queryClient.setQueryData(environmentQuery(relaunched.result.environment.uuid).queryKey, relaunched.result.environment);
+      setCurrent(relaunched.result.environment);
+    });
+  }
+
+  const headline = gone
+    ? "This environment no longer exists"
+    : {
+        progressing: "Starting your environment…",
+        ready: "Your environment is ready",
+        failed: "The launch failed",
+        ended: "This environment is being deleted",
+      }[progress.outcome];
+
+  return (
+    <section aria-labelledby="progress-heading" className="mt-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+      <h2 id="progress-heading" className="text-lg font-semibold" role="status" aria-live="polite">
+        {headline}
+      </h2>
+      <ol aria-label="Launch progress" className="mt-4 grid gap-3 sm:grid-cols-4">
+        {progress.steps.map((step) => (
+          <li key={step.id} data-state={step.state} className="flex items-start gap-3 sm:flex-col sm:gap-2">
+            <StepMarker state={step.state} />
+            <div>
+              <p className="text-sm font-medium">
+                {step.label}
+                <span className="sr-only"> ({STATE_WORDS[step.state]})</span>
+              </p>
+              <p className="text-xs text-slate-600 dark:text-slate-400">{step.hint}</p>
+            </div>
+          </li>
+        ))}
+      </ol>
+
+      <p className="mt-4 text-sm text-slate-700 dark:text-slate-300" data-testid="launch-timing">
+        {running && (
+          <>
+            {formatDuration(elapsed)} so far
+            {describeEstimate(elapsed, estimateSeconds) ? <> · {describeEstimate(elapsed, estimateSeconds)}</> : <> · no estimate yet: this is the first launch of this template</>}
+          </>
+        )}
+        {progress.outcome === "ready" &&
+          (environment.claimedAt && environment.pooled ? "Ready at once: a warm environment was waiting for you." : tookSeconds !== null ? `Ready in ${formatDuration(tookSeconds)}.` : "Ready.")}
+      </p>
+      {running && environment.message && <p className="mt-1 break-words text-sm text-slate-600 dark:text-slate-400">{environment.message}</p>}
+
+      {progress.outcome === "ready" && environment.url && (
+        <div className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-4 dark:border-emerald-900 dark:bg-emerald-950">
+          <p className="text-sm font-medium text-emerald-900 dark:text-emerald-100">Your environment is at</p>
+          <code data-testid="instance-url" className="mt-1 block break-all rounded bg-white px-2 py-1 text-sm dark:bg-slate-900">
+            {environment.url}
+          </code>
+          <div className="mt-3 flex flex-wrap items-center gap-2">
+            <a
+              href={environment.url}
+              target="_blank"
+              rel="noopener noreferrer"
+              className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+            >
+              Open<span className="sr-only"> {environment.displayName} in a new tab</span>
+            </a>
+            <CopyButton text={environment.url} />
+          </div>
+        </div>
+      )}
+
+      {progress.outcome === "failed" && (
+        <Notice tone="danger" className="mt-4">
+          <p className="font-medium">Flux could not install it:</p>
+          <p className="mt-1 break-words">{environment.message ?? "No reason was given."}</p>
+          <button
+            type="button"
+            onClick={retry}
+            disabled={retrying}
+            className="mt-3 rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
+          >
+            {retrying ? "Retrying…" : "Retry"}
+          </button>
+        </Notice>
+      )}
+      {retryError && (
+        <Notice tone="danger" className="mt-3">
+          {retryError}
+        </Notice>
+      )}
+      {query.error && !gone && (
+        <p className="mt-3 text-sm text-amber-800 dark:text-amber-200">Lost contact with the portal ({query.error.message}); still trying.</p>
+      )}
+
+      <p className="mt-5 text-sm">
+        <Link href="/environments" className="font-medium text-brand-600 underline dark:text-brand-100">
+          My environments
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+const STATE_WORDS: Record<StepState, string> = { done: "done", current: "in progress", todo: "not started", failed: "failed" };
+
+function StepMarker({ state }: { state: StepState }) {
+  const base = "grid h-7 w-7 shrink-0 place-items-center rounded-full border-2 text-xs font-bold";
+  if (state === "done") return <span aria-hidden="true" className={`${base} border-emerald-600 bg-emerald-600 text-white`}>✓</span>;
+  if (state === "failed") return <span aria-hidden="true" className={`${base} border-red-700 bg-red-700 text-white`}>✕</span>;
+  if (state === "current") {
+    return (
+      <span aria-hidden="true" className={`${base} border-brand-600`}>
+        <span className="h-3 w-3 animate-pulse rounded-full bg-brand-600 motion-reduce:animate-none" />
+      </span>
+    );
+  }
+  return <span aria-hidden="true" className={`${base} border-slate-300 dark:border-slate-600`} />;
+}

@@ -1,0 +1,44 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { EnvironmentList, EnvironmentView } from "@/lib/services/environments";
+
+/**
+ * Query factories for the browser (STYLE.md): components never build keys or URLs by hand. They read the
+ * same REST API as scripts do, with the session cookie.
+ */
+
+/** A failed API call, with the portal's own message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: "application/json" }, cache: "no-store" });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: string } | null;
+    throw new ApiRequestError(response.status, body?.error ?? `The portal answered ${response.status}.`);
+  }
+  return (await response.json()) as T;
+}
+
+/** One of the caller's environments; polled while it is on its way, quiet once settled. */
+export function environmentQuery(uuid: string) {
+  return queryOptions({
+    queryKey: ["environments", "one", uuid],
+    queryFn: () => getJson<EnvironmentView>(`/api/v1/environments/${encodeURIComponent(uuid)}`),
+    // A 404 means it is gone (or never was the caller's): asking again will not change that.
+    retry: (failures, error) => !(error instanceof ApiRequestError && error.status === 404) && failures < 2,
+  });
+}
+
+/** Everything the caller owns, with the quota in use. */
+export function environmentsQuery() {
+  return queryOptions({
+    queryKey: ["environments", "list"],
+    queryFn: () => getJson<EnvironmentList>("/api/v1/environments"),
+  });
+}
