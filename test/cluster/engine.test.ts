@@ -74,6 +74,7 @@ describeWithCluster("the worker against a real control plane", () => {
       namespace,
       url: `https://webterm-${row.uuid}.envdeck.localhost/`,
       health: "healthy",
+      step: "ready",
       engineRef: `helm.toolkit.fluxcd.io/v2/HelmRelease/${namespace}/${name}`,
     });
     expect(ready.readyAt).toBeInstanceOf(Date);
@@ -99,6 +100,8 @@ describeWithCluster("the worker against a real control plane", () => {
       return current.phase === "Failed" && current;
     }, 90_000);
     expect(failed.health).toBe("failed");
+    // The step it stopped at stays, for the progress timeline: the chart was fetched, installing failed.
+    expect(failed.step).toBe("installing");
     expect(failed.message).toContain("envdeck-broken refuses to install (fixture)");
     expect(worker.logs.join("\n")).toContain(`instance ${row.uuid}: Provisioning → Failed`);
   });

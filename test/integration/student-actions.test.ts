@@ -81,6 +81,36 @@ describe("student server actions", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("refuses tampered fields: a disabled or base template by name, prototype-polluting or unknown parameters", async () => {
+    session.identity = jack;
+    await createLaunchTemplate("desk-off", { enabled: false });
+    await createLaunchTemplate("desk-base", { isBase: true });
+    const before = await snapshot();
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ name: "desk-off" }, /disabled/],
+      [{ name: "desk-base" }, /base template/],
+      [{ name: "desk", "param:__proto__": "{\"admin\":true}" }, /__proto__/],
+      [{ name: "desk", "param:constructor": "x" }, /constructor/],
+      [{ name: "desk", "param:cpus": "2", "param:cpus ": "3" }, /cpus /],
+      [{ name: "desk", "param:cpus": "<script>alert(1)</script>" }, /cpus/],
+      [{ name: "desk", "param:cpus": "２" }, /cpus/],
+    ];
+    for (const [fields, message] of cases) {
+      const state = await call(launchAction, fields);
+      expect(state.ok, JSON.stringify(fields).slice(0, 60)).toBe(false);
+      expect(`${state.message} ${JSON.stringify(state.fieldErrors ?? {})}`).toMatch(message);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("treats an empty field as a parameter not given: its default applies", async () => {
+    session.identity = await createUser({ name: "kim" });
+    const state = await call(launchAction, { name: "desk", "param:cpus": "" });
+    expect(state).toMatchObject({ ok: true, result: { outcome: "created" } });
+    const row = await db().instance.findUniqueOrThrow({ where: { uuid: state.result!.environment.uuid } });
+    expect(row.params).toEqual({ cpus: 1 });
+  });
+
   it("never lets another student extend or delete an instance, and answers as if it did not exist", async () => {
     session.identity = ivy;
     const mine = (await call(launchAction, { name: "desk" })).result!.environment;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertParameterSchema, describeParameters, toParameterSchema, validateParameters } from "@/lib/templates/parameters";
+import { assertParameterSchema, describeParameters, launchFormSchema, MAX_PARAMETER_STRING, toParameterSchema, validateParameters } from "@/lib/templates/parameters";
 import { issuesOf } from "@/test/support/template-errors";
 
 const schema = {
@@ -115,5 +115,38 @@ describe("describeParameters", () => {
     expect(fields.map((f) => f.name)).toEqual(["name", "replicas", "size", "debug", "ratio"]);
     expect(fields[0]).toEqual({ name: "name", type: "string", title: "name", required: true, description: "Workspace name", minLength: 1, maxLength: 20, pattern: "^[a-z][a-z0-9-]*$" });
     expect(fields[2]).toMatchObject({ enum: ["small", "large"], default: "small", required: false });
+  });
+});
+
+describe("launchFormSchema", () => {
+  const schema = {
+    type: "object",
+    title: "Settings",
+    properties: {
+      name: { type: "string" },
+      short: { type: "string", maxLength: 10 },
+      huge: { type: "string", maxLength: 100_000 },
+      cpus: { type: "integer", minimum: 1 },
+    },
+    required: ["name"],
+  };
+
+  it("closes the schema and caps every string at the server's limit, keeping tighter limits", () => {
+    const form = launchFormSchema(schema) as { properties: Record<string, Record<string, unknown>>; additionalProperties: boolean; required: string[] };
+    expect(form.additionalProperties).toBe(false);
+    expect(form.required).toEqual(["name"]);
+    expect(form.properties.name!.maxLength).toBe(MAX_PARAMETER_STRING);
+    expect(form.properties.short!.maxLength).toBe(10);
+    expect(form.properties.huge!.maxLength).toBe(MAX_PARAMETER_STRING);
+    expect(form.properties.cpus).toEqual({ type: "integer", minimum: 1 });
+    // The template's own schema is left as it was.
+    expect(schema.properties.name).toEqual({ type: "string" });
+  });
+
+  it("is what the server validates against: the browser and the server agree on every rule", () => {
+    expect(() => validateParameters(schema, { name: "x".repeat(MAX_PARAMETER_STRING + 1) })).toThrow();
+    expect(() => validateParameters(schema, { name: "ok", short: "x".repeat(11) })).toThrow();
+    expect(() => validateParameters(schema, { name: "ok", extra: "1" })).toThrow();
+    expect(validateParameters(schema, { name: "ok", huge: "x".repeat(MAX_PARAMETER_STRING) })).toMatchObject({ name: "ok" });
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UNLIMITED_TTL, decideExtend, expiryFrom, extensionsLeft, type TtlPolicy } from "@/lib/domain/ttl";
+import { UNLIMITED_TTL, decideExtend, expiryFrom, expiryTone, extensionsLeft, formatCountdown, type TtlPolicy } from "@/lib/domain/ttl";
 
 const now = new Date("2025-03-01T12:00:00Z");
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -108,5 +108,40 @@ describe("extensionsLeft", () => {
 
   it("follows the instance's own expiry when the template was switched to unlimited after launch", () => {
     expect(extensionsLeft({ ...policy, ttlSeconds: UNLIMITED_TTL }, expiring(0))).toBe(2);
+  });
+});
+
+describe("expiryTone", () => {
+  it("turns amber under 10 minutes and red under 2, then expired", () => {
+    expect(expiryTone(later(3600), now)).toBe("normal");
+    expect(expiryTone(later(600), now)).toBe("normal");
+    expect(expiryTone(later(599), now)).toBe("amber");
+    expect(expiryTone(later(120), now)).toBe("amber");
+    expect(expiryTone(later(119), now)).toBe("red");
+    expect(expiryTone(later(1), now)).toBe("red");
+    expect(expiryTone(later(0), now)).toBe("expired");
+    expect(expiryTone(later(-30), now)).toBe("expired");
+    expect(expiryTone(null, now)).toBe("unlimited");
+  });
+
+  it("never gets calmer as time passes", () => {
+    const rank = { unlimited: -1, normal: 0, amber: 1, red: 2, expired: 3 };
+    fc.assert(
+      fc.property(fc.integer({ min: -10_000, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), (left, passed) => {
+        const expiresAt = later(left);
+        expect(rank[expiryTone(expiresAt, new Date(now.getTime() + passed * 1000))]).toBeGreaterThanOrEqual(rank[expiryTone(expiresAt, now)]);
+      }),
+    );
+  });
+});
+
+describe("formatCountdown", () => {
+  it("shows a clock, rounding up so it reads 0:00 only once time is up", () => {
+    expect(formatCountdown(3_723_000)).toBe("1:02:03");
+    expect(formatCountdown(545_000)).toBe("9:05");
+    expect(formatCountdown(7_000)).toBe("0:07");
+    expect(formatCountdown(6_001)).toBe("0:07");
+    expect(formatCountdown(0)).toBe("0:00");
+    expect(formatCountdown(-5_000)).toBe("0:00");
   });
 });

@@ -1,0 +1,158 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import type { Identity } from "@/lib/domain/identity";
+import { listCatalog } from "@/lib/services/catalog";
+import { launch } from "@/lib/services/launch";
+import { estimateLaunchSeconds, getLaunchPage } from "@/lib/services/launch-page";
+import { releaseInstance } from "@/lib/services/release";
+import { setupTestDatabase } from "@/test/support/database";
+import { allowLaunching, catalogNames, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
+
+/** What the catalog, `/run/{name}` and their estimates read, against a real PostgreSQL. */
+allowLaunching();
+setupTestDatabase();
+
+async function createCatalog(slug: string, audienceGroups: string[], templates: string[], extra: { deletedAt?: Date } = {}) {
+  const rows = await db().template.findMany({ where: { name: { in: templates } }, select: { id: true, name: true } });
+  const ids = templates.map((name) => rows.find((r) => r.name === name)!.id);
+  return db().catalog.create({
+    data: { slug, title: `Catalog ${slug}`, audienceGroups, ...extra, items: { create: ids.map((templateId, position) => ({ templateId, position })) } },
+  });
+}
+
+describe("the student catalog", () => {
+  let student: Identity;
+  let outsider: Identity;
+  beforeAll(async () => {
+    student = await createUser({ name: "cat-student", groups: ["class-1a"] });
+    outsider = await createUser({ name: "cat-outsider", groups: ["class-9z"] });
+    await createLaunchTemplate("shell", { displayName: "Shell", category: "linux,basics", description: "A bash prompt" });
+    await createLaunchTemplate("editor", { displayName: "Editor", category: "linux,tools" });
+    await createLaunchTemplate("notes", { displayName: "Notes", category: "data,notebooks", description: "Python für alle" });
+    await createLaunchTemplate("uncategorised", { displayName: "Zeta", category: "" });
+    await createLaunchTemplate("secret-lab", { displayName: "Secret lab", visible: false, category: "linux" });
+    await createLaunchTemplate("off", { displayName: "Off", enabled: false, category: "data" });
+    const warm = await createLaunchTemplate("warm", { displayName: "Warm", method: "pool", poolSize: 2, category: "data" });
+    await insertAvailableMembers(warm.id, 2);
+    await createLaunchTemplate("cold-pool", { displayName: "Cold pool", method: "pool", poolSize: 1, category: "data" });
+    await createCatalog("week-1", ["class-1a"], ["notes", "secret-lab", "shell"]);
+    await createCatalog("other-class", ["class-9z"], ["editor"]);
+    await createCatalog("withdrawn", ["class-1a"], ["editor"], { deletedAt: new Date() });
+  });
+
+  it("shows the catalogs made for the student's groups first, in the teacher's order, hidden templates included", async () => {
+    const catalog = await listCatalog(student);
+    expect(catalog.catalogs.map((c) => [c.slug, c.entries.map((e) => e.name)])).toEqual([["week-1", ["notes", "secret-lab", "shell"]]]);
+    expect(catalogNames(catalog).slice(0, 3)).toEqual(["notes", "secret-lab", "shell"]);
+  });
+
+  it("keeps other classes' catalogs, deleted catalogs and hidden templates out of everyone else's view", async () => {
+    const catalog = await listCatalog(outsider);
+    expect(catalog.catalogs.map((c) => c.slug)).toEqual(["other-class"]);
+    expect(catalogNames(catalog)).not.toContain("secret-lab");
+    const noGroups = await listCatalog(await createUser({ name: "cat-nogroups" }));
+    expect(noGroups.catalogs).toEqual([]);
+  });
+
+  it("groups visible templates by category and subcategory, uncategorised last", async () => {
+    const catalog = await listCatalog(student);
+    expect(catalog.groups.map((g) => g.category)).toEqual(["data", "linux", "Other"]);
+    const linux = catalog.groups.find((g) => g.category === "linux")!;
+    expect(linux.subcategories.map((s) => [s.name, s.entries.map((e) => e.name)])).toEqual([
+      ["basics", ["shell"]],
+      ["tools", ["editor"]],
+    ]);
+    expect(catalog.categories).toEqual(["data", "linux", "Other"]);
+    expect(catalog.total).toBe(7);
+  });
+
+  it("badges a pool with free warm members as instant, and no other template", async () => {
+    const entries = (await listCatalog(student)).groups.flatMap((g) => g.subcategories.flatMap((s) => s.entries));
+    const warmth = Object.fromEntries(entries.map((e) => [e.name, e.warm]));
+    expect(warmth).toMatchObject({ warm: 2, "cold-pool": 0, shell: 0, off: 0 });
+    expect(entries.find((e) => e.name === "off")).toMatchObject({ enabled: false });
+  });
+
+  it("filters by words and category, in teacher catalogs too, and keeps the category list whole", async () => {
+    const byWord = await listCatalog(student, { query: "python", category: null });
+    expect(catalogNames(byWord)).toEqual(["notes", "notes"]);
+    const byCategory = await listCatalog(student, { query: "", category: "linux" });
+    expect(byCategory.groups.map((g) => g.category)).toEqual(["linux"]);
+    expect(byCategory.categories).toEqual(["data", "linux", "Other"]);
+    const nothing = await listCatalog(student, { query: "' OR 1=1; DROP TABLE templates; --", category: null });
+    expect(catalogNames(nothing)).toEqual([]);
+    expect(nothing.total).toBe(7);
+  });
+});
+
+describe("the launch page", () => {
+  let student: Identity;
+  beforeAll(async () => {
+    student = await createUser({ name: "run-student" });
+    await createLaunchTemplate("form", {
+      displayName: "Form",
+      spec: {
+        parameters: { type: "object", properties: { greeting: { type: "string", default: "hi" }, size: { type: "integer", minimum: 1 } }, required: ["size"] },
+        valuesTemplate: "host: {{ host }}\ngreeting: {{ params.greeting }}\n",
+      },
+    });
+    await createLaunchTemplate("hidden-form", { visible: false });
+    await createLaunchTemplate("disabled-form", { enabled: false });
+    await createLaunchTemplate("base-form", { isBase: true });
+  });
+
+  it("gives the form schema the server validates with, and no instance before the first launch", async () => {
+    const page = await getLaunchPage(student, "form");
+    expect(page.unavailable).toBeNull();
+    expect(page.existing).toBeNull();
+    expect(page.parameters).toMatchObject({ additionalProperties: false, required: ["size"], properties: { greeting: { type: "string", default: "hi", maxLength: 4096 } } });
+  });
+
+  it("shows the caller's live instance after a launch (a reload never launches again), and only theirs", async () => {
+    const { environment } = await launch(student, "form", { size: 2 });
+    const page = await getLaunchPage(student, "form");
+    expect(page.existing).toMatchObject({ uuid: environment.uuid, phase: "Pending" });
+    expect((await getLaunchPage(await createUser({ name: "run-other" }), "form")).existing).toBeNull();
+    await releaseInstance(student, { uuid: environment.uuid });
+    expect((await getLaunchPage(student, "form")).existing).toBeNull();
+  });
+
+  it("opens hidden templates, explains disabled ones, and treats unknown and base templates as not found", async () => {
+    expect((await getLaunchPage(student, "hidden-form")).unavailable).toBeNull();
+    expect((await getLaunchPage(student, "disabled-form")).unavailable).toMatch(/disabled by an administrator/);
+    for (const name of ["base-form", "nope", "", "../form", "form'--", "ｆｏｒｍ", "x".repeat(500)]) {
+      await expect(getLaunchPage(student, name), name.slice(0, 20)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    await expect(getLaunchPage(null, "form")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("explains a template that failed validation instead of offering the form", async () => {
+    await createLaunchTemplate("broken-form");
+    await db().template.update({ where: { name: "broken-form" }, data: { validationError: "values: unknown variable" } });
+    expect((await getLaunchPage(student, "broken-form")).unavailable).toMatch(/administrator fixes it: values: unknown variable/);
+  });
+});
+
+describe("the launch estimate", () => {
+  it("is the median time to Ready of the template's recent launches, and null before any", async () => {
+    const template = await createLaunchTemplate("timed");
+    expect(await estimateLaunchSeconds(template.id)).toBeNull();
+    const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
+    const start = new Date("2026-01-01T10:00:00Z");
+    for (const [i, seconds] of [10, 20, 400, 30, null].entries()) {
+      await db().instance.create({
+        data: {
+          uuid: `e0000${i}aa`.slice(0, 8),
+          templateId: template.id,
+          templateVersionId: version.id,
+          ownerKey: "someone",
+          phase: seconds === null ? "Failed" : "Ready",
+          createdAt: new Date(start.getTime() + i * 60_000),
+          readyAt: seconds === null ? null : new Date(start.getTime() + i * 60_000 + seconds * 1000),
+        },
+      });
+    }
+    // Median of 10, 20, 30 and 400: an outlier does not drag it, a failure does not count.
+    expect(await estimateLaunchSeconds(template.id)).toBe(25);
+  });
+});
