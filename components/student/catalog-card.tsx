@@ -6,7 +6,7 @@ import type { CatalogEntry } from "@/lib/services/catalog";
 /** One template in the catalog: the whole card opens its launch page. */
 export function CatalogCard({ entry }: { entry: CatalogEntry }) {
   return (
-    <li className="relative flex gap-4 rounded-lg border border-slate-200 bg-white p-4 transition hover:border-brand-500 hover:shadow-sm focus-within:border-brand-500 dark:border-slate-800 dark:bg-slate-900">
+    <li className="relative flex gap-4 rounded-lg border border-slate-200 bg-white p-4 transition hover:border-brand-500 hover:shadow-sm focus-within:ring-2 focus-within:ring-brand-500 dark:border-slate-800 dark:bg-slate-900">
       <span className="grid h-11 w-11 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
         <TemplateIcon icon={entry.icon} />
       </span>

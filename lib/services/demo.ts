@@ -1,6 +1,7 @@
 import "server-only";
 import { generatePassword } from "@/lib/auth/passwords";
 import type { Role } from "@/lib/domain/identity";
+import { db } from "@/lib/db/client";
 import { upsertLocalUser } from "./accounts";
 import { createTemplate, type NewTemplate } from "./templates";
 
@@ -111,8 +112,20 @@ export async function seedDemo(): Promise<DemoAccount[]> {
     await upsertLocalUser({ username: user.username, password, roles: [user.role], displayName: user.displayName, groups: user.groups });
     accounts.push({ username: user.username, password, role: user.role });
   }
-  for (const template of DEMO_TEMPLATES) {
-    await createTemplate(template, null);
-  }
+  const templates: { id: string; name: string }[] = [];
+  for (const template of DEMO_TEMPLATES) templates.push(await createTemplate(template, null));
+  // A teacher's catalog for the demo class, so students see "for your class" first.
+  const teacher = await db().user.findUniqueOrThrow({ where: { username: "teacher" }, select: { id: true } });
+  const picks = ["webterm", "jupyter"].map((name) => templates.find((t) => t.name === name)!);
+  await db().catalog.create({
+    data: {
+      slug: "class-1a-week-1",
+      title: "Class 1A · week 1",
+      description: "What we use in the first week: the shell and a notebook.",
+      audienceGroups: ["class-1a"],
+      ownerId: teacher.id,
+      items: { create: picks.map((template, position) => ({ templateId: template.id, position })) },
+    },
+  });
   return accounts;
 }

@@ -29,6 +29,9 @@ describe("demo seed", () => {
     expect(versions.map((v) => v.template.name).sort()).toEqual(DEMO_TEMPLATES.map((t) => t.name).sort());
     expect(versions.every((v) => v.version === 1 && /^[0-9a-f]{64}$/.test(v.checksum))).toBe(true);
     expect(await database.db().auditEvent.count({ where: { action: "template.create" } })).toBe(DEMO_TEMPLATES.length);
+    // The demo class's catalog comes first for the demo student.
+    const student = (await verifyLocalCredentials({ username: "student", password: accounts.find((a) => a.role === "student")!.password }))!;
+    expect((await listCatalog(student)).catalogs).toMatchObject([{ slug: "class-1a-week-1", entries: [{ name: "webterm" }, { name: "jupyter" }] }]);
   });
 });
 
@@ -61,7 +64,8 @@ describe("staff pages", () => {
     await database.db().catalog.create({ data: { slug: "linux-101", title: "Linux 101", ownerId: teacher.userId, audienceGroups: ["class-1a"] } });
     await database.db().catalog.create({ data: { slug: "other", title: "Someone else's" } });
     expect((await getTeachOverview(teacher)).catalogs.map((c) => c.slug)).toEqual(["linux-101"]);
-    expect((await getTeachOverview(await as("admin"))).catalogs).toHaveLength(2);
+    // Admins see every catalog: these two and the demo seed's.
+    expect((await getTeachOverview(await as("admin"))).catalogs.map((c) => c.slug).sort()).toEqual(["class-1a-week-1", "linux-101", "other"]);
     await expect(getTeachOverview(await as("student"))).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
