@@ -12,6 +12,13 @@ export function CatalogSearch({ query, category, categories }: { query: string; 
   const router = useRouter();
   const pathname = usePathname();
   const [text, setText] = useState(query);
+  // The box keeps its own text while you type; a query arriving from elsewhere (a link, back) replaces it.
+  const [seenQuery, setSeenQuery] = useState(query);
+  const [sentQuery, setSentQuery] = useState(query);
+  if (query !== seenQuery) {
+    setSeenQuery(query);
+    if (query !== sentQuery.trim()) setText(query);
+  }
   const [pending, startTransition] = useTransition();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -41,6 +48,7 @@ export function CatalogSearch({ query, category, categories }: { query: string; 
           placeholder="Terminal, Python, database…"
           onChange={(event) => {
             setText(event.target.value);
+            setSentQuery(event.target.value);
             navigate(event.target.value, category, 250);
           }}
           className={inputClass}

@@ -160,7 +160,8 @@ function EnvironmentCard({ environment, now }: { environment: EnvironmentView; n
       </p>
       {tone === "red" && (
         <Notice tone="danger">
-          {environment.displayName} will be deleted in {formatCountdown(left)}. {blocked ? "Save your work now." : "Extend it to keep working."}
+          {/* Fixed wording: an alert whose text ticked every second would be read out every second. */}
+          {environment.displayName} will be deleted in less than 2 minutes. {blocked ? "Save your work now." : "Extend it to keep working."}
         </Notice>
       )}
 
