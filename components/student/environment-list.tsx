@@ -28,9 +28,19 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
     refetchInterval: (q) => (q.state.data?.environments.some((e) => launchProgress(e).outcome === "progressing") ? FAST_POLL_MS : SLOW_POLL_MS),
   });
   const now = useNow(serverNow);
+  // Kept here, not on the card: after a delete, or an action on a stale page, the card itself goes away.
+  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const { environments, quota } = query.data;
   return (
     <>
+      {outcome && (
+        <p
+          role={outcome.ok ? "status" : "alert"}
+          className={`mt-4 rounded-md border px-3 py-2 text-sm ${outcome.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-100" : "border-red-200 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"}`}
+        >
+          {outcome.message}
+        </p>
+      )}
       <p className="mt-1 text-slate-600 dark:text-slate-400">
         Environments in use:{" "}
         <strong data-testid="quota" className="text-slate-900 dark:text-slate-100">
@@ -48,7 +58,7 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
       ) : (
         <ul className="mt-6 grid gap-4 lg:grid-cols-2">
           {environments.map((environment) => (
-            <EnvironmentCard key={environment.uuid} environment={environment} now={now} />
+            <EnvironmentCard key={environment.uuid} environment={environment} now={now} onOutcome={setOutcome} />
           ))}
         </ul>
       )}
@@ -84,11 +94,18 @@ function extendBlocked(environment: EnvironmentView, tone: ExpiryTone): string |
   return null;
 }
 
-function EnvironmentCard({ environment, now }: { environment: EnvironmentView; now: number }) {
+function EnvironmentCard({
+  environment,
+  now,
+  onOutcome,
+}: {
+  environment: EnvironmentView;
+  now: number;
+  onOutcome: (outcome: { ok: boolean; message: string } | null) => void;
+}) {
   const queryClient = useQueryClient();
   const [pending, start] = useTransition();
   const [working, setWorking] = useState<"extend" | "delete" | null>(null);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const expiresAt = environment.expiresAt ? new Date(environment.expiresAt) : null;
   const tone = expiryTone(expiresAt, new Date(now));
   const left = expiresAt ? expiresAt.getTime() - now : 0;
@@ -97,16 +114,17 @@ function EnvironmentCard({ environment, now }: { environment: EnvironmentView; n
   const progressing = launchProgress(environment).outcome === "progressing";
 
   function run(kind: "extend" | "delete") {
-    setResult(null);
+    onOutcome(null);
     setWorking(kind);
     start(async () => {
       const form = launchFormData({ uuid: environment.uuid });
       const state = kind === "extend" ? await extendAction({ ok: false }, form) : await deleteAction({ ok: false }, form);
+      const name = environment.displayName;
       if (state.ok) {
-        setResult({ ok: true, message: kind === "extend" ? `Extended by ${formatDuration(environment.extendSeconds)}.` : "Deleting…" });
+        onOutcome({ ok: true, message: kind === "extend" ? `${name} extended by ${formatDuration(environment.extendSeconds)}.` : `${name} is being deleted.` });
       } else {
         // Most often a stale page: the environment expired or was deleted elsewhere. The refetch shows the truth.
-        setResult({ ok: false, message: `${state.message ?? "That did not work."} The list has been refreshed.` });
+        onOutcome({ ok: false, message: `${name}: ${state.message ?? "that did not work."} The list has been refreshed.` });
       }
       await queryClient.invalidateQueries({ queryKey: environmentsQuery().queryKey });
       setWorking(null);
@@ -182,11 +200,6 @@ function EnvironmentCard({ environment, now }: { environment: EnvironmentView; n
           </span>
         )}
       </div>
-      {result && (
-        <p role={result.ok ? "status" : "alert"} className={`text-sm ${result.ok ? "text-emerald-800 dark:text-emerald-200" : "text-red-800 dark:text-red-200"}`}>
-          {result.message}
-        </p>
-      )}
     </li>
   );
 }

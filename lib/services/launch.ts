@@ -170,7 +170,8 @@ async function insertOnDemand(
 
 function quotaMessage(ownerKey: string, identity: Identity, limit: number): string {
   const whose = ownerKey === identity.username ? "You have" : `The group "${ownerKey}" has`;
-  return `${whose} reached the limit of ${limit} running environment${limit === 1 ? "" : "s"}. Delete one to launch another.`;
+  const their = ownerKey === identity.username ? "your" : "its";
+  return `${whose} reached ${their} quota: a limit of ${limit} running environment${limit === 1 ? "" : "s"}. Delete one to launch another.`;
 }
 
 /** A 32-bit advisory lock key for an owner key (FNV-1a): computed here so the lock rides along with BEGIN. */

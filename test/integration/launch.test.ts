@@ -157,7 +157,7 @@ describe("ownership and quotas", () => {
     for (const name of ["q1", "q2", "q3", "q4", "q5", "q6"]) await createLaunchTemplate(name);
     await createLaunchTemplate("q-strict", { maxInstancesPerUser: 2 });
     for (const name of ["q1", "q2", "q3", "q4", "q5"]) await launch(dave, name);
-    await expect(launch(dave, "q6")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 5") });
+    await expect(launch(dave, "q6")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringMatching(/quota: a limit of 5\b/) });
     await expect(launch(dave, "q-strict")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 2") });
     await db().setting.create({ data: { key: "quota.defaultMaxInstancesPerUser", value: 6 } });
     expect((await launch(dave, "q6")).outcome).toBe("created");
