@@ -1,20 +1,52 @@
-import { test, expect } from "./fixtures";
+import { freePort } from "@/scripts/free-port";
+import { expect, hasCluster, test } from "./fixtures";
+import { startPortal, waitForHealth, type Child } from "./support/processes";
+import { readState } from "./support/state";
 
 /**
- * The REST API with the real next-auth session cookie, on the real server. This portal runs without a
- * cluster (ENVDECK_ENGINE=none), so a launch is refused with the no-cluster message: that proves the
- * cookie was accepted and the service reached. Launch outcomes themselves are covered by the integration
- * tests against PostgreSQL.
+ * The REST API with the real next-auth session cookie, on the real server. A launch of a disabled template
+ * is refused (404) by the launch service: that proves the cookie was accepted and the service reached.
+ * Launch outcomes themselves are covered by student.spec.ts and the integration tests.
  */
 test.describe("REST API with a session cookie", () => {
-  test("a signed-in student lists environments, and is refused a launch plainly without a cluster", async ({ pageAs }) => {
+  test("a signed-in student lists environments, and a launch reaches the launch service", async ({ pageAs }) => {
     const page = await pageAs("student");
     const list = await page.request.get("/api/environments");
     expect(list.status()).toBe(200);
     expect(await list.json()).toMatchObject({ environments: [], count: 0, quota: { used: 0 } });
-    const run = await page.request.get("/api/run/webterm", { headers: { "sec-fetch-site": "same-origin" } });
-    expect(run.status()).toBe(503);
-    expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+    const run = await page.request.get("/api/run/e2e-disabled", { headers: { "sec-fetch-site": "same-origin" } });
+    if (hasCluster()) {
+      expect(run.status()).toBe(404);
+      expect((await run.json()).error).toContain("disabled");
+    } else {
+      // Without a cluster every launch is refused before the template is even looked at.
+      expect(run.status()).toBe(503);
+      expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+    }
+  });
+
+  test("a portal without a cluster refuses launches plainly and says so in the catalog", async ({ pageAs }) => {
+    test.setTimeout(90_000);
+    // With a cluster, a second portal on the same database and sessions, without one (cookies do not depend
+    // on the port, so the student's session works on both).
+    let portal: Child | null = null;
+    let origin = "";
+    if (hasCluster()) {
+      const port = await freePort();
+      origin = `http://localhost:${port}`;
+      portal = startPortal(port, { ...readState().portalEnv, NEXTAUTH_URL: origin });
+    }
+    try {
+      if (portal) await waitForHealth(origin, portal);
+      const page = await pageAs("student");
+      const run = await page.request.get(`${origin}/api/run/e2e-ondemand`, { headers: { "sec-fetch-site": "same-origin" } });
+      expect(run.status()).toBe(503);
+      expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+      await page.goto(`${origin}/`);
+      await expect(page.getByRole("status").filter({ hasText: "Launching needs a Kubernetes cluster" })).toBeVisible();
+    } finally {
+      await portal?.stop();
+    }
   });
 
   test("signed out, the API answers 401 and never redirects", async ({ request }) => {
@@ -25,12 +57,13 @@ test.describe("REST API with a session cookie", () => {
 
   test("a cross-site request riding on the cookie is refused before anything happens", async ({ pageAs }) => {
     const page = await pageAs("student");
-    const launch = await page.request.get("/api/run/webterm", { headers: { "sec-fetch-site": "cross-site" } });
+    const launch = await page.request.get("/api/run/e2e-ondemand", { headers: { "sec-fetch-site": "cross-site" } });
     expect(launch.status()).toBe(403);
     const token = await page.request.post("/api/v1/tokens", { data: { name: "evil" }, headers: { origin: "https://evil.example" } });
     expect(token.status()).toBe(403);
     const tokens = await page.request.get("/api/v1/tokens");
     expect((await tokens.json()).tokens).toEqual([]);
+    expect((await (await page.request.get("/api/environments")).json()).count).toBe(0);
   });
 
   test("a personal token made with the cookie works as a bearer token and stops working once revoked", async ({ pageAs, playwright, baseURL }) => {

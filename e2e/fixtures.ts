@@ -1,24 +1,27 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, readState, storageStatePath, type E2eState, type RoleName } from "./support/state";
+import { ARTIFACTS, WORKER_LOG, readState, storageStatePath, type AccountName, type E2eState } from "./support/state";
 
 /**
- * `accounts`: the per-role accounts the global setup created. `pageAs(role)`: a page already signed in as
- * that role (from the session saved by the global setup). `shoot(page, name)`: a screenshot kept as an
- * artifact, at the page's current size.
+ * `accounts`: the accounts the global setup created (one per role, plus extra students). `pageAs(account)`:
+ * a page already signed in as that account (from the session saved by the global setup), in a browser
+ * context of its own. `shoot(page, name)`: a screenshot kept as an artifact, at the page's current size.
+ * A failed test gets the worker's log attached, when a worker runs.
  */
 export const test = base.extend<{
   accounts: E2eState["accounts"];
-  pageAs: (role: RoleName) => Promise<Page>;
+  pageAs: (account: AccountName) => Promise<Page>;
   shoot: (page: Page, name: string) => Promise<void>;
+  workerLogOnFailure: void;
 }>({
   accounts: async ({}, use) => {
     await use(readState().accounts);
   },
   pageAs: async ({ browser, baseURL }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
-    await use(async (role) => {
-      const context = await browser.newContext({ baseURL, storageState: storageStatePath(role) });
+    await use(async (account) => {
+      const context = await browser.newContext({ baseURL, storageState: storageStatePath(account) });
       contexts.push(context);
       return context.newPage();
     });
@@ -31,9 +34,32 @@ export const test = base.extend<{
       await testInfo.attach(name, { path: file, contentType: "image/png" });
     });
   },
+  workerLogOnFailure: [
+    async ({}, use, testInfo) => {
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus && existsSync(WORKER_LOG)) {
+        await testInfo.attach("worker.log", { path: WORKER_LOG, contentType: "text/plain" });
+      }
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
+
+/** Whether the portal runs against a real cluster with Flux (see the global setup). */
+export function hasCluster(): boolean {
+  return readState().cluster;
+}
+
+/**
+ * Skips the calling test when the portal has no cluster, with the global setup's loud reason. (When
+ * ENVDECK_REQUIRE_CLUSTER=1 the global setup has failed already, so nothing is skipped silently in CI.)
+ */
+export function requireCluster(): void {
+  const state = readState();
+  test.skip(!state.cluster, state.clusterMissing ?? "no cluster");
+}
 
 /** The same page at desktop and phone widths, both kept as screenshots. */
 export async function shootBothWidths(page: Page, shoot: (page: Page, name: string) => Promise<void>, name: string) {

@@ -1,66 +1,109 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { chromium, type FullConfig } from "@playwright/test";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { request, type FullConfig } from "@playwright/test";
 import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { upsertLocalUser } from "@/lib/services/accounts";
 import { createTemplate } from "@/lib/services/templates";
 import { DEMO_TEMPLATES } from "@/lib/services/demo";
+import { startControlPlane, type ControlPlane } from "@/scripts/cluster/control-plane";
 import { freePort, startTestPostgres, withDatabase } from "../test/support/postgres";
-import { chromiumLaunchOptions } from "./support/browser";
+import { createE2eTemplates, findClusterBinaries } from "./support/cluster";
 import { startOidcProvider } from "./support/oidc-provider";
-import { ARTIFACTS, STATE_FILE, storageStatePath, type E2eState, type RoleName } from "./support/state";
+import { startPortal, startWorker, waitForHealth, waitForWorker } from "./support/processes";
+import { ARTIFACTS, EXTRA_STUDENTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
 
 /**
  * Brings up everything the journeys run against, all real and all on loopback: an embedded PostgreSQL, an
- * OpenID Provider, and the production build of the portal (`next start`). Creates one account per role,
- * signs each in once through the real form and keeps the session for the specs that need it.
+ * OpenID Provider, a Kubernetes control plane with Flux's controllers and a Helm repository serving the
+ * fixture charts (scripts/cluster), the production build of the portal (`next start`) pointed at it, and
+ * the worker, so launched environments really go Pending → Provisioning → Ready. Creates the accounts and
+ * the e2e templates, signs each account in once and keeps the sessions.
+ *
+ * Without the control-plane binaries the portal runs with ENVDECK_ENGINE=none and the journeys that launch
+ * skip loudly; ENVDECK_REQUIRE_CLUSTER=1 (CI) turns that into a failure.
  */
 
-async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the portal exited with code ${server.exitCode} before becoming healthy`);
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+type Stop = () => Promise<void>;
+
+/** Stops what was started, newest first; a failing stop is reported and does not keep the others running. */
+async function stopAll(stops: Stop[]): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error(`[e2e] teardown step failed: ${(error as Error).message}`));
   }
-  throw new Error(`the portal did not become healthy within ${timeoutMs} ms`);
+}
+
+async function signIn(baseURL: string, account: Account, storageState: string): Promise<void> {
+  const context = await request.newContext({ baseURL });
+  try {
+    const { csrfToken } = (await (await context.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const response = await context.post("/api/auth/callback/credentials", {
+      form: { csrfToken, username: account.username, password: account.password, json: "true" },
+      maxRedirects: 0,
+    });
+    const session = (await (await context.get("/api/auth/session")).json()) as { user?: unknown };
+    if (!session.user) throw new Error(`${account.username} could not sign in (HTTP ${response.status()})`);
+    await context.storageState({ path: storageState });
+  } finally {
+    await context.dispose();
+  }
+}
+
+async function printWorkerLog() {
+  const text = await readFile(WORKER_LOG, "utf8").catch(() => null);
+  if (text !== null) console.error(`[e2e] worker log (${WORKER_LOG}):\n${text.split("\n").slice(-80).join("\n")}`);
 }
 
 export default async function globalSetup(config: FullConfig) {
+  const started = performance.now();
   await mkdir(ARTIFACTS, { recursive: true });
-  const postgres = await startTestPostgres();
-  const databaseUrl = withDatabase(postgres.adminUrl, "envdeck_template");
-  const prisma = createPrismaClient(databaseUrl, 2);
-  setDb(prisma);
+  await rm(WORKER_LOG, { force: true });
+  const found = findClusterBinaries();
+  const stops: Stop[] = [];
+  try {
+    // PostgreSQL and the control plane take a few seconds each: start them side by side.
+    const clusterDir = found.binaries ? await mkdtemp(path.join(os.tmpdir(), "envdeck-e2e-cluster-")) : null;
+    if (clusterDir) stops.push(() => rm(clusterDir, { recursive: true, force: true }));
+    const [postgresStart, clusterStart] = await Promise.allSettled([
+      startTestPostgres(),
+      found.binaries ? startControlPlane({ dir: clusterDir!, binaries: found.binaries, log: (line) => console.log(`[cluster] ${line}`) }) : Promise.resolve(null),
+    ]);
+    if (postgresStart.status === "fulfilled") stops.push(() => postgresStart.value.stop());
+    if (clusterStart.status === "fulfilled" && clusterStart.value) {
+      const controlPlane = clusterStart.value;
+      stops.push(() => controlPlane.stop());
+    }
+    if (postgresStart.status === "rejected") throw postgresStart.reason;
+    if (clusterStart.status === "rejected") throw clusterStart.reason;
+    const controlPlane: ControlPlane | null = clusterStart.value;
 
-  const accounts = {} as E2eState["accounts"];
-  for (const role of ["student", "teacher", "admin"] as RoleName[]) {
-    const username = `e2e-${role}`;
-    const password = randomBytes(12).toString("base64url");
-    const displayName = `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`;
-    await upsertLocalUser({ username, password, roles: [role], displayName, groups: role === "student" ? ["class-1a"] : [] });
-    accounts[role] = { username, password, displayName };
-  }
-  // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
-  await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
-  for (const template of DEMO_TEMPLATES) await createTemplate(template, null);
-  await closeDb(prisma);
+    const databaseUrl = withDatabase(postgresStart.value.adminUrl, "envdeck_template");
+    const prisma = createPrismaClient(databaseUrl, 2);
+    setDb(prisma);
+    const accounts = {} as E2eState["accounts"];
+    const create = async (name: AccountName, role: RoleName, displayName: string) => {
+      const username = `e2e-${name}`;
+      const password = randomBytes(12).toString("base64url");
+      await upsertLocalUser({ username, password, roles: [role], displayName, groups: role === "student" ? ["class-1a"] : [] });
+      accounts[name] = { username, password, displayName };
+    };
+    await Promise.all([
+      ...(["student", "teacher", "admin"] as RoleName[]).map((role) => create(role, role, `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`)),
+      ...EXTRA_STUDENTS.map((name) => create(name, "student", `E2E Student ${name.slice("student".length)}`)),
+    ]);
+    // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
+    await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
+    for (const template of DEMO_TEMPLATES) await createTemplate(template, null);
+    await createE2eTemplates(controlPlane?.helmRepositoryUrl ?? null);
+    await closeDb(prisma);
 
-  const baseURL = config.projects[0]!.use.baseURL!;
-  const port = Number(new URL(baseURL).port);
-  const oidc = await startOidcProvider({ port: await freePort(), redirectUri: `${baseURL}/api/auth/callback/oidc` });
+    const baseURL = config.projects[0]!.use.baseURL!;
+    const port = Number(new URL(baseURL).port);
+    const oidc = await startOidcProvider({ port: await freePort(), redirectUri: `${baseURL}/api/auth/callback/oidc` });
+    stops.push(() => oidc.close());
 
-  // The portal gets a clean environment: in particular not this process's NODE_OPTIONS (react-server condition).
-  const server = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    const portalEnv: Record<string, string> = {
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: databaseUrl,
@@ -72,31 +115,36 @@ export default async function globalSetup(config: FullConfig) {
       OIDC_DISPLAY_NAME: "School Login",
       ENVDECK_EXPOSED_CLAIMS: "email,name,access_token",
       ENVDECK_ENGINE: "none",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  await waitForHealth(baseURL, server);
+    };
+    const clusterEnv: Record<string, string> = controlPlane ? { ENVDECK_ENGINE: "auto", KUBECONFIG: controlPlane.kubeconfigPath } : {};
+    const portal = startPortal(port, { ...portalEnv, ...clusterEnv });
+    stops.push(() => portal.stop());
+    const waits = [waitForHealth(baseURL, portal)];
+    if (controlPlane) {
+      const worker = startWorker({ NODE_ENV: "production", DATABASE_URL: databaseUrl, ...clusterEnv }, WORKER_LOG);
+      stops.push(() => worker.stop());
+      waits.push(waitForWorker(worker, WORKER_LOG));
+    }
+    await Promise.all(waits);
 
-  const state: E2eState = { oidcIssuer: oidc.issuer, accounts };
-  await writeFile(STATE_FILE, JSON.stringify(state, null, 2));
+    const state: E2eState = {
+      oidcIssuer: oidc.issuer,
+      accounts,
+      cluster: controlPlane !== null,
+      clusterMissing: found.missing,
+      portalEnv,
+    };
+    await writeFile(STATE_FILE, JSON.stringify(state, null, 2));
 
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  for (const role of Object.keys(accounts) as RoleName[]) {
-    const context = await browser.newContext({ baseURL });
-    const page = await context.newPage();
-    await page.goto("/signin");
-    await page.getByLabel("Username").fill(accounts[role].username);
-    await page.getByLabel("Password").fill(accounts[role].password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.waitForURL(`${baseURL}/`);
-    await context.storageState({ path: storageStatePath(role) });
-    await context.close();
+    // Each account signs in through next-auth's credentials endpoint, as the sign-in form does (the form itself
+    // is driven in sign-in.spec.ts); the session cookie is kept for the specs.
+    await Promise.all((Object.keys(accounts) as AccountName[]).map((name) => signIn(baseURL, accounts[name], storageStatePath(name))));
+    console.log(`[e2e] ready after ${((performance.now() - started) / 1000).toFixed(1)} s (${controlPlane ? "with a cluster and Flux" : "without a cluster"})`);
+  } catch (error) {
+    await printWorkerLog();
+    await stopAll(stops);
+    throw error;
   }
-  await browser.close();
 
-  return async () => {
-    server.kill("SIGTERM");
-    await oidc.close();
-    await postgres.stop();
-  };
+  return () => stopAll(stops);
 }

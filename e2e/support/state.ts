@@ -4,16 +4,44 @@ import path from "node:path";
 /** Where the global setup leaves what the specs need: URLs, account passwords, saved sign-in states. */
 export const ARTIFACTS = path.join(import.meta.dirname, "..", ".artifacts");
 export const STATE_FILE = path.join(ARTIFACTS, "state.json");
+export const WORKER_LOG = path.join(ARTIFACTS, "worker.log");
 
 export type RoleName = "student" | "teacher" | "admin";
 
-export interface E2eState {
-  oidcIssuer: string;
-  accounts: Record<RoleName, { username: string; password: string; displayName: string }>;
+/**
+ * Extra student accounts, so journeys that launch can each use an account of their own and never see another
+ * journey's environments (quotas and "your existing instance" are per account).
+ */
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13"] as const;
+export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
+
+/** Every account the global setup signs in: one per role, plus the extra students. */
+export type AccountName = RoleName | ExtraStudent;
+
+export interface Account {
+  username: string;
+  password: string;
+  displayName: string;
 }
 
-export function storageStatePath(role: RoleName): string {
-  return path.join(ARTIFACTS, `storage-${role}.json`);
+export interface E2eState {
+  oidcIssuer: string;
+  accounts: Record<AccountName, Account>;
+  /**
+   * Whether the portal runs against a real Kubernetes control plane with Flux (launches really install).
+   * When false, `clusterMissing` says why, for the loud skip of the journeys that launch.
+   */
+  cluster: boolean;
+  clusterMissing: string | null;
+  /**
+   * The portal's environment minus the cluster: lets a spec start a second portal on the same database and
+   * sessions that has no cluster configured. Test-only values (random secret, loopback database).
+   */
+  portalEnv: Record<string, string>;
+}
+
+export function storageStatePath(account: AccountName): string {
+  return path.join(ARTIFACTS, `storage-${account}.json`);
 }
 
 export function readState(): E2eState {
