@@ -1,7 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { AppHeader } from "@/components/app-header";
-import { Providers } from "@/components/providers";
 import { getIdentity } from "@/lib/auth/session";
 import "./globals.css";
 
@@ -21,11 +20,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <AppHeader identity={identity} />
-        <Providers>
-          <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-            {children}
-          </main>
-        </Providers>
+        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+          {children}
+        </main>
       </body>
     </html>
   );

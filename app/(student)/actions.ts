@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withIdentity } from "@/lib/auth/actions";
 import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
@@ -11,7 +10,9 @@ import { MAX_PARAMETER_STRING } from "@/lib/templates/parameters";
 
 /**
  * The student's mutations (M33): launch, extend, delete, and personal API tokens. Each is a public POST
- * endpoint: `withIdentity` re-reads the caller, and the services check what the caller may touch.
+ * endpoint: `withIdentity` re-reads the caller, and the services check what the caller may touch. None
+ * revalidates a path: the student pages are rendered on every request and follow changes through their
+ * queries, and a revalidation would send a whole re-rendered page back with every answer.
  */
 
 /** Launch parameters arrive as form fields named `param:<name>`, as text typed by the template's schema. */
@@ -28,7 +29,6 @@ export const launchAction = withIdentity(launchSchema, async (identity, form) =>
       .map(([key, value]) => [key.slice(PARAM_PREFIX.length), value as string]),
   );
   const { outcome, environment } = await launch(identity, form.name, params, { paramsAreText: true });
-  revalidatePath("/environments");
   return { outcome, environment };
 });
 
@@ -36,13 +36,11 @@ const instanceSchema = z.object({ uuid: z.string().regex(/^[0-9a-f]{8}$/, "Not a
 
 export const extendAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
   const environment = await extendInstance(identity, { uuid });
-  revalidatePath("/environments");
   return { environment };
 });
 
 export const deleteAction = withIdentity(instanceSchema, async (identity, { uuid }) => {
   const environment = await releaseInstance(identity, { uuid });
-  revalidatePath("/environments");
   return { environment };
 });
 

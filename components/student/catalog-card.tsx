@@ -12,7 +12,7 @@ export function CatalogCard({ entry }: { entry: CatalogEntry }) {
       </span>
       <div className="min-w-0 flex-1">
         <h3 className="flex flex-wrap items-center gap-2 font-medium">
-          <Link href={`/run/${entry.name}`} className="after:absolute after:inset-0 after:rounded-lg focus-visible:outline-none">
+          <Link href={`/run/${entry.name}`} prefetch={false} className="after:absolute after:inset-0 after:rounded-lg focus-visible:outline-none">
             {entry.displayName}
           </Link>
           {entry.warm > 0 && entry.enabled && (

@@ -1,8 +1,7 @@
 "use client";
 
-import Form from "@rjsf/core";
-import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
-import validator from "@rjsf/validator-ajv8";
+import type { ErrorSchema } from "@rjsf/utils";
+import dynamic from "next/dynamic";
 import { useRef, useState, useTransition } from "react";
 import { launchAction } from "@/app/(student)/actions";
 import { Notice } from "@/components/ui/notice";
@@ -10,7 +9,11 @@ import type { EnvironmentView } from "@/lib/services/environments";
 import { InstanceProgress } from "./instance-progress";
 import { launchFormData } from "./launch-form-data";
 
-const UI_SCHEMA: UiSchema = { "ui:options": { label: false }, "ui:submitButtonOptions": { norender: true } };
+// The form library and its validator are most of this page's JavaScript: templates without parameters (every
+// warm pool) never load them.
+const ParameterForm = dynamic(() => import("./parameter-form"), {
+  loading: () => <p className="text-sm text-slate-600 dark:text-slate-400">Loading the form…</p>,
+});
 
 /** Server field errors (`params.<name>`) as the form library shows them, under each field. */
 function toErrorSchema(fieldErrors: Record<string, string[]> | undefined): ErrorSchema | undefined {
@@ -67,6 +70,23 @@ export function LaunchPanel({
     });
   }
 
+  const button = (
+    <>
+      <button
+        type="submit"
+        disabled={pending}
+        aria-describedby="launch-hint"
+        className="mt-4 inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
+      >
+        {pending && <span aria-hidden="true" className="h-4 w-4 animate-spin rounded-full border-2 border-white/40 border-t-white motion-reduce:animate-none" />}
+        {pending ? "Launching…" : "Launch"}
+      </button>
+      <p id="launch-hint" className="mt-2 text-xs text-slate-600 dark:text-slate-400">
+        Launching again later returns the same environment while it runs.
+      </p>
+    </>
+  );
+
   return (
     <div className="mt-6 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
@@ -77,36 +97,30 @@ export function LaunchPanel({
           {failure.message}
         </Notice>
       )}
-      <Form
-        className="launch-form"
-        schema={{ ...schema, title: undefined, description: undefined } as RJSFSchema}
-        uiSchema={UI_SCHEMA}
-        validator={validator}
-        formData={formData}
-        onChange={(event) => {
-          setFormData(event.formData as Record<string, unknown>);
-          if (failure?.fieldErrors) setFailure({ message: failure.message });
-        }}
-        onSubmit={(event) => submit(event.formData as Record<string, unknown>)}
-        extraErrors={toErrorSchema(failure?.fieldErrors)}
-        showErrorList={false}
-        noHtml5Validate
-        focusOnFirstError
-        disabled={pending}
-      >
-        <button
-          type="submit"
+      {hasFields ? (
+        <ParameterForm
+          schema={schema}
+          formData={formData}
+          onChange={(values) => {
+            setFormData(values);
+            if (failure?.fieldErrors) setFailure({ message: failure.message });
+          }}
+          onSubmit={submit}
+          extraErrors={toErrorSchema(failure?.fieldErrors)}
           disabled={pending}
-          aria-describedby="launch-hint"
-          className="mt-4 inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
         >
-          {pending && <span aria-hidden="true" className="h-4 w-4 animate-spin rounded-full border-2 border-white/40 border-t-white motion-reduce:animate-none" />}
-          {pending ? "Launching…" : "Launch"}
-        </button>
-        <p id="launch-hint" className="mt-2 text-xs text-slate-600 dark:text-slate-400">
-          Launching again later returns the same environment while it runs.
-        </p>
-      </Form>
+          {button}
+        </ParameterForm>
+      ) : (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            submit({});
+          }}
+        >
+          {button}
+        </form>
+      )}
     </div>
   );
 }

@@ -7,14 +7,12 @@ import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support
 
 /**
  * The student's server actions, called directly as a POST from any page could call them, with nothing
- * of the UI in between. Two stand-ins, because these run outside a Next.js request: the next-auth session
- * (`getIdentity`) answers with the identity the test says is signed in, and `revalidatePath` is recorded
- * instead of purging a page cache that does not exist here. Everything else is real: the action wrappers,
- * the services and PostgreSQL.
+ * of the UI in between. One stand-in, because these run outside a Next.js request: the next-auth session
+ * (`getIdentity`) answers with the identity the test says is signed in. Everything else is real: the action
+ * wrappers, the services and PostgreSQL.
  */
-const session = vi.hoisted(() => ({ identity: null as Identity | null, revalidated: [] as string[] }));
+const session = vi.hoisted(() => ({ identity: null as Identity | null }));
 vi.mock("@/lib/auth/session", () => ({ getIdentity: async () => session.identity }));
-vi.mock("next/cache", () => ({ revalidatePath: (path: string) => session.revalidated.push(path) }));
 
 const { launchAction, extendAction, deleteAction, createTokenAction, revokeTokenAction } = await import("@/app/(student)/actions");
 
@@ -56,7 +54,6 @@ describe("student server actions", () => {
     expect(row.params).toEqual({ cpus: 3 });
     const again = await call(launchAction, { name: "desk", "param:cpus": "3" });
     expect(again.result).toMatchObject({ outcome: "existing", environment: { uuid } });
-    expect(session.revalidated).toContain("/environments");
   });
 
   it("refuses bad input with a message and field errors, writing nothing", async () => {
