@@ -30,3 +30,14 @@ export function TemplateIcon({ icon, className = "h-6 w-6" }: { icon: string; cl
     </svg>
   );
 }
+
+const TILE_SIZES = { sm: "h-10 w-10", md: "h-11 w-11", lg: "h-12 w-12" } as const;
+
+/** A template's icon on its tinted square, as cards and page headings show it. */
+export function TemplateIconTile({ icon, size = "md" }: { icon: string; size?: keyof typeof TILE_SIZES }) {
+  return (
+    <span className={`grid ${TILE_SIZES[size]} shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100`}>
+      <TemplateIcon icon={icon} className={size === "lg" ? "h-7 w-7" : "h-6 w-6"} />
+    </span>
+  );
+}

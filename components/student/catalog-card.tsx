@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { TemplateIcon } from "@/components/template-icon";
+import { TemplateIconTile } from "@/components/template-icon";
 import { describeTtl } from "@/lib/domain/catalog";
 import type { CatalogEntry } from "@/lib/services/catalog";
 
@@ -7,9 +7,7 @@ import type { CatalogEntry } from "@/lib/services/catalog";
 export function CatalogCard({ entry }: { entry: CatalogEntry }) {
   return (
     <li className="relative flex gap-4 rounded-lg border border-slate-200 bg-white p-4 transition hover:border-brand-500 hover:shadow-sm focus-within:ring-2 focus-within:ring-brand-500 dark:border-slate-800 dark:bg-slate-900">
-      <span className="grid h-11 w-11 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
-        <TemplateIcon icon={entry.icon} />
-      </span>
+      <TemplateIconTile icon={entry.icon} />
       <div className="min-w-0 flex-1">
         <h3 className="flex flex-wrap items-center gap-2 font-medium">
           <Link href={`/run/${entry.name}`} prefetch={false} className="after:absolute after:inset-0 after:rounded-lg focus-visible:outline-none">

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { deleteAction, extendAction } from "@/app/(student)/actions";
-import { TemplateIcon } from "@/components/template-icon";
+import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
 import { environmentsQuery } from "@/lib/client/queries";
 import { formatDuration, launchProgress } from "@/lib/domain/progress";
@@ -134,9 +134,7 @@ function EnvironmentCard({
   return (
     <li data-testid={`environment-${environment.uuid}`} className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-start gap-3">
-        <span className="grid h-10 w-10 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
-          <TemplateIcon icon={environment.icon} />
-        </span>
+        <TemplateIconTile icon={environment.icon} size="sm" />
         <div className="min-w-0 flex-1">
           <h2 className="flex flex-wrap items-center gap-2 font-medium">
             {environment.displayName}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LaunchPanel } from "@/components/student/launch-panel";
-import { TemplateIcon } from "@/components/template-icon";
+import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
@@ -34,9 +34,7 @@ export default async function RunPage({ params }: { params: Promise<{ name: stri
         <span aria-current="page">{template.displayName}</span>
       </nav>
       <div className="mt-4 flex items-start gap-4">
-        <span className="grid h-12 w-12 shrink-0 place-items-center rounded-lg bg-brand-50 text-brand-600 dark:bg-slate-800 dark:text-brand-100">
-          <TemplateIcon icon={template.icon} className="h-7 w-7" />
-        </span>
+        <TemplateIconTile icon={template.icon} size="lg" />
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold">{template.displayName}</h1>
           <p className="mt-1 text-slate-600 dark:text-slate-400">{template.description}</p>
