@@ -17,20 +17,14 @@
  *   npm run bench:catalog [-- --connections 10 --duration 15 --rounds 3 --warmup 5 --encodings gzip,identity --templates 200]
  * needs a production build (`npx next build`); prints tables and one JSON line.
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import autocannon from "autocannon";
-import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
-import { startEmbeddedDatabase } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
+import type { PrismaClient } from "@/lib/db/client";
 import { TEMPLATE_ICONS } from "@/lib/domain/catalog";
 import { upsertLocalUser } from "@/lib/services/accounts";
 import { createTemplate } from "@/lib/services/templates";
-import { freePort } from "../free-port";
-import { argument, assertProductionBuild, log, signIn, startPortal } from "./portal";
+import { argument, log, runPageBench, signIn } from "./portal";
 
 const TEMPLATES = Number(argument("templates")) || 200;
 const connections = (argument("connections") ?? "10").split(",").map(Number);
@@ -234,132 +228,104 @@ async function load(url: string, cookie: string, encoding: string, conns: number
   };
 }
 
-async function main() {
-  assertProductionBuild();
-  const dir = await mkdtemp(path.join(os.tmpdir(), "envdeck-catalog-"));
-  await chmod(dir, 0o755);
-  const database = await startEmbeddedDatabase({ dataDir: path.join(dir, "pg"), port: await freePort() });
-  let portal: Awaited<ReturnType<typeof startPortal>> | null = null;
-  try {
-    await migrate(database.url);
-    const prisma = createPrismaClient(database.url, 4);
-    setDb(prisma);
-    const seedStart = performance.now();
-    const seeded = await seed(prisma);
-    log(`seeded ${TEMPLATES} templates, ${seeded.instantNames.length} warm pools, 3 teacher catalogs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-    await closeDb(prisma);
+runPageBench("catalog", async ({ prisma, startPortal }) => {
+  const seedStart = performance.now();
+  const seeded = await seed(prisma);
+  log(`seeded ${TEMPLATES} templates, ${seeded.instantNames.length} warm pools, 3 teacher catalogs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-    portal = await startPortal(database.url);
-    const session = await signIn(portal, "bench-student", seeded.password);
-    const cookie = `${session.name}=${session.value}`;
-    const pageUrl = `${portal.url}/`;
+  const portal = await startPortal();
+  const session = await signIn(portal, "bench-student", seeded.password);
+  const cookie = `${session.name}=${session.value}`;
+  const pageUrl = `${portal.url}/`;
 
-    // One sampled response per encoding: what a valid answer looks like.
-    const sample = await rawGet(pageUrl, { cookie, "accept-encoding": "identity" });
-    const html = sample.body.toString("utf8");
-    if (sample.status !== 200) throw new Error(`GET / answered ${sample.status} (${sample.headers.location ?? "no redirect"}), not the catalog`);
-    const named = seeded.displayNames.filter((name) => html.includes(name)).length;
-    if (named !== TEMPLATES) throw new Error(`the catalog page names ${named} of the ${TEMPLATES} templates: not the catalog the benchmark seeded`);
-    const runLinks = new Set([...html.matchAll(/href="\/run\/([a-z0-9-]+)"/g)].map((m) => m[1])).size;
-    const instantBadges = (html.match(/>Instant</g) ?? []).length;
-    const catalogsShown = seeded.studentCatalogTitles.filter((title) => html.includes(title)).length;
-    const foreignCatalogShown = html.includes(seeded.foreignCatalogTitle);
-    if (foreignCatalogShown) log(`warning: the student sees "${seeded.foreignCatalogTitle}", a catalog for another group`);
-    const sampleBytes: Record<string, number> = { identity: sample.body.length };
-    for (const encoding of encodings.filter((e) => e !== "identity")) {
-      const compressed = await rawGet(pageUrl, { cookie, "accept-encoding": encoding });
-      sampleBytes[encoding] = compressed.body.length;
-      log(`GET / with accept-encoding ${encoding}: content-encoding ${compressed.headers["content-encoding"] ?? "none"}, ${compressed.body.length} bytes`);
-    }
-
-    log(`warming up for ${warmup} s`);
-    await load(pageUrl, cookie, encodings[0]!, connections[0]!, warmup);
-
-    interface Row { encoding: string; connections: number; rounds: LoadRound[]; median: LoadRound }
-    const rows: Row[] = [];
-    for (const encoding of encodings) {
-      for (const conns of connections) {
-        const results: LoadRound[] = [];
-        for (let r = 1; r <= rounds; r++) {
-          const result = await load(pageUrl, cookie, encoding, conns, duration);
-          // Bytes include the response headers (about 1 kB), hence the tolerance.
-          const ratio = result.bytesPerResponse / sampleBytes[encoding]!;
-          if (ratio < 0.8 || ratio > 1.25) {
-            throw new Error(`${encoding}: ${Math.round(result.bytesPerResponse)} bytes per response against ${sampleBytes[encoding]} sampled: the load run did not get the catalog`);
-          }
-          results.push(result);
-          log(`${encoding}, ${conns} connections, round ${r}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`);
-        }
-        const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-        rows.push({ encoding, connections: conns, rounds: results, median: sorted[Math.floor(sorted.length / 2)]! });
-      }
-    }
-
-    const assets = assetsOf(html);
-    const scripts = await measureAssets(portal.url, assets.scripts);
-    const polyfills = await measureAssets(portal.url, assets.noModuleScripts);
-    const styles = await measureAssets(portal.url, assets.stylesheets);
-    const jsBytes = scripts.reduce((s, a) => s + a.bytes, 0);
-    const jsGzip = scripts.reduce((s, a) => s + a.gzipBytes, 0);
-    const jsBrotli = scripts.reduce((s, a) => s + a.brotliBytes, 0);
-    const cssGzip = styles.reduce((s, a) => s + a.gzipBytes, 0);
-    const polyfillGzip = polyfills.reduce((s, a) => s + a.gzipBytes, 0);
-    const htmlGzip = gzipSync(sample.body, { level: 9 }).length;
-    const bestRps = Math.max(...rows.map((r) => r.median.requestsPerSecond));
-
-    console.log(`\nCatalog page GET / (${TEMPLATES} templates), production build, autocannon on loopback, ${duration} s per round, median of ${rounds} rounds\n`);
-    console.log("| accept-encoding | connections | req/s | p50 | p97.5 | p99 | bytes/response | req/s of each round |");
-    console.log("|---|---|---|---|---|---|---|---|");
-    for (const row of rows) {
-      const m = row.median;
-      console.log(`| ${row.encoding} | ${row.connections} | ${m.requestsPerSecond.toFixed(0)} | ${m.latencyP50} ms | ${m.latencyP975} ms | ${m.latencyP99} ms | ${Math.round(m.bytesPerResponse)} | ${row.rounds.map((r) => r.requestsPerSecond.toFixed(0)).join(", ")} |`);
-    }
-    console.log(`\nPage: ${named} of ${TEMPLATES} templates named, ${runLinks} distinct /run/ links, ${instantBadges} "Instant" badges (${seeded.instantNames.length} warm pools), ` +
-      `${catalogsShown} of ${seeded.studentCatalogTitles.length} teacher catalogs shown, other group's catalog ${foreignCatalogShown ? "SHOWN" : "not shown"}`);
-    console.log(`HTML: ${kB(sample.body.length)} (${kB(htmlGzip)} gzip -9), of which inline scripts (RSC payload) ${kB(assets.inlineScriptBytes)}`);
-    console.log(`\nFirst-load JavaScript: ${scripts.length} scripts, ${kB(jsGzip)} gzip (zlib level 9), ${kB(jsBytes)} uncompressed, ${kB(jsBrotli)} brotli (quality 11); CSS ${kB(cssGzip)} gzip`);
-    console.log(`Not counted: ${polyfills.length} <script nomodule> polyfill file(s), ${kB(polyfillGzip)} gzip, which browsers with module support skip\n`);
-    console.log("| script | gzip -9 | uncompressed | brotli 11 |");
-    console.log("|---|---|---|---|");
-    for (const s of scripts) console.log(`| ${s.path} | ${kB(s.gzipBytes)} | ${kB(s.bytes)} | ${kB(s.brotliBytes)} |`);
-    console.log(`\nAims: >= ${AIM_RPS} req/s: ${bestRps >= AIM_RPS ? "met" : "NOT met"} (${bestRps.toFixed(0)}); first-load JS < ${kB(AIM_JS_GZIP)} gzip: ${jsGzip < AIM_JS_GZIP ? "met" : "NOT met"} (${kB(jsGzip)})`);
-    console.log(
-      JSON.stringify({
-        benchmark: "catalog-load",
-        templates: TEMPLATES,
-        durationSeconds: duration,
-        rounds,
-        load: rows.map((r) => ({
-          encoding: r.encoding,
-          connections: r.connections,
-          requestsPerSecond: Math.round(r.median.requestsPerSecond),
-          latencyMs: { p50: r.median.latencyP50, p97_5: r.median.latencyP975, p99: r.median.latencyP99 },
-          bytesPerResponse: Math.round(r.median.bytesPerResponse),
-          roundsRequestsPerSecond: r.rounds.map((x) => Math.round(x.requestsPerSecond)),
-        })),
-        page: { templatesNamed: named, runLinks, instantBadges, teacherCatalogsShown: catalogsShown, foreignCatalogShown, htmlBytes: sample.body.length, htmlGzipBytes: htmlGzip, inlineScriptBytes: assets.inlineScriptBytes },
-        firstLoadJs: { gzipLevel: 9, gzipBytes: jsGzip, bytes: jsBytes, brotliBytes: jsBrotli, scripts: scripts.map((s) => ({ path: s.path, gzipBytes: s.gzipBytes, bytes: s.bytes, brotliBytes: s.brotliBytes })) },
-        noModulePolyfillGzipBytes: polyfillGzip,
-        cssGzipBytes: cssGzip,
-        aims: { requestsPerSecond: AIM_RPS, requestsPerSecondMet: bestRps >= AIM_RPS, firstLoadJsGzipBytes: AIM_JS_GZIP, firstLoadJsMet: jsGzip < AIM_JS_GZIP },
-      }),
-    );
-  } catch (error) {
-    // Reported before cleaning up, so a cleanup that hangs cannot hide it.
-    console.error(error);
-    if (portal?.output().trim()) log(`the server's latest output:\n${portal.output().trim()}`);
-    process.exitCode = 1;
-  } finally {
-    await portal?.stop();
-    await database.stop();
-    await rm(dir, { recursive: true, force: true });
+  // One sampled response per encoding: what a valid answer looks like.
+  const sample = await rawGet(pageUrl, { cookie, "accept-encoding": "identity" });
+  const html = sample.body.toString("utf8");
+  if (sample.status !== 200) throw new Error(`GET / answered ${sample.status} (${sample.headers.location ?? "no redirect"}), not the catalog`);
+  const named = seeded.displayNames.filter((name) => html.includes(name)).length;
+  if (named !== TEMPLATES) throw new Error(`the catalog page names ${named} of the ${TEMPLATES} templates: not the catalog the benchmark seeded`);
+  const runLinks = new Set([...html.matchAll(/href="\/run\/([a-z0-9-]+)"/g)].map((m) => m[1])).size;
+  const instantBadges = (html.match(/>Instant</g) ?? []).length;
+  const catalogsShown = seeded.studentCatalogTitles.filter((title) => html.includes(title)).length;
+  const foreignCatalogShown = html.includes(seeded.foreignCatalogTitle);
+  if (foreignCatalogShown) log(`warning: the student sees "${seeded.foreignCatalogTitle}", a catalog for another group`);
+  const sampleBytes: Record<string, number> = { identity: sample.body.length };
+  for (const encoding of encodings.filter((e) => e !== "identity")) {
+    const compressed = await rawGet(pageUrl, { cookie, "accept-encoding": encoding });
+    sampleBytes[encoding] = compressed.body.length;
+    log(`GET / with accept-encoding ${encoding}: content-encoding ${compressed.headers["content-encoding"] ?? "none"}, ${compressed.body.length} bytes`);
   }
-}
 
-main().then(
-  () => process.exit(),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+  log(`warming up for ${warmup} s`);
+  await load(pageUrl, cookie, encodings[0]!, connections[0]!, warmup);
+
+  interface Row { encoding: string; connections: number; rounds: LoadRound[]; median: LoadRound }
+  const rows: Row[] = [];
+  for (const encoding of encodings) {
+    for (const conns of connections) {
+      const results: LoadRound[] = [];
+      for (let r = 1; r <= rounds; r++) {
+        const result = await load(pageUrl, cookie, encoding, conns, duration);
+        // Bytes include the response headers (about 1 kB), hence the tolerance.
+        const ratio = result.bytesPerResponse / sampleBytes[encoding]!;
+        if (ratio < 0.8 || ratio > 1.25) {
+          throw new Error(`${encoding}: ${Math.round(result.bytesPerResponse)} bytes per response against ${sampleBytes[encoding]} sampled: the load run did not get the catalog`);
+        }
+        results.push(result);
+        log(`${encoding}, ${conns} connections, round ${r}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50} ms, p99 ${result.latencyP99} ms`);
+      }
+      const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+      rows.push({ encoding, connections: conns, rounds: results, median: sorted[Math.floor(sorted.length / 2)]! });
+    }
+  }
+
+  const assets = assetsOf(html);
+  const scripts = await measureAssets(portal.url, assets.scripts);
+  const polyfills = await measureAssets(portal.url, assets.noModuleScripts);
+  const styles = await measureAssets(portal.url, assets.stylesheets);
+  const jsBytes = scripts.reduce((s, a) => s + a.bytes, 0);
+  const jsGzip = scripts.reduce((s, a) => s + a.gzipBytes, 0);
+  const jsBrotli = scripts.reduce((s, a) => s + a.brotliBytes, 0);
+  const cssGzip = styles.reduce((s, a) => s + a.gzipBytes, 0);
+  const polyfillGzip = polyfills.reduce((s, a) => s + a.gzipBytes, 0);
+  const htmlGzip = gzipSync(sample.body, { level: 9 }).length;
+  const bestRps = Math.max(...rows.map((r) => r.median.requestsPerSecond));
+
+  console.log(`\nCatalog page GET / (${TEMPLATES} templates), production build, autocannon on loopback, ${duration} s per round, median of ${rounds} rounds\n`);
+  console.log("| accept-encoding | connections | req/s | p50 | p97.5 | p99 | bytes/response | req/s of each round |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    const m = row.median;
+    console.log(`| ${row.encoding} | ${row.connections} | ${m.requestsPerSecond.toFixed(0)} | ${m.latencyP50} ms | ${m.latencyP975} ms | ${m.latencyP99} ms | ${Math.round(m.bytesPerResponse)} | ${row.rounds.map((r) => r.requestsPerSecond.toFixed(0)).join(", ")} |`);
+  }
+  console.log(`\nPage: ${named} of ${TEMPLATES} templates named, ${runLinks} distinct /run/ links, ${instantBadges} "Instant" badges (${seeded.instantNames.length} warm pools), ` +
+    `${catalogsShown} of ${seeded.studentCatalogTitles.length} teacher catalogs shown, other group's catalog ${foreignCatalogShown ? "SHOWN" : "not shown"}`);
+  console.log(`HTML: ${kB(sample.body.length)} (${kB(htmlGzip)} gzip -9), of which inline scripts (RSC payload) ${kB(assets.inlineScriptBytes)}`);
+  console.log(`\nFirst-load JavaScript: ${scripts.length} scripts, ${kB(jsGzip)} gzip (zlib level 9), ${kB(jsBytes)} uncompressed, ${kB(jsBrotli)} brotli (quality 11); CSS ${kB(cssGzip)} gzip`);
+  console.log(`Not counted: ${polyfills.length} <script nomodule> polyfill file(s), ${kB(polyfillGzip)} gzip, which browsers with module support skip\n`);
+  console.log("| script | gzip -9 | uncompressed | brotli 11 |");
+  console.log("|---|---|---|---|");
+  for (const s of scripts) console.log(`| ${s.path} | ${kB(s.gzipBytes)} | ${kB(s.bytes)} | ${kB(s.brotliBytes)} |`);
+  console.log(`\nAims: >= ${AIM_RPS} req/s: ${bestRps >= AIM_RPS ? "met" : "NOT met"} (${bestRps.toFixed(0)}); first-load JS < ${kB(AIM_JS_GZIP)} gzip: ${jsGzip < AIM_JS_GZIP ? "met" : "NOT met"} (${kB(jsGzip)})`);
+  console.log(
+    JSON.stringify({
+      benchmark: "catalog-load",
+      templates: TEMPLATES,
+      durationSeconds: duration,
+      rounds,
+      load: rows.map((r) => ({
+        encoding: r.encoding,
+        connections: r.connections,
+        requestsPerSecond: Math.round(r.median.requestsPerSecond),
+        latencyMs: { p50: r.median.latencyP50, p97_5: r.median.latencyP975, p99: r.median.latencyP99 },
+        bytesPerResponse: Math.round(r.median.bytesPerResponse),
+        roundsRequestsPerSecond: r.rounds.map((x) => Math.round(x.requestsPerSecond)),
+      })),
+      page: { templatesNamed: named, runLinks, instantBadges, teacherCatalogsShown: catalogsShown, foreignCatalogShown, htmlBytes: sample.body.length, htmlGzipBytes: htmlGzip, inlineScriptBytes: assets.inlineScriptBytes },
+      firstLoadJs: { gzipLevel: 9, gzipBytes: jsGzip, bytes: jsBytes, brotliBytes: jsBrotli, scripts: scripts.map((s) => ({ path: s.path, gzipBytes: s.gzipBytes, bytes: s.bytes, brotliBytes: s.brotliBytes })) },
+      noModulePolyfillGzipBytes: polyfillGzip,
+      cssGzipBytes: cssGzip,
+      aims: { requestsPerSecond: AIM_RPS, requestsPerSecondMet: bestRps >= AIM_RPS, firstLoadJsGzipBytes: AIM_JS_GZIP, firstLoadJsMet: jsGzip < AIM_JS_GZIP },
+    }),
+  );
+});

@@ -5,7 +5,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
 import { freePort } from "../free-port";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -150,4 +155,59 @@ export async function signIn(portal: Portal, username: string, password: string)
   const body = (await check.json()) as { userId?: string };
   if (!body.userId) throw new Error(`sign-in of ${username}: the session endpoint does not know the new session`);
   return cookie;
+}
+
+/** What a page benchmark gets from `runPageBench`. */
+export interface PageBench {
+  /** A Prisma client on the benchmark's own migrated database, also set as the process-wide one. */
+  prisma: PrismaClient;
+  /** Starts the production server on that database; it is stopped at the end. */
+  startPortal(): Promise<Portal>;
+  /** Something more to close at the end, before the server (a browser). */
+  onCleanup(close: () => Promise<unknown>): void;
+}
+
+/**
+ * Runs a page benchmark against a fresh embedded PostgreSQL in a temporary directory, then exits. An error
+ * is reported with the server's latest output before anything is cleaned up, so a cleanup that hangs cannot
+ * hide it; the database, the server and the directory are always removed.
+ */
+export function runPageBench(name: string, body: (bench: PageBench) => Promise<void>): void {
+  const run = async () => {
+    assertProductionBuild();
+    const dir = await mkdtemp(path.join(os.tmpdir(), `envdeck-${name}-`));
+    await chmod(dir, 0o755);
+    const database = await startEmbeddedDatabase({ dataDir: path.join(dir, "pg"), port: await freePort() });
+    const cleanups: (() => Promise<unknown>)[] = [];
+    let portal: Portal | null = null;
+    let prisma: PrismaClient | null = null;
+    try {
+      await migrate(database.url);
+      prisma = createPrismaClient(database.url, 4);
+      setDb(prisma);
+      await body({
+        prisma,
+        startPortal: async () => (portal = await startPortal(database.url)),
+        onCleanup: (close) => cleanups.push(close),
+      });
+    } catch (error) {
+      console.error(error);
+      const output = (portal as Portal | null)?.output().trim();
+      if (output) log(`the server's latest output:\n${output}`);
+      process.exitCode = 1;
+    } finally {
+      for (const close of cleanups.reverse()) await close();
+      await (portal as Portal | null)?.stop();
+      if (prisma) await closeDb(prisma);
+      await database.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  run().then(
+    () => process.exit(),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

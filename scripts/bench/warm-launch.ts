@@ -24,18 +24,12 @@
  *   npm run bench:launch-ui [-- --launches 30 --warmup 3]
  * needs a production build (`npx next build`) and Chromium; prints a table and one JSON line.
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser, type Request } from "playwright";
 import { chromiumLaunchOptions } from "../../e2e/support/browser";
-import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
-import { startEmbeddedDatabase } from "@/lib/db/embedded";
-import { migrate } from "@/lib/db/migrate";
+import type { PrismaClient } from "@/lib/db/client";
 import { upsertLocalUser } from "@/lib/services/accounts";
 import { createTemplate } from "@/lib/services/templates";
-import { freePort } from "../free-port";
-import { argument, assertProductionBuild, log, percentile, round1, signIn, startPortal, type Portal } from "./portal";
+import { argument, log, percentile, round1, runPageBench, signIn, type Portal } from "./portal";
 
 const launches = Number(argument("launches")) || 30;
 const warmup = Number(argument("warmup") ?? 3);
@@ -200,107 +194,78 @@ function stats(values: number[]) {
   return { p50: round1(percentile(values, 50)), p95: round1(percentile(values, 95)), max: round1(Math.max(...values)), mean: round1(values.reduce((s, v) => s + v, 0) / values.length) };
 }
 
-async function main() {
-  assertProductionBuild();
+runPageBench("launch-ui", async ({ prisma, startPortal, onCleanup }) => {
   const launchOptions = chromiumLaunchOptions();
-  const dir = await mkdtemp(path.join(os.tmpdir(), "envdeck-launch-ui-"));
-  await chmod(dir, 0o755);
-  const database = await startEmbeddedDatabase({ dataDir: path.join(dir, "pg"), port: await freePort() });
-  let portal: Portal | null = null;
-  let browser: Browser | null = null;
-  try {
-    await migrate(database.url);
-    const prisma = createPrismaClient(database.url, 4);
-    setDb(prisma);
-    const template = await createTemplate(
-      {
-        name: templateName,
-        displayName: "Warm Lab",
-        description: "A pool template with warm members.",
-        icon: "terminal",
-        category: "bench",
-        method: "pool",
-        poolSize: 0,
-        spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "warm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
-      },
-      null,
-    );
-    const students = Array.from({ length: warmup + launches }, (_, i) => `launcher-${String(i + 1).padStart(3, "0")}`);
-    await fillPool(prisma, template.id, students.length + 5);
-    for (const username of students) await upsertLocalUser({ username, password: PASSWORD, roles: ["student"] });
+  const template = await createTemplate(
+    {
+      name: templateName,
+      displayName: "Warm Lab",
+      description: "A pool template with warm members.",
+      icon: "terminal",
+      category: "bench",
+      method: "pool",
+      poolSize: 0,
+      spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "warm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
+    },
+    null,
+  );
+  const students = Array.from({ length: warmup + launches }, (_, i) => `launcher-${String(i + 1).padStart(3, "0")}`);
+  await fillPool(prisma, template.id, students.length + 5);
+  for (const username of students) await upsertLocalUser({ username, password: PASSWORD, roles: ["student"] });
 
-    portal = await startPortal(database.url);
-    browser = await chromium.launch(launchOptions);
-    const results: Launch[] = [];
-    for (const [i, student] of students.entries()) {
-      const result = await launchOnce(browser, portal, student);
-      const claimed = await prisma.instance.findFirst({ where: { templateId: template.id, ownerKey: student, phase: "Claimed" } });
-      if (!claimed || claimed.url !== result.url) {
-        throw new Error(`${student}: the page shows ${result.url}, the database has ${claimed ? `${claimed.phase} ${claimed.url}` : "no claimed member"}`);
-      }
-      if (i < warmup) continue;
-      results.push(result);
-      log(`${student}: click → painted ${result.clickToPaintMs.toFixed(1)} ms, server ${result.request?.serverMs.toFixed(1) ?? "?"} ms`);
+  const portal = await startPortal();
+  const browser = await chromium.launch(launchOptions);
+  onCleanup(() => browser.close());
+  const results: Launch[] = [];
+  for (const [i, student] of students.entries()) {
+    const result = await launchOnce(browser, portal, student);
+    const claimed = await prisma.instance.findFirst({ where: { templateId: template.id, ownerKey: student, phase: "Claimed" } });
+    if (!claimed || claimed.url !== result.url) {
+      throw new Error(`${student}: the page shows ${result.url}, the database has ${claimed ? `${claimed.phase} ${claimed.url}` : "no claimed member"}`);
     }
-    await closeDb(prisma);
-
-    const rows: [string, number[]][] = [
-      ["click → URL in the DOM (page clock)", results.map((r) => r.clickToDomMs)],
-      ["click → frame with the URL painted (page clock)", results.map((r) => r.clickToPaintMs)],
-      ["click() → URL visible (Playwright, Node clock)", results.map((r) => r.nodeMs)],
-    ];
-    const withRequest = results.filter((r) => r.request);
-    if (withRequest.length > 0) {
-      rows.push(["  click → launch request starts (browser)", withRequest.map((r) => r.request!.beforeMs)]);
-      rows.push(["  launch request: sent → first byte (server)", withRequest.map((r) => r.request!.serverMs)]);
-      rows.push(["  launch request: sent → last byte", withRequest.map((r) => r.request!.totalMs)]);
-      rows.push(["  last byte → URL in the DOM (browser)", withRequest.map((r) => r.request!.afterMs)]);
-    }
-    rows.push(["open /run/{name} → Launch hydrated", results.map((r) => r.pageReadyMs)]);
-    const headline = stats(results.map((r) => r.clickToPaintMs));
-    const otherRequests = [...new Set(results.flatMap((r) => r.otherRequests))];
-
-    console.log(`\nWarm launch in Chromium, ${launches} launches (after ${warmup} warm-up), one student each, production build on loopback\n`);
-    console.log("| measure | p50 | p95 | max | mean |");
-    console.log("|---|---|---|---|---|");
-    for (const [label, values] of rows) {
-      const s = stats(values);
-      console.log(`| ${label} | ${s.p50} ms | ${s.p95} ms | ${s.max} ms | ${s.mean} ms |`);
-    }
-    console.log("(last byte → URL is negative when React shows the URL from the action's first chunk, before its stream closes)");
-    const scripts = results[0]!.pageScripts;
-    console.log(`\nLaunch request: ${withRequest[0]?.request?.label ?? "none seen"} (timing known for ${withRequest.length} of ${launches}); other requests after the click: ${otherRequests.length ? otherRequests.join(", ") : "none"}`);
-    console.log(`/run/${templateName} loads ${scripts.count} scripts: ${(scripts.encoded / 1000).toFixed(1)} kB as served (next start's compression), ${(scripts.decoded / 1000).toFixed(1)} kB decoded`);
-    console.log(`Aim: click → URL shown under ${AIM_MS} ms: ${headline.p95 < AIM_MS ? "met at p95" : headline.p50 < AIM_MS ? "met at p50, NOT at p95" : "NOT met"} (p50 ${headline.p50} ms, p95 ${headline.p95} ms)`);
-    console.log(
-      JSON.stringify({
-        benchmark: "warm-launch",
-        launches,
-        warmup,
-        measures: Object.fromEntries(rows.map(([label, values]) => [label.trim(), stats(values)])),
-        launchRequest: withRequest[0]?.request?.label ?? null,
-        otherRequests,
-        runPageScripts: { count: scripts.count, servedBytes: scripts.encoded, decodedBytes: scripts.decoded },
-        aim: { ms: AIM_MS, p50Met: headline.p50 < AIM_MS, p95Met: headline.p95 < AIM_MS },
-      }),
-    );
-  } catch (error) {
-    // Reported before cleaning up, so a cleanup that hangs cannot hide it.
-    console.error(error);
-    if (portal?.output().trim()) log(`the server's latest output:\n${portal.output().trim()}`);
-    process.exitCode = 1;
-  } finally {
-    await browser?.close();
-    await portal?.stop();
-    await database.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (i < warmup) continue;
+    results.push(result);
+    log(`${student}: click → painted ${result.clickToPaintMs.toFixed(1)} ms, server ${result.request?.serverMs.toFixed(1) ?? "?"} ms`);
   }
-}
 
-main().then(
-  () => process.exit(),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+  const rows: [string, number[]][] = [
+    ["click → URL in the DOM (page clock)", results.map((r) => r.clickToDomMs)],
+    ["click → frame with the URL painted (page clock)", results.map((r) => r.clickToPaintMs)],
+    ["click() → URL visible (Playwright, Node clock)", results.map((r) => r.nodeMs)],
+  ];
+  const withRequest = results.filter((r) => r.request);
+  if (withRequest.length > 0) {
+    rows.push(["  click → launch request starts (browser)", withRequest.map((r) => r.request!.beforeMs)]);
+    rows.push(["  launch request: sent → first byte (server)", withRequest.map((r) => r.request!.serverMs)]);
+    rows.push(["  launch request: sent → last byte", withRequest.map((r) => r.request!.totalMs)]);
+    rows.push(["  last byte → URL in the DOM (browser)", withRequest.map((r) => r.request!.afterMs)]);
+  }
+  rows.push(["open /run/{name} → Launch hydrated", results.map((r) => r.pageReadyMs)]);
+  const headline = stats(results.map((r) => r.clickToPaintMs));
+  const otherRequests = [...new Set(results.flatMap((r) => r.otherRequests))];
+
+  console.log(`\nWarm launch in Chromium, ${launches} launches (after ${warmup} warm-up), one student each, production build on loopback\n`);
+  console.log("| measure | p50 | p95 | max | mean |");
+  console.log("|---|---|---|---|---|");
+  for (const [label, values] of rows) {
+    const s = stats(values);
+    console.log(`| ${label} | ${s.p50} ms | ${s.p95} ms | ${s.max} ms | ${s.mean} ms |`);
+  }
+  console.log("(last byte → URL is negative when React shows the URL from the action's first chunk, before its stream closes)");
+  const scripts = results[0]!.pageScripts;
+  console.log(`\nLaunch request: ${withRequest[0]?.request?.label ?? "none seen"} (timing known for ${withRequest.length} of ${launches}); other requests after the click: ${otherRequests.length ? otherRequests.join(", ") : "none"}`);
+  console.log(`/run/${templateName} loads ${scripts.count} scripts: ${(scripts.encoded / 1000).toFixed(1)} kB as served (next start's compression), ${(scripts.decoded / 1000).toFixed(1)} kB decoded`);
+  console.log(`Aim: click → URL shown under ${AIM_MS} ms: ${headline.p95 < AIM_MS ? "met at p95" : headline.p50 < AIM_MS ? "met at p50, NOT at p95" : "NOT met"} (p50 ${headline.p50} ms, p95 ${headline.p95} ms)`);
+  console.log(
+    JSON.stringify({
+      benchmark: "warm-launch",
+      launches,
+      warmup,
+      measures: Object.fromEntries(rows.map(([label, values]) => [label.trim(), stats(values)])),
+      launchRequest: withRequest[0]?.request?.label ?? null,
+      otherRequests,
+      runPageScripts: { count: scripts.count, servedBytes: scripts.encoded, decodedBytes: scripts.decoded },
+      aim: { ms: AIM_MS, p50Met: headline.p50 < AIM_MS, p95Met: headline.p95 < AIM_MS },
+    }),
+  );
+});
