@@ -12,7 +12,7 @@ import { expiryTone, formatCountdown, type ExpiryTone } from "@/lib/domain/ttl";
 import type { EnvironmentList as List, EnvironmentView } from "@/lib/services/environments";
 import { CopyButton } from "./copy-button";
 import { DeleteButton } from "./delete-dialog";
-import { launchFormData } from "./launch-form-data";
+import { actionFormData } from "./action-form-data";
 import { useNow } from "./use-now";
 
 /** Polling while something is on its way, slower otherwise (expiry and teardown happen in the background). */
@@ -117,7 +117,7 @@ function EnvironmentCard({
     onOutcome(null);
     setWorking(kind);
     start(async () => {
-      const form = launchFormData({ uuid: environment.uuid });
+      const form = actionFormData({ uuid: environment.uuid });
       const state = kind === "extend" ? await extendAction({ ok: false }, form) : await deleteAction({ ok: false }, form);
       const name = environment.displayName;
       if (state.ok) {

@@ -9,7 +9,7 @@ import { ApiRequestError, environmentQuery } from "@/lib/client/queries";
 import { describeEstimate, formatDuration, launchProgress, type StepState } from "@/lib/domain/progress";
 import type { EnvironmentView } from "@/lib/services/environments";
 import { CopyButton } from "./copy-button";
-import { launchFormData } from "./launch-form-data";
+import { actionFormData } from "./action-form-data";
 import { useNow } from "./use-now";
 
 /** How often the browser asks while an environment is on its way. */
@@ -44,9 +44,9 @@ export function InstanceProgress({ initial, estimateSeconds, serverNow }: { init
     setRetryError(null);
     startRetry(async () => {
       // The failed instance is released first: it counts against the quota and would be returned again.
-      const released = await deleteAction({ ok: false }, launchFormData({ uuid: environment.uuid }));
+      const released = await deleteAction({ ok: false }, actionFormData({ uuid: environment.uuid }));
       if (!released.ok) return setRetryError(released.message ?? "Could not remove the failed environment.");
-      const relaunched = await launchAction({ ok: false }, launchFormData({ name: environment.name }, environment.params));
+      const relaunched = await launchAction({ ok: false }, actionFormData({ name: environment.name }, environment.params));
       if (!relaunched.ok || !relaunched.result) return setRetryError(relaunched.message ?? "The launch failed again.");
       queryClient.setQueryData(environmentQuery(relaunched.result.environment.uuid).queryKey, relaunched.result.environment);
       setCurrent(relaunched.result.environment);

@@ -7,7 +7,7 @@ import { launchAction } from "@/app/(student)/actions";
 import { Notice } from "@/components/ui/notice";
 import type { EnvironmentView } from "@/lib/services/environments";
 import { InstanceProgress } from "./instance-progress";
-import { launchFormData } from "./launch-form-data";
+import { actionFormData } from "./action-form-data";
 
 // The form library and its validator are most of this page's JavaScript: templates without parameters (every
 // warm pool) never load them.
@@ -59,7 +59,7 @@ export function LaunchPanel({
     setFailure(null);
     startTransition(async () => {
       try {
-        const state = await launchAction({ ok: false }, launchFormData({ name }, values));
+        const state = await launchAction({ ok: false }, actionFormData({ name }, values));
         if (state.ok && state.result) setEnvironment(state.result.environment);
         else setFailure({ message: state.message, fieldErrors: state.fieldErrors });
       } catch {

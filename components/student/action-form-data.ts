@@ -3,7 +3,7 @@
  * `param:<name>` text (the server types them again by the template's schema). Values left empty are not sent,
  * so the server applies the defaults exactly as the browser's form did.
  */
-export function launchFormData(fields: Record<string, string>, params: Record<string, unknown> = {}): FormData {
+export function actionFormData(fields: Record<string, string>, params: Record<string, unknown> = {}): FormData {
   const data = new FormData();
   for (const [key, value] of Object.entries(fields)) data.append(key, value);
   for (const [name, value] of Object.entries(params)) {
