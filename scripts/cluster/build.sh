@@ -31,8 +31,8 @@ build_kubernetes() {
   # k8s.io/kubernetes points its staging modules at local paths; pin each to its published twin instead.
   local minor="${KUBERNETES_VERSION#v1.}"
   local staging
-  staging=$(curl -fsS "https://proxy.golang.org/k8s.io/kubernetes/@v/$KUBERNETES_VERSION.mod" 2>/dev/null \
-    || go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' | xargs cat)
+  # The Go tool fetches the go.mod from whichever module proxy GOPROXY names and says where it put it.
+  staging=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' | xargs cat)
   for module in $(echo "$staging" | sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p'); do
     go mod edit -replace "$module=$module@v0.$minor"
   done

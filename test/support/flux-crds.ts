@@ -1,15 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { findBinaries } from "@/scripts/cluster/control-plane";
 
 /**
  * The real Flux CRDs, as built by scripts/cluster/build.sh from the Flux Go modules: their OpenAPI schemas,
- * by apiVersion and kind. Null when they have not been built on this machine.
+ * by apiVersion and kind. Only for the cluster suite, which runs after the build.
  */
-export function loadFluxCrdSchemas(): Map<string, Record<string, unknown>> | null {
+export function loadFluxCrdSchemas(): Map<string, Record<string, unknown>> {
   const dir = findBinaries()?.crdDir;
-  if (!dir || !existsSync(dir)) return null;
+  if (!dir) throw new Error("the Flux CRDs are not built: run scripts/cluster/build.sh crds");
   const schemas = new Map<string, Record<string, unknown>>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
     for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), "utf8"))) {
@@ -23,6 +23,3 @@ export function loadFluxCrdSchemas(): Map<string, Record<string, unknown>> | nul
   }
   return schemas;
 }
-
-/** Whether a missing prerequisite must fail the run instead of skipping (set by .ci/run). */
-export const requireCluster = process.env.ENVDECK_REQUIRE_CLUSTER === "1";
