@@ -16,6 +16,9 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but sign-in, the auth and health endpoints, and static files.
-  matcher: ["/((?!signin|api/|_next/|favicon\\.ico|icons/|robots\\.txt).*)"],
+  // Everything but sign-in, the auth and health endpoints, and static files: icons and the web manifest are
+  // fetched without cookies (the sign-in page shows them too).
+  matcher: [
+    "/((?!signin|api/|_next/|favicon\\.ico|icon\\.svg|icon-(?:192|512|maskable-512)\\.png|apple-touch-icon\\.png|manifest\\.webmanifest|icons/|robots\\.txt).*)",
+  ],
 };

@@ -7,9 +7,26 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Envdeck", template: "%s · Envdeck" },
   description: "Launch your own terminal, IDE, notebook or database in seconds.",
+  // Files in public/, rendered from icon.svg by scripts/icons.sh. The .ico says 32x32 so browsers that can use the SVG pick it.
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: { url: "/apple-touch-icon.png", sizes: "180x180" },
+  },
+  manifest: "/manifest.webmanifest",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  // The header's background: white, slate-900 in dark mode.
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#0f172b" },
+  ],
+};
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const identity = await getIdentity();
