@@ -12,12 +12,22 @@ const config = [
     rules: { "@typescript-eslint/no-unused-vars": ["warn", { ignoreRestSiblings: true }] },
   },
   {
-    // DESIGN.md: routes and components reach data and the cluster only through lib/services.
+    // Routes and components reach data and the cluster only through the use cases in lib/services, each of
+    // which checks who is calling. Helpers that check nothing (lib/services/*/internal, and what the portal
+    // runs on its own in lib/services/system) are for other services, lib/auth and lib/api only.
     files: ["app/**", "components/**"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@/lib/db/*", "@/lib/db", "@/lib/engine/*", "@/lib/engine"], message: "Use lib/services instead." }] },
+        {
+          patterns: [
+            { group: ["@/lib/db/*", "@/lib/db", "@/lib/engine/*", "@/lib/engine"], message: "Use lib/services instead." },
+            {
+              group: ["@/lib/services/*/internal", "@/lib/services/*/internal/*", "@/lib/services/system/*", "**/internal/*"],
+              message: "These helpers check no permission: call a use case of lib/services instead.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -4,15 +4,16 @@ import os from "node:os";
 import path from "node:path";
 import { request, type FullConfig } from "@playwright/test";
 import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { createTemplate } from "@/lib/services/templates";
-import { DEMO_TEMPLATES } from "@/lib/services/demo";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { DEMO_TEMPLATES } from "@/lib/services/system/seed-demo";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import { startControlPlane, type ControlPlane } from "@/scripts/cluster/control-plane";
 import { freePort, startTestPostgres, withDatabase } from "../test/support/postgres";
 import { createE2eTemplates, findClusterBinaries } from "./support/cluster";
 import { startOidcProvider } from "./support/oidc-provider";
 import { startPortal, startWorker, waitForHealth, waitForWorker } from "./support/processes";
 import { ARTIFACTS, EXTRA_STUDENTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 /**
  * Brings up everything the journeys run against, all real and all on loopback: an embedded PostgreSQL, an
@@ -85,7 +86,7 @@ export default async function globalSetup(config: FullConfig) {
     const create = async (name: AccountName, role: RoleName, displayName: string) => {
       const username = `e2e-${name}`;
       const password = randomBytes(12).toString("base64url");
-      await upsertLocalUser({ username, password, roles: [role], displayName, groups: role === "student" ? ["class-1a"] : [] });
+      await upsertLocalUser(SYSTEM_IDENTITY, { username, password, roles: [role], displayName, groups: role === "student" ? ["class-1a"] : [] });
       accounts[name] = { username, password, displayName };
     };
     await Promise.all([
@@ -93,8 +94,8 @@ export default async function globalSetup(config: FullConfig) {
       ...EXTRA_STUDENTS.map((name) => create(name, "student", `E2E Student ${name.slice("student".length)}`)),
     ]);
     // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
-    await upsertLocalUser({ username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
-    for (const template of DEMO_TEMPLATES) await createTemplate(template, null);
+    await upsertLocalUser(SYSTEM_IDENTITY, { username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
+    for (const template of DEMO_TEMPLATES) await createTemplate(SYSTEM_IDENTITY, template);
     await createE2eTemplates(controlPlane?.helmRepositoryUrl ?? null);
     await closeDb(prisma);
 

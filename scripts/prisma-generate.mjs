@@ -1,6 +1,6 @@
 // Runs `prisma generate` offline. The Prisma CLI insists on locating a native schema engine before any
 // command, although generating the Rust-free client never uses it; pointing it at an existing executable
-// keeps generation working on machines without internet access (see ../shared/ENVIRONMENT.md).
+// keeps generation working on machines without internet access.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 

@@ -12,9 +12,9 @@ import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase, DatabaseUnreachableError } from "@/lib/db/connect";
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import { countUsers } from "@/lib/services/accounts";
-import { seedDemo, type DemoAccount } from "@/lib/services/demo";
-import { validateAllTemplates } from "@/lib/services/templates";
+import { countUsers } from "@/lib/services/accounts/internal/sign-in";
+import { seedDemo, type DemoAccount } from "@/lib/services/system/seed-demo";
+import { validateAllTemplates } from "@/lib/services/system/validate-templates";
 
 const dev = process.argv.includes("--dev");
 // Prepares the database (migrate, first-run seed) and exits: for init containers, CI and the start-up tests.

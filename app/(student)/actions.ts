@@ -2,14 +2,15 @@
 
 import { z } from "zod";
 import { withIdentity } from "@/lib/auth/actions";
-import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
-import { extendInstance } from "@/lib/services/extend";
-import { launch } from "@/lib/services/launch";
-import { releaseInstance } from "@/lib/services/release";
+import { extendInstance } from "@/lib/services/instances/extend";
+import { launchInstance } from "@/lib/services/instances/launch";
+import { releaseInstance } from "@/lib/services/instances/release";
+import { createApiToken } from "@/lib/services/tokens/create-token";
+import { revokeApiToken } from "@/lib/services/tokens/revoke-token";
 import { MAX_PARAMETER_STRING } from "@/lib/templates/parameters";
 
 /**
- * The student's mutations (M33): launch, extend, delete, and personal API tokens. Each is a public POST
+ * The student's mutations: launch, extend, delete, and personal API tokens. Each is a public POST
  * endpoint: `withIdentity` re-reads the caller, and the services check what the caller may touch. None
  * revalidates a path: the student pages are rendered on every request and follow changes through their
  * queries, and a revalidation would send a whole re-rendered page back with every answer.
@@ -28,7 +29,7 @@ export const launchAction = withIdentity(launchSchema, async (identity, form) =>
       .filter(([key, value]) => key.startsWith(PARAM_PREFIX) && value !== "")
       .map(([key, value]) => [key.slice(PARAM_PREFIX.length), value as string]),
   );
-  const { outcome, environment } = await launch(identity, form.name, params, { paramsAreText: true });
+  const { outcome, environment } = await launchInstance(identity, { template: form.name, params, paramsAreText: true });
   return { outcome, environment };
 });
 
@@ -50,6 +51,6 @@ export const createTokenAction = withIdentity(z.object({ name: z.string(), expir
 });
 
 export const revokeTokenAction = withIdentity(z.object({ id: z.string().max(100) }), async (identity, { id }) => {
-  await revokeApiToken(identity, id);
+  await revokeApiToken(identity, { id });
   return { revoked: true };
 });

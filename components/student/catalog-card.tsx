@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { TemplateIconTile } from "@/components/template-icon";
 import { describeTtl } from "@/lib/domain/catalog";
-import type { CatalogEntry } from "@/lib/services/catalog";
+import type { CatalogEntry } from "@/lib/services/catalog/list-catalog";
 
 /** One template in the catalog: the whole card opens its launch page. */
 export function CatalogCard({ entry }: { entry: CatalogEntry }) {

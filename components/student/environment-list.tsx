@@ -9,7 +9,8 @@ import { Notice } from "@/components/ui/notice";
 import { environmentsQuery } from "@/lib/client/queries";
 import { formatDuration, launchProgress } from "@/lib/domain/progress";
 import { expiryTone, formatCountdown, type ExpiryTone } from "@/lib/domain/ttl";
-import type { EnvironmentList as List, EnvironmentView } from "@/lib/services/environments";
+import type { EnvironmentList as List } from "@/lib/services/instances/list";
+import type { EnvironmentView } from "@/lib/services/instances/view";
 import { CopyButton } from "./copy-button";
 import { DeleteButton } from "./delete-dialog";
 import { actionFormData } from "./action-form-data";
@@ -19,7 +20,7 @@ import { useNow } from "./use-now";
 const FAST_POLL_MS = 2000;
 const SLOW_POLL_MS = 15_000;
 
-/** "My environments" (M32, B3): live list with countdowns, extend, delete and the quota in use. */
+/** "My environments": live list with countdowns, extend, delete and the quota in use. */
 export function EnvironmentList({ initial, serverNow }: { initial: List; serverNow: number }) {
   const query = useQuery({
     ...environmentsQuery(),
@@ -31,6 +32,8 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
   // Kept here, not on the card: after a delete, or an action on a stale page, the card itself goes away.
   const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const { environments, quota } = query.data;
+  // Templates with a lower limit of their own, which the caller cannot launch right now.
+  const blocking = quota.templates.filter((t) => t.limit !== null && quota.used >= t.limit && (quota.limit === null || t.limit < quota.limit));
   return (
     <>
       {outcome && (
@@ -48,6 +51,11 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
         </strong>
         {quota.limit !== null && quota.used >= quota.limit && <> · you are at your quota: delete one to launch another</>}
       </p>
+      {blocking.length > 0 && (
+        <p data-testid="quota-templates" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          {blocking.map((t) => `${t.displayName} allows ${t.limit}`).join(", ")}: delete one to launch {blocking.length === 1 ? "it" : "them"}.
+        </p>
+      )}
       {environments.length === 0 ? (
         <div className="mt-8 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           <p>You have no environments yet.</p>

@@ -7,7 +7,7 @@ import { deleteAction, launchAction } from "@/app/(student)/actions";
 import { Notice } from "@/components/ui/notice";
 import { ApiRequestError, environmentQuery } from "@/lib/client/queries";
 import { describeEstimate, formatDuration, launchProgress, type StepState } from "@/lib/domain/progress";
-import type { EnvironmentView } from "@/lib/services/environments";
+import type { EnvironmentView } from "@/lib/services/instances/view";
 import { CopyButton } from "./copy-button";
 import { actionFormData } from "./action-form-data";
 import { useNow } from "./use-now";
@@ -16,7 +16,7 @@ import { useNow } from "./use-now";
 const POLL_MS = 1000;
 
 /**
- * The live view of one launch (B4): the step timeline, time so far against the usual time, Flux's latest
+ * The live view of one launch: the step timeline, time so far against the usual time, Flux's latest
  * message, then the URL. Follows the instance through TanStack Query polling; a failure offers a retry.
  */
 export function InstanceProgress({ initial, estimateSeconds, serverNow }: { initial: EnvironmentView; estimateSeconds: number | null; serverNow: number }) {

@@ -5,7 +5,7 @@ import dynamic from "next/dynamic";
 import { useRef, useState, useTransition } from "react";
 import { launchAction } from "@/app/(student)/actions";
 import { Notice } from "@/components/ui/notice";
-import type { EnvironmentView } from "@/lib/services/environments";
+import type { EnvironmentView } from "@/lib/services/instances/view";
 import { InstanceProgress } from "./instance-progress";
 import { actionFormData } from "./action-form-data";
 
@@ -24,7 +24,7 @@ function toErrorSchema(fieldErrors: Record<string, string[]> | undefined): Error
 }
 
 /**
- * The launch form (M8, M33): a form generated from the template's parameter schema, checked in the browser
+ * The launch form: a form generated from the template's parameter schema, checked in the browser
  * by the same JSON Schema the server checks again. Launching calls the server action; while it runs the form
  * is disabled, and once it answers the page shows the instance's progress. A second press (or a reload)
  * never makes a second instance: the server returns the owner's live one.

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { rollbackAction } from "@/app/(staff)/admin/templates/[name]/actions";
 import type { ActionState } from "@/lib/auth/actions";
-import type { SaveResult } from "@/lib/services/templates";
+import type { SaveResult } from "@/lib/services/templates/save-spec";
 
 export function RollbackButton({ name, version }: { name: string; version: number }) {
   const [state, action, pending] = useActionState<ActionState<SaveResult>, FormData>(rollbackAction, { ok: true });

@@ -3,7 +3,8 @@
 import { startTransition, useActionState, useState } from "react";
 import { saveSpecAction } from "@/app/(staff)/admin/templates/[name]/actions";
 import type { ActionState } from "@/lib/auth/actions";
-import type { SaveResult, VersionSpec } from "@/lib/services/templates";
+import type { SaveResult } from "@/lib/services/templates/save-spec";
+import type { VersionSpec } from "@/lib/templates/spec";
 import { errorsFor, Field, FormMessage, inputClass } from "@/components/ui/form";
 
 /** Edits a template's deployable spec; saving validates it in full and creates a new version. */

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { db } from "@/lib/db/client";
-import { createTemplate, type NewTemplate } from "@/lib/services/templates";
+import { createTemplate, type NewTemplate } from "@/lib/services/templates/create-template";
 import { findBinaries, type Binaries } from "@/scripts/cluster/control-plane";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 /**
  * The end-to-end portal's cluster: the real control plane of scripts/cluster with Flux's controllers, and
@@ -102,7 +103,7 @@ export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
  */
 export async function createE2eTemplates(helmRepositoryUrl: string | null): Promise<void> {
   for (const { maxInstancesPerUser, ...template } of e2eTemplates(helmRepositoryUrl)) {
-    const created = await createTemplate(template, null);
+    const created = await createTemplate(SYSTEM_IDENTITY, template);
     if (maxInstancesPerUser !== undefined) await db().template.update({ where: { id: created.id }, data: { maxInstancesPerUser } });
   }
 }

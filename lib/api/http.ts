@@ -2,12 +2,13 @@ import "server-only";
 import { z } from "zod";
 import { getIdentity } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, toAppError } from "@/lib/domain/errors";
+import { findNul, NUL_MESSAGE } from "@/lib/domain/text";
 import type { Identity } from "@/lib/domain/identity";
-import { authenticateApiToken } from "@/lib/services/api-tokens";
+import { authenticateApiToken } from "@/lib/services/tokens/internal/authenticate-token";
 
 /**
- * The HTTP edge of the REST API (DESIGN.md "Interfaces"): who is calling, the CSRF guard, JSON bodies and the
+ * The HTTP edge of the REST API (docs/architecture.md, "Interfaces"): who is calling, the CSRF guard, JSON bodies and the
  * one mapping from errors to responses. Route files stay a few lines: `apiRoute(async (call) => …)`.
  */
 
@@ -135,7 +136,14 @@ export async function readJsonObject(request: Request, options: { allowEmpty?: b
     throw new AppError("INVALID_INPUT", "The request body is not valid JSON.");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("INVALID_INPUT", "The request body must be a JSON object.");
+  assertNoNul(body);
   return body as Record<string, unknown>;
+}
+
+/** Refuses input holding a NUL character, naming where: PostgreSQL cannot store one, in text or in JSON. */
+function assertNoNul(value: unknown): void {
+  const path = findNul(value);
+  if (path) throw new AppError("INVALID_INPUT", NUL_MESSAGE, { [path.slice(0, 80)]: ["must not contain a NUL character"] });
 }
 
 /** Query-string values by name; a name given twice is refused rather than guessed at. */
@@ -150,11 +158,14 @@ export function queryValues(request: Request): Record<string, string> {
     seen.add(name);
   }
   // fromEntries defines own properties, so "__proto__" stays a (refused) parameter name.
-  return Object.fromEntries(entries);
+  const values = Object.fromEntries(entries);
+  assertNoNul(values);
+  return values;
 }
 
 /** The one mapping from a thrown error to a response. Unexpected errors are logged and never shown. */
-export function errorResponse(error: unknown, request?: Request): Response {
+export function errorResponse(thrown: unknown, request?: Request): Response {
+  const error = toAppError(thrown);
   if (error instanceof AppError) {
     const body: ApiErrorBody = { error: error.message, code: error.code, ...(error.fields && { fields: error.fields }) };
     const headers: Record<string, string> = error.code === "UNAUTHENTICATED" ? { "WWW-Authenticate": 'Bearer realm="envdeck"' } : {};

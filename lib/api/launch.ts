@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/domain/errors";
-import type { LaunchResult } from "@/lib/services/launch";
+import type { LaunchResult } from "@/lib/services/instances/launch";
 import { json } from "./http";
 
 /** `POST /api/v1/run/{name}` body: typed parameter values; unknown keys are refused so typos surface. */

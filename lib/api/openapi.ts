@@ -72,10 +72,19 @@ const environmentList = {
     count: { type: "integer" },
     quota: {
       type: "object",
-      required: ["used", "limit"],
+      required: ["used", "limit", "templates"],
       properties: {
         used: { type: "integer", description: "Live instances owned by the caller's username." },
-        limit: { type: ["integer", "null"], description: "The default limit per user; null when unlimited. A template may set its own." },
+        limit: { type: ["integer", "null"], description: "The limit per user that applies to launching; null when unlimited." },
+        templates: {
+          type: "array",
+          description: "Templates with a limit of their own: launching one of those is held to that limit instead.",
+          items: {
+            type: "object",
+            required: ["name", "displayName", "limit"],
+            properties: { name: { type: "string" }, displayName: { type: "string" }, limit: { type: ["integer", "null"] } },
+          },
+        },
       },
     },
   },
@@ -204,7 +213,7 @@ export const openApiDocument = {
         tags: ["environments"],
         operationId: "deleteEnvironment",
         summary: "Delete one of my environments",
-        description: "Deleting an instance that is already being deleted succeeds and changes nothing.",
+        description: "Once an instance is being deleted it is gone for its owner: deleting, getting or extending it again answers 404, as the Dploy-compatible paths do.",
         responses: { "204": { description: "Deleted: the instance is being torn down." }, ...stateChange, "404": response("NotFound") },
       },
     },

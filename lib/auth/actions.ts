@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { isAppError } from "@/lib/domain/errors";
+import { isAppError, toAppError } from "@/lib/domain/errors";
+import { findNul, NUL_MESSAGE } from "@/lib/domain/text";
 import type { Identity } from "@/lib/domain/identity";
 import { getIdentity } from "./session";
 
@@ -19,15 +20,20 @@ export interface ActionState<T = unknown> {
  */
 export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: Identity, input: z.infer<S>) => Promise<T>) {
   return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
-    const identity = await getIdentity();
-    if (!identity) return { ok: false, message: "Your session has ended. Please sign in again." };
-    const parsed = schema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
-    }
     try {
+      // Inside the try: resolving the caller reads the database too.
+      const identity = await getIdentity();
+      if (!identity) return { ok: false, message: "Your session has ended. Please sign in again." };
+      const fields = Object.fromEntries(formData);
+      const nul = findNul(fields);
+      if (nul) return { ok: false, message: NUL_MESSAGE, fieldErrors: { [nul]: ["must not contain a NUL character"] } };
+      const parsed = schema.safeParse(fields);
+      if (!parsed.success) {
+        return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]> };
+      }
       return { ok: true, result: await fn(identity, parsed.data) };
-    } catch (error) {
+    } catch (thrown) {
+      const error = toAppError(thrown);
       if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: error.fields };
       throw error;
     }

@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
 import type { Identity } from "@/lib/domain/identity";
 import { profileFromClaims } from "@/lib/domain/oidc-claims";
-import { upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts";
+import { upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
 import { fetchUserinfo } from "./oidc-userinfo";
 
 /**

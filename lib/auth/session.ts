@@ -2,7 +2,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
 import type { Identity } from "@/lib/domain/identity";
-import { loadIdentity } from "@/lib/services/accounts";
+import { loadIdentity } from "@/lib/services/accounts/internal/sign-in";
 import { authOptions } from "./options";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { EnvironmentList, EnvironmentView } from "@/lib/services/environments";
+import type { EnvironmentList } from "@/lib/services/instances/list";
+import type { EnvironmentView } from "@/lib/services/instances/view";
 
 /**
  * Query factories for the browser (STYLE.md): components never build keys or URLs by hand. They read the

@@ -5,12 +5,12 @@ import { nextPhase, type Phase } from "@/lib/domain/phase";
 import { EngineError } from "@/lib/engine/kube/errors";
 import type { InstanceDeployment, InstanceKey, ObservedInstance } from "@/lib/engine/types";
 import type { ChartSource } from "@/lib/templates/spec";
-import { addressInstance } from "@/lib/services/instance-address";
-import { specOf } from "@/lib/services/templates";
+import { specOf } from "@/lib/db/templates";
+import { buildInstanceScope } from "@/lib/templates/context";
 import type { ControllerContext } from "./context";
 
 /**
- * The instance reconciler (DESIGN.md "Reconcile"). Level-based: it reads the row (desired state) and the
+ * The instance reconciler (docs/architecture.md, "Reconcile"). Level-based: it reads the row (desired state) and the
  * cluster (observed state) and takes the one step that brings them closer, so running it twice, late or
  * after a crash is always safe. Row updates are conditional on the row being unchanged since it was read;
  * if the web changed it meanwhile (a claim, an extension), the reconciler simply runs again.
@@ -107,20 +107,19 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   const engine = ctx.engine!;
   const version = row.templateVersion;
   let { namespace, url } = row;
+  const settings = await ctx.settings.read();
   if (!namespace || !url) {
     // Launches record the address; a row without one (written by hand, or by an older portal) gets it here.
-    const parameterNames = Object.keys((version.parameters as { properties?: object } | null)?.properties ?? {});
-    const address = await addressInstance({
-      template: { name: row.template.name, displayName: row.template.displayName, version: version.version },
+    const address = await buildInstanceScope({
+      template: { name: row.template.name, displayName: row.template.displayName, version: version.version, labels: {}, annotations: {} },
+      composed: { parameters: (version.parameters ?? {}) as Record<string, unknown>, connectionUrlTemplate: version.connectionUrlTemplate ?? undefined },
       uuid: row.uuid,
       ownerKey: row.ownerKey,
       pooled: row.pooled,
-      parameterNames,
-      params: (row.params ?? {}) as Record<string, unknown>,
-      claims: {},
+      user: null,
+      params: {},
       exposedClaims: ctx.exposedClaims,
-      urlTemplate: version.connectionUrlTemplate,
-      settings: ctx.settings,
+      settings,
     });
     namespace ??= address.namespace;
     url ??= address.url;
@@ -128,7 +127,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
 
   const key = keyOf(row, namespace);
   const deployment: InstanceDeployment = {
-    installationId: ctx.settings.installationId,
+    installationId: ctx.installationId,
     template: row.template.name,
     uuid: row.uuid,
     namespace,
@@ -137,7 +136,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     chart: specOf(version).chart as ChartSource,
     valueFiles: row.valueFiles,
     values: (row.values ?? {}) as Record<string, unknown>,
-    flux: ctx.settings.flux,
+    flux: settings.flux,
   };
   // A Pending row has never been applied as far as the row knows: apply at once, without reading first.
   let observed = row.phase === "Pending" ? null : await engine.observe(key);

@@ -4,7 +4,7 @@ import { findExpiryWork, findLiveInstances } from "./expiry";
 import { collectGarbage } from "./gc";
 import { reconcileInstance } from "./instances";
 import { acquireLeadership } from "./leader";
-import { POOL_WAKE_PREFIX } from "@/lib/db/coordination";
+import { POOL_WAKE_PREFIX, SETTINGS_WAKE } from "@/lib/db/coordination";
 import { findPoolTemplates, reconcilePool } from "./pools";
 import { WorkQueue } from "./queue";
 
@@ -81,7 +81,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
 
     leadership.onWake((payload) => {
       if (!payload) void guarded("resync", resyncAll)();
-      else if (payload.startsWith(POOL_WAKE_PREFIX)) poolQueue.add(payload.slice(POOL_WAKE_PREFIX.length));
+      else if (payload === SETTINGS_WAKE) {
+        // Settings shape every instance's objects (Flux interval, timeout …) and new pool members: look again.
+        ctx.settings.invalidate();
+        void guarded("resync", resyncAll)();
+        void guarded("pool scan", scanPools)();
+      } else if (payload.startsWith(POOL_WAKE_PREFIX)) poolQueue.add(payload.slice(POOL_WAKE_PREFIX.length));
       else queue.add(payload);
     });
     let watchFailing = false;

@@ -75,3 +75,12 @@ export function sqlPool(): pg.Pool {
   if (!pool) throw new Error("the database client was not created by createPrismaClient");
   return pool;
 }
+
+/** Whether an error is PostgreSQL refusing a duplicate key (SQLSTATE 23505), through Prisma or node-postgres. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, originalCode } = e as { code?: unknown; originalCode?: unknown };
+    if (code === "P2002" || code === "23505" || originalCode === "23505") return true;
+  }
+  return false;
+}

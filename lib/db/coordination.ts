@@ -17,10 +17,11 @@ export const LOCKS = {
 export const WAKE_CHANNEL = "envdeck_worker";
 
 /**
- * Wake-up payloads: an instance uuid (reconcile that instance), `pool:<template id>` (look at that pool), or
- * empty (look at everything).
+ * Wake-up payloads: an instance uuid (reconcile that instance), `pool:<template id>` (look at that pool),
+ * `settings` (read the settings again), or empty (look at everything).
  */
 export const POOL_WAKE_PREFIX = "pool:";
+export const SETTINGS_WAKE = "settings";
 
 /**
  * Limits for transactions that may queue behind many others (launches at class start, pool passes): wait

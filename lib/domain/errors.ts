@@ -1,3 +1,6 @@
+import { TemplateError, formatIssue } from "@/lib/templates/errors";
+import { OwnerKeyError } from "./owner-key";
+
 /**
  * Errors with a meaning for the user. Mapped once to HTTP status codes (httpStatus) and shown as-is in the UI,
  * so messages must be safe to show: they never carry secrets or internal details.
@@ -40,4 +43,24 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/**
+ * The one mapping from the errors of pure code to what they mean for the caller: a template problem is
+ * INVALID_INPUT with a field per issue (a missing parameter says so by name), an unusable owner claim is
+ * FORBIDDEN. Anything else is returned as it is, for the caller to rethrow.
+ */
+export function toAppError(error: unknown): unknown {
+  if (error instanceof TemplateError) {
+    const missing = error.kind === "parameters" ? error.issues.find((issue) => issue.message === "is required") : undefined;
+    if (missing) {
+      const name = missing.path.replace(/^params\./, "");
+      return new AppError("INVALID_INPUT", `Missing required parameter "${name}".`, { [missing.path]: ["is required"] });
+    }
+    const fields: Record<string, string[]> = {};
+    for (const issue of error.issues) (fields[issue.path] ??= []).push(formatIssue({ ...issue, path: "" }));
+    return new AppError("INVALID_INPUT", error.message, fields);
+  }
+  if (error instanceof OwnerKeyError) return new AppError("FORBIDDEN", error.message);
+  return error;
 }

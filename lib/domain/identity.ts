@@ -14,8 +14,24 @@ export interface Identity {
   groups: string[];
   roles: Role[];
   claims: Record<string, string | string[]>;
-  source: "local" | "oidc";
+  /** "system" is the portal itself (start-up seeding and validation), never a person signing in. */
+  source: "local" | "oidc" | "system";
 }
+
+/**
+ * The portal acting on its own: seeding the demo on a first run, validating templates at start-up. It holds
+ * every role, has no user row, and appears in the audit trail as "system".
+ */
+export const SYSTEM_IDENTITY: Identity = Object.freeze<Identity>({
+  userId: "00000000-0000-0000-0000-000000000000",
+  username: "system",
+  displayName: "Envdeck",
+  email: null,
+  groups: [],
+  roles: ["student", "teacher", "admin"],
+  claims: {},
+  source: "system",
+});
 
 /** Normalises a role list: known roles only, students always, teacher implied by admin, fixed order. */
 export function normaliseRoles(roles: Iterable<string>): Role[] {

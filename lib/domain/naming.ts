@@ -51,7 +51,7 @@ export function toLabelValue(input: string): string {
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }
 
-/** The default host name of an instance (M5's last resort): `<template>-<uuid>.<baseDomain>`. */
+/** The default host name of an instance (the last resort of a connection URL): `<template>-<uuid>.<baseDomain>`. */
 export function defaultHost(template: string, uuid: string, baseDomain: string): string {
   return `${releaseName(template, uuid)}.${baseDomain}`;
 }

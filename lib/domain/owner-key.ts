@@ -1,7 +1,7 @@
 import type { Identity } from "./identity";
 
 /**
- * Owner keys (DESIGN.md "Owner key", M9). A template's `ownerClaim` names the claim whose value owns its
+ * Owner keys (docs/architecture.md, "Owner key"). A template's `ownerClaim` names the claim whose value owns its
  * instances: empty means the username, `groups` makes a team share one instance and one quota. The key is
  * the claim's first value, lowercased, reduced to [a-z0-9-], at most 63 characters, so it is usable as a
  * label value and inside names.
@@ -60,7 +60,7 @@ export function ownerKeyFor(identity: Identity, ownerClaim: string, usernameClai
 }
 
 /**
- * Every owner key an identity holds (M9 "my environments"): the username and every group, plus the email
+ * Every owner key an identity holds (for "my environments"): the username and every group, plus the email
  * and every allow-listed claim value, since a template may be owned by any of them.
  */
 export function ownerKeysOf(identity: Identity): string[] {

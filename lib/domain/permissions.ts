@@ -14,6 +14,7 @@ const GRANTS = {
   "admin:view": "admin",
   "template:edit": "admin",
   "settings:edit": "admin",
+  "user:manage": "admin",
   "audit:view": "admin",
 } as const satisfies Record<string, Role>;
 

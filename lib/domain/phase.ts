@@ -1,5 +1,5 @@
 /**
- * The instance phase machine (DESIGN.md "Instance"). Every phase change in the code goes through
+ * The instance phase machine (docs/architecture.md, "Instance"). Every phase change in the code goes through
  * `nextPhase`, so an illegal transition is found as a bug instead of silently corrupting state.
  *
  *   Pending → Provisioning → Ready                  (on-demand)

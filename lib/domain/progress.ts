@@ -1,7 +1,7 @@
 import type { Phase } from "./phase";
 
 /**
- * The launch progress timeline (B4): four steps a person can follow, derived from the instance's phase and
+ * The launch progress timeline: four steps a person can follow, derived from the instance's phase and
  * the provisioning step Flux last reported. Pure, so every phase and step combination is unit-tested.
  */
 

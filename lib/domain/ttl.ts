@@ -1,5 +1,5 @@
 /**
- * Time-to-live maths (M6): a TTL in seconds, -1 for unlimited; extensions add `extendSeconds` at most
+ * Time-to-live maths: a TTL in seconds, -1 for unlimited; extensions add `extendSeconds` at most
  * `maxExtends` times. Pure, so the rules are tested without a clock or a database.
  */
 
@@ -54,7 +54,7 @@ export function extensionsLeft(policy: TtlPolicy, instance: { expiresAt: Date | 
   return Math.max(0, policy.maxExtends - instance.extendCount);
 }
 
-/** Under this much time left, the countdown turns amber (B3). */
+/** Under this much time left, the countdown turns amber. */
 export const AMBER_BELOW_MS = 10 * 60_000;
 /** Under this much, it turns red and the user is told the environment is about to be deleted. */
 export const RED_BELOW_MS = 2 * 60_000;

@@ -4,7 +4,7 @@ import type { Config } from "@/lib/config";
 import { KubeConfig } from "./kube/client";
 
 /**
- * Engine selection (DESIGN.md "Interfaces"): the pod's service account when running inside a cluster, else
+ * Engine selection (docs/architecture.md, "Interfaces"): the pod's service account when running inside a cluster, else
  * KUBECONFIG or ~/.kube/config, else none. Decided from files alone, without contacting the cluster, so the
  * web process can tell users at once whether launching is possible.
  */

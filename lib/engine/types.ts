@@ -2,7 +2,7 @@ import type { InstanceManifestInput } from "./flux/manifests";
 import type { ReleaseStatus } from "./flux/status";
 
 /**
- * What the controllers need from an engine (M12): Flux is the only one today, but nothing outside lib/engine
+ * What the controllers need from an engine: Flux is the only one today, but nothing outside lib/engine
  * knows that.
  */
 

@@ -11,17 +11,17 @@ import { TemplateError, type TemplateIssue } from "./errors";
 export interface CelScope {
   user: { name: string; groups: string[]; email: string };
   workspace: { name: string; namespace: string; uuid: string };
-  metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+  /** The instance's template, owner key and namespace, and the template's labels and annotations. */
+  metadata: {
+    name: string;
+    version: number;
+    owner: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
   template: { name: string; version: number };
 }
-
-/** A stand-in scope for checking templates before anyone launches them (at save and at start-up). */
-export const SYNTHETIC_SCOPE: CelScope = {
-  user: { name: "validation-user", groups: ["validation-group"], email: "validation@example.invalid" },
-  workspace: { name: "validation-workspace", namespace: "validation-ns", uuid: "00000000" },
-  metadata: { labels: { "envdeck.dev/template": "validation" }, annotations: {} },
-  template: { name: "validation", version: 1 },
-};
 
 export const MAX_CEL_EXPRESSION = 4096;
 

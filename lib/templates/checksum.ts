@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { stringify } from "yaml";
 
 /**
  * Canonical JSON: object keys sorted at every depth, no insignificant whitespace, so two specs that differ
@@ -16,4 +17,21 @@ export function canonicalJson(value: unknown): string {
 /** sha256 (hex) of the canonical form of a template's deployable spec. */
 export function specChecksum(spec: unknown): string {
   return createHash("sha256").update(canonicalJson(spec)).digest("hex");
+}
+
+/**
+ * Identifies the parents a version was built on (their spec checksums, root first); null without a parent.
+ * A version whose parents changed is rebuilt even when its own spec did not.
+ */
+export function chainChecksum(chain: { name: string; spec: unknown }[]): string | null {
+  const parents = chain.slice(0, -1);
+  if (parents.length === 0) return null;
+  return createHash("sha256")
+    .update(canonicalJson(parents.map((p) => ({ name: p.name, checksum: specChecksum(p.spec) }))))
+    .digest("hex");
+}
+
+/** A readable form of a spec, stable across key order, for diffs. */
+export function specText(spec: unknown): string {
+  return stringify(JSON.parse(canonicalJson(spec)), { lineWidth: 0 });
 }

@@ -1,28 +1,69 @@
-import { evaluateCel, SYNTHETIC_SCOPE, type CelScope } from "./cel";
-import { buildRenderContext } from "./context";
+import { evaluateCel } from "./cel";
+import { buildInstanceScope, NO_INSTANCE_UUID, VALIDATION_USER, type InstanceScope, type InstanceScopeInput, type ScopeUser } from "./context";
 import { TemplateError, type TemplateIssue } from "./errors";
 import { composeSpec, type ComposedSpec, type TemplateLayer } from "./inheritance";
 import { DEFAULT_STRATEGIES, mergeLayers, type StrategyTable } from "./merge";
 import { assertParameterSchema, describeParameters } from "./parameters";
-import { checkValuesTemplate, renderValues, type RenderContext } from "./render";
+import { checkValuesTemplate, renderValues } from "./render";
 
 /**
  * From a template chain to final Helm values: render each layer's values template against the same context,
- * merge the results root first, then evaluate `!cel` scalars. The same path serves launches, previews and
- * validation, so a template that validates renders the way it will launch.
+ * merge the results root first, then evaluate `!cel` scalars. The same path serves launches, pool members,
+ * previews and validation, so a template that validates renders the way it will launch.
  */
 export async function renderChain(
   composed: ComposedSpec,
-  context: RenderContext,
-  scope: CelScope,
+  scope: Pick<InstanceScope, "context" | "cel">,
   strategies: StrategyTable = DEFAULT_STRATEGIES,
 ): Promise<Record<string, unknown>> {
   const layers: Record<string, unknown>[] = [];
   for (const { template, source } of composed.valuesTemplates) {
-    layers.push(await renderValues(source, context, `${template}: valuesTemplate`));
+    layers.push(await renderValues(source, scope.context, `${template}: valuesTemplate`));
   }
   const merged = (mergeLayers(layers, strategies) ?? {}) as Record<string, unknown>;
-  return evaluateCel(merged, scope);
+  return evaluateCel(merged, scope.cel);
+}
+
+export interface RenderedInstance {
+  namespace: string;
+  url: string;
+  values: Record<string, unknown>;
+  valueFiles: string[];
+}
+
+/** A template as rendering needs it: display fields, its latest version number, its composition, the settings. */
+export interface RenderableTemplate {
+  name: string;
+  displayName: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  latest: { version: number };
+  composed: ComposedSpec;
+  settings: InstanceScopeInput["settings"];
+}
+
+/**
+ * Addresses and renders one instance of a template: what a launch stores, a pool member is created with, a
+ * preview shows and validation checks. `owner` null renders an unclaimed pool member, which is anonymous.
+ */
+export async function renderFor(
+  template: RenderableTemplate,
+  input: { owner: { user: ScopeUser; ownerKey: string } | null; params: Record<string, unknown>; uuid: string; exposedClaims: string[] },
+): Promise<RenderedInstance> {
+  const { composed } = template;
+  const scope = await buildInstanceScope({
+    template: { name: template.name, displayName: template.displayName, version: template.latest.version, labels: template.labels, annotations: template.annotations },
+    composed,
+    uuid: input.uuid,
+    ownerKey: input.owner?.ownerKey ?? null,
+    pooled: input.owner === null,
+    user: input.owner?.user ?? null,
+    params: input.params,
+    exposedClaims: input.exposedClaims,
+    settings: template.settings,
+  });
+  const values = await renderChain(composed, scope);
+  return { namespace: scope.namespace, url: scope.url, values, valueFiles: composed.valueFiles };
 }
 
 /** Plausible parameter values for validation: defaults, else the first allowed value, else a typed sample. */
@@ -38,22 +79,12 @@ export function sampleParameters(schema: Record<string, unknown>): Record<string
   );
 }
 
-/** A context for validating and previewing without a real instance. */
-export function syntheticContext(composed: ComposedSpec, templateName: string, method: "on_demand" | "pool"): RenderContext {
-  const pool = method === "pool";
-  return buildRenderContext({
-    owner: pool ? null : "validation-user",
-    uuid: "00000000",
-    host: `${templateName}-00000000.validation.invalid`,
-    url: `https://${templateName}-00000000.validation.invalid`,
-    namespace: `validation-${templateName}-00000000`,
-    template: { name: templateName, version: 0, displayName: templateName },
-    parameterNames: describeParameters(composed.parameters).map((f) => f.name),
-    params: sampleParameters(composed.parameters),
-    exposedClaims: [],
-    claims: {},
-    configValues: {},
-  });
+/** What validation renders a template for: the settings in force and the template's own metadata. */
+export interface ValidationScope {
+  settings: InstanceScopeInput["settings"];
+  exposedClaims: string[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -61,7 +92,7 @@ export function syntheticContext(composed: ComposedSpec, templateName: string, m
  * syntax and variables (no per-user variables in pool templates), and a full render with CEL against a
  * synthetic scope. Throws one TemplateError with every issue found.
  */
-export async function validateChain(chain: TemplateLayer[], method: "on_demand" | "pool"): Promise<ComposedSpec> {
+export async function validateChain(chain: TemplateLayer[], method: "on_demand" | "pool", scope: ValidationScope): Promise<ComposedSpec> {
   const issues: TemplateIssue[] = [];
   const collect = (fn: () => void) => {
     try {
@@ -81,8 +112,14 @@ export async function validateChain(chain: TemplateLayer[], method: "on_demand" 
   }
   if (issues.length === 0 && composed) {
     const leaf = chain.at(-1)!;
+    const template = { name: leaf.name, displayName: leaf.name, labels: scope.labels ?? {}, annotations: scope.annotations ?? {}, latest: { version: 0 }, composed, settings: scope.settings };
     try {
-      await renderChain(composed, syntheticContext(composed, leaf.name, method), SYNTHETIC_SCOPE);
+      await renderFor(template, {
+        owner: method === "pool" ? null : { user: VALIDATION_USER, ownerKey: VALIDATION_USER.username },
+        params: sampleParameters(composed.parameters),
+        uuid: NO_INSTANCE_UUID,
+        exposedClaims: scope.exposedClaims,
+      });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       issues.push(...error.issues);

@@ -9,17 +9,18 @@
  *   rejects duplicate keys. Values are inserted into the parsed scalars, never into YAML text (see render.ts).
  * - Ajv (parameters.ts): JSON Schema validation of launch parameters, with defaults applied.
  * - @marcbachmann/cel-js (cel.ts): Common Expression Language for `!cel` values; no dependencies, typed errors.
- * - diff (services/templates.ts): unified diffs between versions.
+ * - diff (services/templates/diff-template-versions.ts): unified diffs between versions.
  * - zod (spec.ts, spec-form.ts): shape and limits of specs and forms.
  *
  * Flow: spec.ts (shape) → inheritance.ts (chain, composed spec) → parameters.ts (validate input) →
- * render.ts per layer → merge.ts (root first) → cel.ts; compose.ts ties these together for launches,
- * previews and validation, and checksum.ts identifies versions.
+ * render.ts per layer → merge.ts (root first) → cel.ts; context.ts builds what a template sees and
+ * compose.ts ties these together for launches, pool members, previews and validation; checksum.ts
+ * identifies versions.
  */
-export { checkCelSyntax, evaluateCel, SYNTHETIC_SCOPE, type CelScope } from "./cel";
+export { checkCelSyntax, evaluateCel, type CelScope } from "./cel";
 export { canonicalJson, specChecksum } from "./checksum";
-export { renderChain, sampleParameters, syntheticContext, validateChain } from "./compose";
-export { buildRenderContext } from "./context";
+export { renderChain, renderFor, sampleParameters, validateChain, type RenderableTemplate, type RenderedInstance, type ValidationScope } from "./compose";
+export { buildInstanceScope, NO_INSTANCE_UUID, VALIDATION_USER, type InstanceScope, type InstanceScopeInput, type ScopeUser } from "./context";
 export { TemplateError, formatIssue, type TemplateIssue } from "./errors";
 export { composeSpec, resolveChain, type ComposedSpec, type TemplateLayer } from "./inheritance";
 export { DEFAULT_STRATEGIES, mergeLayers, mergeValues, type MergeStrategy, type StrategyTable } from "./merge";

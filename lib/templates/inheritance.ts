@@ -1,5 +1,5 @@
 import { TemplateError } from "./errors";
-import { isPlainObject, mergeValues } from "./merge";
+import { isPlainObject } from "./merge";
 import { toParameterSchema } from "./parameters";
 import type { VersionSpec } from "./spec";
 
@@ -62,8 +62,7 @@ export function composeSpec(chain: TemplateLayer[]): ComposedSpec {
   let parameters: Record<string, unknown> = { type: "object", properties: {} };
   for (const layer of chain) {
     const normalised = toParameterSchema(layer.spec.parameters);
-    const schema = isPlainObject(normalised) ? normalised : {};
-    parameters = mergeValues(parameters, schema, { required: "union" }) as Record<string, unknown>;
+    parameters = mergeParameterSchemas(parameters, isPlainObject(normalised) ? normalised : {});
   }
   const nearest = <T>(pick: (spec: VersionSpec) => T | undefined) =>
     chain.reduce<T | undefined>((found, layer) => pick(layer.spec) || found, undefined);
@@ -75,4 +74,24 @@ export function composeSpec(chain: TemplateLayer[]): ComposedSpec {
     ownerClaim: nearest((spec) => spec.ownerClaim) ?? "",
     valuesTemplates: chain.map((layer) => ({ template: layer.name, source: layer.spec.valuesTemplate })),
   };
+}
+
+/**
+ * A child's parameter schema over its parent's: each parameter the child declares replaces the parent's whole
+ * (merging two `enum` lists would offer both, and a child narrowing a choice means its own list), required
+ * lists are joined, and any other schema keyword of the child wins.
+ */
+function mergeParameterSchemas(parent: Record<string, unknown>, child: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema: Record<string, unknown>) => (isPlainObject(schema.properties) ? schema.properties : {});
+  const required = (schema: Record<string, unknown>) => (Array.isArray(schema.required) ? schema.required : []);
+  const merged: Record<string, unknown> = { ...parent, ...child };
+  // defineProperty below keeps a parameter named "__proto__" a parameter, never a prototype change.
+  const mergedProperties: Record<string, unknown> = {};
+  for (const [name, schema] of [...Object.entries(properties(parent)), ...Object.entries(properties(child))]) {
+    Object.defineProperty(mergedProperties, name, { value: structuredClone(schema), enumerable: true, writable: true, configurable: true });
+  }
+  merged.properties = mergedProperties;
+  const names = [...new Set([...required(parent), ...required(child)])];
+  if (names.length > 0) merged.required = names;
+  return merged;
 }

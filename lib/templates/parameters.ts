@@ -193,6 +193,8 @@ export function validateParameters(schema: Record<string, unknown>, input: unkno
     if (typeof value === "string" && value.length > MAX_PARAMETER_STRING) {
       issues.push({ path: `params.${name}`, message: `must be at most ${MAX_PARAMETER_STRING} characters` });
     }
+    // The database stores no NUL character; a value holding one could never be launched with.
+    if (typeof value === "string" && value.includes("\u0000")) issues.push({ path: `params.${name}`, message: "must not contain a NUL character" });
   }
   if (issues.length === 0 && !validate(values)) issues.push(...(validate.errors ?? []).map((e) => toIssue(e, "params")));
   if (issues.length > 0) throw new TemplateError("parameters", issues);
@@ -243,4 +245,13 @@ export function coerceParameterStrings(schema: Record<string, unknown>, input: R
       return [name, text];
     }),
   );
+}
+
+/**
+ * The launch parameters of a request: typed values, or text (a query string, a form) typed by the schema
+ * first. Validated as `validateParameters` does; throws its TemplateError.
+ */
+export function launchParameters(schema: Record<string, unknown>, input: unknown, options: { asText?: boolean } = {}): Record<string, unknown> {
+  const typed = options.asText && input && typeof input === "object" && !Array.isArray(input) ? coerceParameterStrings(schema, input as Record<string, string>) : input;
+  return validateParameters(schema, typed);
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { findNul } from "@/lib/domain/text";
+import { TemplateError } from "./errors";
 
 /**
- * The deployable, versioned part of a template (DESIGN.md: TemplateVersion). Validated here for shape and
- * limits; the deeper checks (JSON Schema, template syntax, CEL) are in validate.ts.
+ * The deployable, versioned part of a template (docs/architecture.md, "Template version"). Validated here for shape and
+ * limits; the deeper checks (JSON Schema, template syntax, a full render with CEL) are `validateChain` in
+ * compose.ts.
  */
 
 const url = z
@@ -16,7 +19,17 @@ const relativePath = z
   .max(1024)
   .refine((v) => !v.startsWith("/") && !v.split("/").includes(".."), "must be a relative path inside the repository, without ..");
 
-export const chartSchema = z.discriminatedUnion("type", [
+/**
+ * Dploy writes an OCI chart as `type: helm` with an `oci://` repository URL; Flux needs it as an OCI source,
+ * so such a chart is read as `type: oci`.
+ */
+function helmOciAsOci(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const chart = value as { type?: unknown; repoUrl?: unknown };
+  return chart.type === "helm" && typeof chart.repoUrl === "string" && chart.repoUrl.startsWith("oci://") ? { ...chart, type: "oci" } : value;
+}
+
+const chartUnion = z.discriminatedUnion("type", [
   z.object({ type: z.literal("git"), repoUrl: url, path: relativePath, revision }),
   z.object({
     type: z.literal("helm"),
@@ -32,6 +45,8 @@ export const chartSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+export const chartSchema = z.preprocess(helmOciAsOci, chartUnion);
+
 export const TEMPLATE_NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export const versionSpecSchema = z.object({
@@ -46,7 +61,20 @@ export const versionSpecSchema = z.object({
     .regex(/^[A-Za-z0-9_.:/-]*$/, "must be a claim name")
     .default(""),
   extends: z.string().regex(TEMPLATE_NAME, "must be a template name").optional(),
+}).superRefine((spec, ctx) => {
+  const path = findNul(spec);
+  if (path) ctx.addIssue({ code: "custom", path: path.split("."), message: "must not contain a NUL character" });
 });
 
 export type VersionSpec = z.infer<typeof versionSpecSchema>;
-export type ChartSource = z.infer<typeof chartSchema>;
+export type ChartSource = z.infer<typeof chartUnion>;
+
+/** Parses a spec's shape and limits; throws a TemplateError naming each field that is wrong. */
+export function parseVersionSpec(input: unknown): VersionSpec {
+  const parsed = versionSpecSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new TemplateError(
+    "schema",
+    parsed.error.issues.map((issue) => ({ path: issue.path.join(".") || "spec", message: issue.message })),
+  );
+}

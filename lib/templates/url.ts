@@ -3,7 +3,7 @@ import { TemplateError } from "./errors";
 import type { RenderContext } from "./render";
 
 /**
- * Connection URLs (M5): the template's URL template, else the cluster-wide one, else
+ * Connection URLs: the template's URL template, else the cluster-wide one, else
  * `https://<template>-<uuid>.<baseDomain>`. A URL template is Liquid with the values context; every output is
  * percent-encoded except unreserved characters, so a value can fill a host label or a path segment but never
  * add a scheme, a user part, another host or a query of its own.
@@ -54,7 +54,7 @@ export async function renderUrlTemplate(source: string, context: RenderContext, 
   return url.toString();
 }
 
-/** Picks and renders the connection URL by M5's precedence. */
+/** Picks and renders the connection URL by precedence: the template's, the cluster-wide one, the default. */
 export async function resolveConnectionUrl(input: {
   templateUrl: string | null | undefined;
   clusterUrl: string | null | undefined;

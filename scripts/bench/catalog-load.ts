@@ -22,9 +22,10 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:z
 import autocannon from "autocannon";
 import type { PrismaClient } from "@/lib/db/client";
 import { TEMPLATE_ICONS } from "@/lib/domain/catalog";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { createTemplate } from "@/lib/services/templates";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import { argument, log, runPageBench, signIn } from "./portal";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 const TEMPLATES = Number(argument("templates")) || 200;
 const connections = (argument("connections") ?? "10").split(",").map(Number);
@@ -60,8 +61,8 @@ interface Seeded {
 /** The catalog's content; `template i` is deterministic so runs compare. */
 async function seed(prisma: PrismaClient): Promise<Seeded> {
   const password = "bench-student-password";
-  await upsertLocalUser({ username: "bench-student", password, roles: ["student"], groups: ["class-1a"] });
-  const teacher = await upsertLocalUser({ username: "bench-teacher", password: "bench-teacher-password", roles: ["teacher"], groups: ["staff"] });
+  await upsertLocalUser(SYSTEM_IDENTITY, { username: "bench-student", password, roles: ["student"], groups: ["class-1a"] });
+  const teacher = await upsertLocalUser(SYSTEM_IDENTITY, { username: "bench-teacher", password: "bench-teacher-password", roles: ["teacher"], groups: ["staff"] });
   const displayNames: string[] = [];
   const instantNames: string[] = [];
   const ids: string[] = [];
@@ -72,29 +73,26 @@ async function seed(prisma: PrismaClient): Promise<Seeded> {
     const isPool = i % 10 === 3;
     const hasParameters = !isPool && i % 4 === 0;
     const displayName = `${category[0]!.toUpperCase()}${category.slice(1)} lab ${number}`;
-    const template = await createTemplate(
-      {
-        name: `lab-${number}`,
-        displayName,
-        description: `Exercises for ${subcategory} in ${category}: a ready-made workspace with the tools of the course, lab ${number}.`,
-        icon: TEMPLATE_ICONS[i % TEMPLATE_ICONS.length],
-        category: `${category},${subcategory}`,
-        method: isPool ? "pool" : "on_demand",
-        poolSize: isPool ? 3 : 0,
-        enabled: i % 50 !== 7,
-        ttlSeconds: [3600, 4 * 3600, 8 * 3600, 86400][i % 4],
-        spec: {
-          chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: `lab-${category.replace(/ /g, "-")}`, revision: "1.0.0" },
-          valuesTemplate: isPool ? "host: {{ host }}\n" : hasParameters ? "host: {{ host }}\nuser: {{ owner }}\nsize: {{ params.size }}\n" : "host: {{ host }}\nuser: {{ owner }}\n",
-          valueFiles: [],
-          parameters: hasParameters
-            ? { type: "object", properties: { size: { type: "string", title: "Size", enum: ["small", "large"], default: "small" } } }
-            : { type: "object", properties: {} },
-          ownerClaim: "",
-        },
+    const template = await createTemplate(SYSTEM_IDENTITY, {
+      name: `lab-${number}`,
+      displayName,
+      description: `Exercises for ${subcategory} in ${category}: a ready-made workspace with the tools of the course, lab ${number}.`,
+      icon: TEMPLATE_ICONS[i % TEMPLATE_ICONS.length],
+      category: `${category},${subcategory}`,
+      method: isPool ? "pool" : "on_demand",
+      poolSize: isPool ? 3 : 0,
+      enabled: i % 50 !== 7,
+      ttlSeconds: [3600, 4 * 3600, 8 * 3600, 86400][i % 4],
+      spec: {
+        chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: `lab-${category.replace(/ /g, "-")}`, revision: "1.0.0" },
+        valuesTemplate: isPool ? "host: {{ host }}\n" : hasParameters ? "host: {{ host }}\nuser: {{ owner }}\nsize: {{ params.size }}\n" : "host: {{ host }}\nuser: {{ owner }}\n",
+        valueFiles: [],
+        parameters: hasParameters
+          ? { type: "object", properties: { size: { type: "string", title: "Size", enum: ["small", "large"], default: "small" } } }
+          : { type: "object", properties: {} },
+        ownerClaim: "",
       },
-      null,
-    );
+    });
     displayNames.push(displayName);
     ids.push(template.id);
     // Half the pools are warm: Available members, as the pool controller leaves them.

@@ -22,10 +22,10 @@ import pg from "pg";
 import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import type { Identity } from "@/lib/domain/identity";
-import { createApiToken } from "@/lib/services/api-tokens";
-import { launch } from "@/lib/services/launch";
-import { createTemplate } from "@/lib/services/templates";
+import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
+import { launchInstance } from "@/lib/services/instances/launch";
+import { createTemplate } from "@/lib/services/templates/create-template";
+import { createApiToken } from "@/lib/services/tokens/create-token";
 import { freePort } from "../free-port";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -131,16 +131,13 @@ async function main() {
   const raw = new pg.Pool({ connectionString: database.url, max: connections });
   const server = withHttp ? await startServer(database.url) : null;
 
-  const template = await createTemplate(
-    {
-      name: "storm",
-      displayName: "Storm",
-      method: "pool",
-      poolSize: 0,
-      spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "storm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
-    },
-    null,
-  );
+  const template = await createTemplate(SYSTEM_IDENTITY, {
+    name: "storm",
+    displayName: "Storm",
+    method: "pool",
+    poolSize: 0,
+    spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "storm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
+  });
   // No quota in the way: every student launches once, the pool has a member for each.
   const version = await prisma.templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
   const claimSql = `
@@ -157,7 +154,7 @@ async function main() {
 
   // Warm-up: connections, prepared plans, the composed-spec cache, the server's compiled routes.
   await fillPool(prisma, template.id, version.id, 20);
-  for (const student of await createStudents(prisma, 20)) await launch(student, "storm");
+  for (const student of await createStudents(prisma, 20)) await launchInstance(student, { template: "storm" });
   await reset();
 
   for (const size of sizes) {
@@ -170,7 +167,7 @@ async function main() {
         if (mode === "raw sql") {
           launchers = students.map((s) => async () => (await raw.query<{ uuid: string }>(claimSql, [template.id, s.username])).rows[0]!.uuid);
         } else if (mode === "service") {
-          launchers = students.map((s) => async () => (await launch(s, "storm")).environment.uuid);
+          launchers = students.map((s) => async () => (await launchInstance(s, { template: "storm" })).environment.uuid);
         } else {
           const tokens = await Promise.all(students.map(async (s) => (await createApiToken(s, { name: "bench" })).token));
           launchers = tokens.map((token) => async () => {

@@ -22,9 +22,10 @@ import { releaseName } from "@/lib/domain/naming";
 import { FLUX, installationSelector } from "@/lib/engine/flux/manifests";
 import { KubeClient } from "@/lib/engine/kube/client";
 import { Informer } from "@/lib/engine/kube/informer";
-import { createTemplate } from "@/lib/services/templates";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import { buildBinaries, findBinaries, startControlPlane, writeHelmReleaseStatus } from "../cluster/control-plane";
 import { freePort } from "../free-port";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 const count = Number(process.argv[process.argv.indexOf("--instances") + 1]) || 100;
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -48,18 +49,15 @@ async function main() {
   kc.loadFromFile(controlPlane.kubeconfigPath);
   const client = new KubeClient(kc);
   const context = await createControllerContext(parseConfig({ KUBECONFIG: controlPlane.kubeconfigPath }), () => undefined);
-  const { settings } = context;
+  const { installationId } = context;
   const abort = new AbortController();
   const worker = runWorker({ databaseUrl: database.url, context, signal: abort.signal });
 
-  const template = await createTemplate(
-    {
-      name: "bench",
-      displayName: "Bench",
-      spec: { chart: { type: "helm", repoUrl: "http://127.0.0.1:9/charts", chart: "bench", revision: "1.0.0" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
-    },
-    null,
-  );
+  const template = await createTemplate(SYSTEM_IDENTITY, {
+    name: "bench",
+    displayName: "Bench",
+    spec: { chart: { type: "helm", repoUrl: "http://127.0.0.1:9/charts", chart: "bench", revision: "1.0.0" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
+  });
   const version = await prisma.templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
 
   // The benchmark's own watch: when each HelmRelease appears.
@@ -68,7 +66,7 @@ async function main() {
     path: `/apis/${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.plural}`,
     apiVersion: FLUX.helmRelease.apiVersion,
     kind: FLUX.helmRelease.kind,
-    labelSelector: installationSelector(settings.installationId),
+    labelSelector: installationSelector(installationId),
     onChange: (object, type) => {
       const uuid = object.metadata?.labels?.["envdeck.dev/instance"];
       if (uuid && type === "ADDED" && !appliedAt.has(uuid)) appliedAt.set(uuid, performance.now());

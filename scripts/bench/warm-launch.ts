@@ -27,9 +27,10 @@
 import { chromium, type Browser, type Request } from "playwright";
 import { chromiumLaunchOptions } from "../../e2e/support/browser";
 import type { PrismaClient } from "@/lib/db/client";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { createTemplate } from "@/lib/services/templates";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import { argument, log, percentile, round1, runPageBench, signIn, type Portal } from "./portal";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 const launches = Number(argument("launches")) || 30;
 const warmup = Number(argument("warmup") ?? 3);
@@ -196,22 +197,19 @@ function stats(values: number[]) {
 
 runPageBench("launch-ui", async ({ prisma, startPortal, onCleanup }) => {
   const launchOptions = chromiumLaunchOptions();
-  const template = await createTemplate(
-    {
-      name: templateName,
-      displayName: "Warm Lab",
-      description: "A pool template with warm members.",
-      icon: "terminal",
-      category: "bench",
-      method: "pool",
-      poolSize: 0,
-      spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "warm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
-    },
-    null,
-  );
+  const template = await createTemplate(SYSTEM_IDENTITY, {
+    name: templateName,
+    displayName: "Warm Lab",
+    description: "A pool template with warm members.",
+    icon: "terminal",
+    category: "bench",
+    method: "pool",
+    poolSize: 0,
+    spec: { chart: { type: "helm", repoUrl: "https://charts.bench.invalid", chart: "warm", revision: "1.0.0" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
+  });
   const students = Array.from({ length: warmup + launches }, (_, i) => `launcher-${String(i + 1).padStart(3, "0")}`);
   await fillPool(prisma, template.id, students.length + 5);
-  for (const username of students) await upsertLocalUser({ username, password: PASSWORD, roles: ["student"] });
+  for (const username of students) await upsertLocalUser(SYSTEM_IDENTITY, { username, password: PASSWORD, roles: ["student"] });
 
   const portal = await startPortal();
   const browser = await chromium.launch(launchOptions);

@@ -39,7 +39,7 @@ describeWithCluster("the worker against a real control plane", () => {
     const client = kubeClient();
     const namespace = `alice-webterm-${row.uuid}`;
     const name = releaseName("webterm", row.uuid);
-    const installation = worker.context.settings.installationId;
+    const installation = worker.context.installationId;
 
     const helmRelease = await waitFor("the HelmRelease", () => client.get({ ...FLUX.helmRelease, name, namespace }));
     expect(helmRelease.metadata?.labels).toMatchObject({
@@ -126,7 +126,7 @@ describeWithCluster("the worker against a real control plane", () => {
 
   it("garbage collection removes managed objects without a live row after the grace period, and nobody else's", async () => {
     const client = kubeClient();
-    const installation = worker.context.settings.installationId;
+    const installation = worker.context.installationId;
     const labels = (id: string, uuid: string) => ({
       "envdeck.dev/managed": "true",
       "envdeck.dev/installation": id,

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { releaseName } from "@/lib/domain/naming";
 import { FLUX } from "@/lib/engine/flux/manifests";
-import { launch } from "@/lib/services/launch";
-import { releaseInstance } from "@/lib/services/release";
+import { launchInstance } from "@/lib/services/instances/launch";
+import { releaseInstance } from "@/lib/services/instances/release";
 import { setupTestDatabase } from "@/test/support/database";
 import { cluster, createClusterTemplate, describeWithCluster, fixtureChart, fluxLabel, kubeClient, startTestWorker, waitFor, type TestWorker } from "@/test/support/cluster";
 import { createStudents } from "@/test/support/launch";
@@ -37,7 +37,7 @@ describeWithCluster("warm pools against a real control plane", () => {
     await waitFor("two Available members", async () => (await available()).length === 2, 90_000);
 
     const [student] = await createStudents(1, "pooluser");
-    const { outcome, environment } = await launch(student!, "warmterm");
+    const { outcome, environment } = await launchInstance(student!, { template: "warmterm" });
     expect(outcome).toBe("claimed");
     expect(environment).toMatchObject({ phase: "Claimed", owner: student!.username, pooled: true });
     expect(environment.namespace).toBe(`pool-warmterm-${environment.uuid}`);

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { FLUX, installationSelector } from "@/lib/engine/flux/manifests";
-import { getInstallationId } from "@/lib/services/settings";
+import { getInstallationId } from "@/lib/db/settings";
 import { setupTestDatabase } from "@/test/support/database";
 import {
   actAsFlux,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { loadIdentity, upsertLocalUser, upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts";
+import { loadIdentity, upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
 import { setupTestDatabase } from "../support/database";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 const database = setupTestDatabase();
 
 describe("local accounts", () => {
   it("signs in with the right password and records the time", async () => {
-    const created = await upsertLocalUser({ username: "ana", password: "s3cret-pass", roles: ["teacher"], groups: ["class-1a"] });
+    const created = await upsertLocalUser(SYSTEM_IDENTITY, { username: "ana", password: "s3cret-pass", roles: ["teacher"], groups: ["class-1a"] });
     const identity = await verifyLocalCredentials({ username: "ana", password: "s3cret-pass" });
     expect(identity).toMatchObject({ userId: created.userId, username: "ana", roles: ["student", "teacher"], groups: ["class-1a"], source: "local" });
     const row = await database.db().user.findUniqueOrThrow({ where: { username: "ana" } });
@@ -16,7 +18,7 @@ describe("local accounts", () => {
   });
 
   it("accepts the username in any case and with surrounding spaces", async () => {
-    await upsertLocalUser({ username: "bob", password: "pw-bob-123", roles: [] });
+    await upsertLocalUser(SYSTEM_IDENTITY, { username: "bob", password: "pw-bob-123", roles: [] });
     expect(await verifyLocalCredentials({ username: "  BOB ", password: "pw-bob-123" })).not.toBeNull();
   });
 
@@ -33,14 +35,14 @@ describe("local accounts", () => {
     ["missing fields", {}],
     ["no input at all", undefined],
   ])("refuses %s without telling why and without writing", async (_, input) => {
-    await upsertLocalUser({ username: "carol", password: "pw-carol-123", roles: [] });
+    await upsertLocalUser(SYSTEM_IDENTITY, { username: "carol", password: "pw-carol-123", roles: [] });
     const before = await database.db().user.findMany({ orderBy: { username: "asc" } });
     expect(await verifyLocalCredentials(input)).toBeNull();
     expect(await database.db().user.findMany({ orderBy: { username: "asc" } })).toEqual(before);
   });
 
   it("refuses disabled accounts at sign-in and on every later request", async () => {
-    const dave = await upsertLocalUser({ username: "dave", password: "pw-dave-123", roles: ["admin"] });
+    const dave = await upsertLocalUser(SYSTEM_IDENTITY, { username: "dave", password: "pw-dave-123", roles: ["admin"] });
     expect(await loadIdentity(dave.userId)).not.toBeNull();
     await database.db().user.update({ where: { id: dave.userId }, data: { disabledAt: new Date() } });
     expect(await verifyLocalCredentials({ username: "dave", password: "pw-dave-123" })).toBeNull();
@@ -48,13 +50,13 @@ describe("local accounts", () => {
   });
 
   it("applies role changes to existing sessions on the next request", async () => {
-    const erin = await upsertLocalUser({ username: "erin", password: "pw-erin-123", roles: ["admin"] });
+    const erin = await upsertLocalUser(SYSTEM_IDENTITY, { username: "erin", password: "pw-erin-123", roles: ["admin"] });
     await database.db().user.update({ where: { id: erin.userId }, data: { roles: ["student"] } });
     expect((await loadIdentity(erin.userId))?.roles).toEqual(["student"]);
   });
 
   it.each([["Upper"], ["has space"], [""], ["x".repeat(64)], ["-leading"], ["ünïcode"]])("refuses to create the username %j", async (username) => {
-    await expect(upsertLocalUser({ username, password: "pw", roles: [] })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(upsertLocalUser(SYSTEM_IDENTITY, { username, password: "pw", roles: [] })).rejects.toMatchObject({ code: "INVALID_INPUT" });
     expect(await database.db().user.count({ where: { username } })).toBe(0);
   });
 });
@@ -73,7 +75,7 @@ describe("OIDC users", () => {
   });
 
   it("can never take over a local account with the same username", async () => {
-    await upsertLocalUser({ username: "frank", password: "pw-frank-123", roles: ["admin"] });
+    await upsertLocalUser(SYSTEM_IDENTITY, { username: "frank", password: "pw-frank-123", roles: ["admin"] });
     await expect(upsertOidcUser({ ...profile, username: "frank" })).rejects.toMatchObject({ code: "CONFLICT" });
     const row = await database.db().user.findUniqueOrThrow({ where: { username: "frank" } });
     expect(row.source).toBe("local");

@@ -13,7 +13,8 @@ import * as v1TokensRoute from "@/app/api/v1/tokens/route";
 import { errorResponse } from "@/lib/api/http";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { createApiToken, revokeApiToken } from "@/lib/services/api-tokens";
+import { createApiToken } from "@/lib/services/tokens/create-token";
+import { revokeApiToken } from "@/lib/services/tokens/revoke-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
 
@@ -203,6 +204,28 @@ describe("Dploy-compatible status, extend, delete and list", () => {
   });
 });
 
+describe("text PostgreSQL cannot store", () => {
+  it("refuses a NUL character anywhere in a query, a JSON body or a token name with a clear 400, and writes nothing", async () => {
+    const user = await createUser({ name: "nul" });
+    const token = await tokenFor(user);
+    session.identity = user;
+    const before = { instances: await instanceCount(), tokens: await db().apiToken.count(), audit: await db().auditEvent.count() };
+    const responses = [
+      await send(runRoute.GET, "/api/run/shell?cpus=2%00", { token, params: { name: "shell" } }),
+      await send(runRoute.GET, "/api/run/shell?%00=1", { token, params: { name: "shell" } }),
+      await send(v1RunRoute.POST, "/api/v1/run/shell", { method: "POST", token, params: { name: "shell" }, body: '{"params": {"cpus": "\\u0000"}}' }),
+      await send(v1RunRoute.POST, "/api/v1/run/shell", { method: "POST", token, params: { name: "shell" }, body: '{"params": {"\\u0000": 1}}' }),
+      await send(v1RunRoute.POST, "/api/v1/run/shell", { method: "POST", token, params: { name: "shell" }, body: '{"\\u0000": {}}' }),
+      await send(v1TokensRoute.POST, "/api/v1/tokens", { method: "POST", cookie: true, body: '{"name": "ci\\u0000"}' }),
+    ];
+    for (const response of responses) {
+      expect(response).toMatchObject({ status: 400, body: { code: "INVALID_INPUT", error: expect.stringMatching(/NUL character/) } });
+    }
+    expect({ instances: await instanceCount(), tokens: await db().apiToken.count(), audit: await db().auditEvent.count() }).toEqual(before);
+    session.identity = null;
+  });
+});
+
 describe("/api/v1 environments by uuid", () => {
   let erin: string;
   let frank: string;
@@ -259,7 +282,7 @@ describe("/api/v1 environments by uuid", () => {
   it("gets, lists, extends and deletes the caller's own instance", async () => {
     expect(await send(v1EnvironmentRoute.GET, `/api/v1/environments/${uuid}`, { token: erin, params: { uuid } })).toMatchObject({ status: 200, body: { uuid, owner: "erin" } });
     const list = await send(v1EnvironmentsRoute.GET, "/api/v1/environments", { token: erin });
-    expect(list).toMatchObject({ status: 200, body: { count: 2, quota: { used: 2, limit: 5 } } });
+    expect(list).toMatchObject({ status: 200, body: { count: 2, quota: { used: 2, limit: 5, templates: [{ name: "single", displayName: "single", limit: 1 }] } } });
     expect(list.body).not.toHaveProperty("limit");
     const extended = await send(v1ExtendRoute.POST, `/api/v1/environments/${uuid}/extend`, { method: "POST", token: erin, params: { uuid } });
     expect(extended).toMatchObject({ status: 200, body: { uuid, extendCount: 1 } });
@@ -278,11 +301,23 @@ describe("/api/v1 environments by uuid", () => {
     expect(await db().instance.findUniqueOrThrow({ where: { uuid } })).toEqual(before);
   });
 
-  it("deletes by uuid with 204; deleting again is harmless", async () => {
+  it("deletes by uuid with 204; then it is gone on every path alike, by uuid and by template name", async () => {
     const deleted = await send(v1EnvironmentRoute.DELETE, `/api/v1/environments/${uuid}`, { method: "DELETE", token: erin, params: { uuid } });
     expect(deleted).toMatchObject({ status: 204, text: "" });
     expect((await db().instance.findUniqueOrThrow({ where: { uuid } })).phase).toBe("Expiring");
-    expect((await send(v1EnvironmentRoute.DELETE, `/api/v1/environments/${uuid}`, { method: "DELETE", token: erin, params: { uuid } })).status).toBe(204);
+    const byUuid = { token: erin, params: { uuid } };
+    const byName = { token: erin, params: { name: "shell" } };
+    for (const [what, response] of [
+      ["DELETE by uuid", await send(v1EnvironmentRoute.DELETE, `/api/v1/environments/${uuid}`, { method: "DELETE", ...byUuid })],
+      ["GET by uuid", await send(v1EnvironmentRoute.GET, `/api/v1/environments/${uuid}`, byUuid)],
+      ["extend by uuid", await send(v1ExtendRoute.POST, `/api/v1/environments/${uuid}/extend`, { method: "POST", ...byUuid })],
+      ["DELETE by name", await send(runRoute.DELETE, "/api/run/shell", { method: "DELETE", ...byName })],
+      ["status by name", await send(runStatusRoute.GET, "/api/run/shell/status", byName)],
+      ["extend by name", await send(runExtendRoute.POST, "/api/run/shell/extend", { method: "POST", ...byName })],
+    ] as const) {
+      expect(response, what).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+    }
+    expect((await db().instance.findUniqueOrThrow({ where: { uuid } })).phase).toBe("Expiring");
   });
 });
 
@@ -320,7 +355,7 @@ describe("authentication", () => {
     await db().apiToken.update({ where: { id: expired.summary.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     await expectRefused(`Bearer ${expired.token}`, "expired");
     const revoked = await createApiToken(grace, { name: "gone" });
-    await revokeApiToken(grace, revoked.summary.id);
+    await revokeApiToken(grace, { id: revoked.summary.id });
     await expectRefused(`Bearer ${revoked.token}`, "revoked");
     for (const authorization of ["Bearer nonsense", "Bearer", "Bearer ", `Basic ${Buffer.from("grace:pw").toString("base64")}`, `Bearer ${revoked.token.slice(0, -1)}x`, `Token ${revoked.token}`]) {
       await expectRefused(authorization, authorization);
@@ -388,7 +423,8 @@ describe("personal tokens over the API", () => {
       ["{}", /name/],
       [JSON.stringify({ name: "" }), /name/],
       [JSON.stringify({ name: "x".repeat(101) }), /At most 100/],
-      [JSON.stringify({ name: "bad\u0000name" }), /control characters/],
+      [JSON.stringify({ name: "bad\u0000name" }), /NUL character/],
+      [JSON.stringify({ name: "bad\u0007name" }), /control characters/],
       [JSON.stringify({ name: "tab\tname" }), /control characters/],
       [JSON.stringify({ name: "ok", expiresInDays: "abc" }), /expiresInDays/],
       [JSON.stringify({ name: "ok", expiresInDays: 0 }), /At least 1 day/],

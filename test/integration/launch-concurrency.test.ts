@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ControllerContext } from "@/lib/controllers/context";
+import { fixedSettings } from "@/lib/controllers/settings";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/domain/errors";
-import { launch, type LaunchResult } from "@/lib/services/launch";
+import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMembers, phasesOf } from "@/test/support/launch";
 
@@ -18,7 +19,14 @@ setupTestDatabase();
 const poolContext: ControllerContext = {
   engine: null,
   noEngineReason: "",
-  settings: { installationId: "edtest", baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3 } },
+  installationId: "edtest",
+  settings: fixedSettings({
+    baseDomain: "envdeck.localhost",
+    connectionUrlTemplate: null,
+    values: {},
+    defaultQuota: 5,
+    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3 },
+  }),
   exposedClaims: [],
   now: () => new Date(),
   log: () => {},
@@ -42,7 +50,7 @@ describe("launch storms", () => {
     const pool = await createLaunchTemplate("storm-pool", { method: "pool", poolSize: 20 });
     const members = await insertAvailableMembers(pool.id, 20);
     const students = await createStudents(200, "storm");
-    const { results, refusals } = await storm(students.map((s) => () => launch(s, "storm-pool")));
+    const { results, refusals } = await storm(students.map((s) => () => launchInstance(s, { template: "storm-pool" })));
     expect(refusals).toEqual([]);
     const claimed = results.filter((r) => r.outcome === "claimed");
     expect(claimed).toHaveLength(20);
@@ -58,7 +66,7 @@ describe("launch storms", () => {
     const [owner] = await createStudents(1, "greedy");
     const names = Array.from({ length: 10 }, (_, i) => `greedy-${i}`);
     for (const name of names) await createLaunchTemplate(name, { maxInstancesPerUser: 3 });
-    const { results, refusals } = await storm(Array.from({ length: 30 }, (_, i) => () => launch(owner!, names[i % 10]!)));
+    const { results, refusals } = await storm(Array.from({ length: 30 }, (_, i) => () => launchInstance(owner!, { template: names[i % 10]! })));
     const live = await db().instance.count({ where: { ownerKey: owner!.username, deletedAt: null } });
     expect(live).toBe(3);
     expect(new Set(results.map((r) => r.environment.uuid)).size).toBe(3);
@@ -69,7 +77,7 @@ describe("launch storms", () => {
   it("10 members of a group launching a group-owned template at once: one instance", async () => {
     await createLaunchTemplate("group-lab", { spec: { ownerClaim: "groups" } });
     const team = await createStudents(10, "crew", ["crew-7"]);
-    const { results, refusals } = await storm(team.map((member) => () => launch(member, "group-lab")));
+    const { results, refusals } = await storm(team.map((member) => () => launchInstance(member, { template: "group-lab" })));
     expect(refusals).toEqual([]);
     expect(new Set(results.map((r) => r.environment.uuid)).size).toBe(1);
     expect(results.filter((r) => r.outcome === "created")).toHaveLength(1);
@@ -91,7 +99,7 @@ describe("launch storms", () => {
     const refills = (async () => {
       for (let i = 0; i < 20; i++) await reconcilePool(poolContext, pool.id, 5);
     })();
-    const { results, refusals } = await storm(students.map((s) => () => launch(s, "capped")));
+    const { results, refusals } = await storm(students.map((s) => () => launchInstance(s, { template: "capped" })));
     await refills;
     sampling = false;
     await sampler;
@@ -133,7 +141,7 @@ describe("pool controller", () => {
     const pool = await createLaunchTemplate("shrinking", { method: "pool", poolSize: 20 });
     await insertAvailableMembers(pool.id, 20);
     const claimers = await createStudents(5, "keep");
-    for (const student of claimers) await launch(student, "shrinking");
+    for (const student of claimers) await launchInstance(student, { template: "shrinking" });
     await reconcilePool(poolContext, pool.id, 10); // back to 20 unclaimed: five new Pending members
     const claimedBefore = await db().instance.findMany({ where: { templateId: pool.id, phase: "Claimed" }, orderBy: { uuid: "asc" } });
     expect(claimedBefore).toHaveLength(5);
@@ -161,7 +169,7 @@ describe("pool controller", () => {
     await insertAvailableMembers(pool.id, 40);
     const students = await createStudents(40, "racer");
     await db().template.update({ where: { id: pool.id }, data: { poolSize: 0 } });
-    const [{ results }] = await Promise.all([storm(students.map((s) => () => launch(s, "racing"))), reconcilePool(poolContext, pool.id, 5)]);
+    const [{ results }] = await Promise.all([storm(students.map((s) => () => launchInstance(s, { template: "racing" }))), reconcilePool(poolContext, pool.id, 5)]);
     const claimedUuids = results.filter((r) => r.outcome === "claimed").map((r) => r.environment.uuid);
     const rows = await db().instance.findMany({ where: { uuid: { in: claimedUuids } } });
     expect(rows.every((r) => r.phase === "Claimed" && r.ownerKey !== null)).toBe(true);

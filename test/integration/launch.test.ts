@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { WAKE_CHANNEL } from "@/lib/db/coordination";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { listEnvironments, getEnvironment } from "@/lib/services/environments";
-import { extendInstance } from "@/lib/services/extend";
-import { launch } from "@/lib/services/launch";
-import { releaseInstance } from "@/lib/services/release";
+import { extendInstance } from "@/lib/services/instances/extend";
+import { getInstance } from "@/lib/services/instances/get";
+import { launchInstance } from "@/lib/services/instances/launch";
+import { listInstances } from "@/lib/services/instances/list";
+import { releaseInstance } from "@/lib/services/instances/release";
 import { HOSTILE_VALUES } from "@/test/fixtures/hostile-values";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers, phasesOf } from "@/test/support/launch";
@@ -55,9 +56,9 @@ describe("on-demand launch", () => {
   });
 
   it("inserts a Pending instance with its address, rendered values and TTL, and wakes the worker", async () => {
-    let result: Awaited<ReturnType<typeof launch>> | undefined;
+    let result: Awaited<ReturnType<typeof launchInstance>> | undefined;
     const before = Date.now();
-    const payloads = await notificationsDuring(async () => (result = await launch(alice, "shell", { cpus: 2 })));
+    const payloads = await notificationsDuring(async () => (result = await launchInstance(alice, { template: "shell", params: { cpus: 2 } })));
     const env = result!.environment;
     expect(result!.outcome).toBe("created");
     expect(env).toMatchObject({ name: "shell", owner: "alice", phase: "Pending", status: "pending", params: { shell: "/bin/bash", cpus: 2 }, shared: false });
@@ -73,7 +74,7 @@ describe("on-demand launch", () => {
   });
 
   it("returns the owner's live instance instead of a second one", async () => {
-    const again = await launch(alice, "shell", { cpus: 4 });
+    const again = await launchInstance(alice, { template: "shell", params: { cpus: 4 } });
     expect(again.outcome).toBe("existing");
     expect(await db().instance.count({ where: { ownerKey: "alice" } })).toBe(1);
   });
@@ -81,21 +82,21 @@ describe("on-demand launch", () => {
   it("launches a hidden template by name, and refuses disabled, unknown and base templates without writing", async () => {
     const bob = await createUser();
     await createLaunchTemplate("hidden-one", { visible: false });
-    expect((await launch(bob, "hidden-one")).outcome).toBe("created");
+    expect((await launchInstance(bob, { template: "hidden-one" })).outcome).toBe("created");
     await createLaunchTemplate("switched-off", { enabled: false });
     await createLaunchTemplate("a-base", { isBase: true });
     const count = await instanceCount();
-    await expect(launch(bob, "switched-off")).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("disabled") });
-    await expect(launch(bob, "no-such-template")).rejects.toMatchObject({ code: "NOT_FOUND", message: 'There is no template named "no-such-template".' });
-    await expect(launch(bob, "a-base")).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("base template") });
+    await expect(launchInstance(bob, { template: "switched-off" })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("disabled") });
+    await expect(launchInstance(bob, { template: "no-such-template" })).rejects.toMatchObject({ code: "NOT_FOUND", message: 'There is no template named "no-such-template".' });
+    await expect(launchInstance(bob, { template: "a-base" })).rejects.toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("base template") });
     for (const name of ["", "../shell", "Shell", "shell'; DROP TABLE instances;--", "x".repeat(5000), "ｓｈｅｌｌ", 42 as unknown as string]) {
-      await expect(launch(bob, name), JSON.stringify(name).slice(0, 40)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(launchInstance(bob, { template: name }), JSON.stringify(name).slice(0, 40)).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     expect(await instanceCount()).toBe(count);
   });
 
   it("refuses callers without an identity", async () => {
-    await expect(launch(null, "shell")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(launchInstance(null, { template: "shell" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });
 
@@ -120,8 +121,8 @@ describe("launch parameters", () => {
   for (const [what, params, message] of bad) {
     it(`refuses ${what} with INVALID_INPUT and writes nothing`, async () => {
       const count = await instanceCount();
-      await expect(launch(carol, "params", params)).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/./) });
-      await launch(carol, "params", params).catch((error: { message: string; fields?: Record<string, string[]> }) => {
+      await expect(launchInstance(carol, { template: "params", params: params })).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/./) });
+      await launchInstance(carol, { template: "params", params: params }).catch((error: { message: string; fields?: Record<string, string[]> }) => {
         expect(`${error.message} ${JSON.stringify(error.fields ?? {})}`).toMatch(message);
       });
       expect(await instanceCount()).toBe(count);
@@ -131,7 +132,7 @@ describe("launch parameters", () => {
   it("stores hostile text values as data: the rendered values hold them verbatim", async () => {
     for (const [i, value] of HOSTILE_VALUES.filter((v): v is string => typeof v === "string" && v.length <= 4096).slice(0, 40).entries()) {
       const user = await createUser({ name: `hostile-${i}` });
-      const { environment } = await launch(user, "params", { cpus: 1, note: value });
+      const { environment } = await launchInstance(user, { template: "params", params: { cpus: 1, note: value } });
       const row = await db().instance.findUniqueOrThrow({ where: { uuid: environment.uuid } });
       expect((row.values as { note: string }).note, JSON.stringify(value)).toBe(value === "" ? "none" : value);
       expect(Object.keys(row.values as object).sort()).toEqual(["cpus", "host", "note", "shell", "user"]);
@@ -144,27 +145,27 @@ describe("ownership and quotas", () => {
     await createLaunchTemplate("team-lab", { spec: { ownerClaim: "groups" } });
     const members = await Promise.all([1, 2, 3].map((i) => createUser({ name: `team-${i}`, groups: ["Team Blue"] })));
     const results = [];
-    for (const member of members) results.push(await launch(member, "team-lab"));
+    for (const member of members) results.push(await launchInstance(member, { template: "team-lab" }));
     expect(results.map((r) => r.outcome)).toEqual(["created", "existing", "existing"]);
     expect(new Set(results.map((r) => r.environment.uuid)).size).toBe(1);
     expect(results[0]!.environment).toMatchObject({ owner: "team-blue", shared: true });
     const loner = await createUser({ name: "loner" });
-    await expect(launch(loner, "team-lab")).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("not in any group") });
+    await expect(launchInstance(loner, { template: "team-lab" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("not in any group") });
   });
 
   it("counts live instances per owner key across templates, with the template's override or the default", async () => {
     const dave = await createUser({ name: "dave" });
     for (const name of ["q1", "q2", "q3", "q4", "q5", "q6"]) await createLaunchTemplate(name);
     await createLaunchTemplate("q-strict", { maxInstancesPerUser: 2 });
-    for (const name of ["q1", "q2", "q3", "q4", "q5"]) await launch(dave, name);
-    await expect(launch(dave, "q6")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringMatching(/quota: a limit of 5\b/) });
-    await expect(launch(dave, "q-strict")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 2") });
+    for (const name of ["q1", "q2", "q3", "q4", "q5"]) await launchInstance(dave, { template: name });
+    await expect(launchInstance(dave, { template: "q6" })).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringMatching(/quota: a limit of 5\b/) });
+    await expect(launchInstance(dave, { template: "q-strict" })).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 2") });
     await db().setting.create({ data: { key: "quota.defaultMaxInstancesPerUser", value: 6 } });
-    expect((await launch(dave, "q6")).outcome).toBe("created");
+    expect((await launchInstance(dave, { template: "q6" })).outcome).toBe("created");
     // Six of six: a deleted instance no longer counts.
-    await expect(launch(dave, "q-strict")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED" });
+    await expect(launchInstance(dave, { template: "q-strict" })).rejects.toMatchObject({ code: "QUOTA_EXCEEDED" });
     await releaseInstance(dave, { template: "q1" });
-    expect((await launch(dave, "q1")).outcome).toBe("created");
+    expect((await launchInstance(dave, { template: "q1" })).outcome).toBe("created");
     await db().setting.delete({ where: { key: "quota.defaultMaxInstancesPerUser" } });
   });
   it("falls back to the default quota when the stored setting is not a usable number", async () => {
@@ -172,10 +173,10 @@ describe("ownership and quotas", () => {
     for (const name of ["k1", "k2", "k3", "k4", "k5", "k6"]) await createLaunchTemplate(name);
     for (const bad of ["lots", -1, 2.5, 100000, null, { limit: 9 }, "'; DROP TABLE settings;--"]) {
       await db().setting.upsert({ where: { key: "quota.defaultMaxInstancesPerUser" }, create: { key: "quota.defaultMaxInstancesPerUser", value: bad as never }, update: { value: bad as never } });
-      expect((await listEnvironments(kim)).quota.limit, JSON.stringify(bad)).toBe(5);
+      expect((await listInstances(kim)).quota.limit, JSON.stringify(bad)).toBe(5);
     }
-    for (const name of ["k1", "k2", "k3", "k4", "k5"]) await launch(kim, name);
-    await expect(launch(kim, "k6")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 5") });
+    for (const name of ["k1", "k2", "k3", "k4", "k5"]) await launchInstance(kim, { template: name });
+    await expect(launchInstance(kim, { template: "k6" })).rejects.toMatchObject({ code: "QUOTA_EXCEEDED", message: expect.stringContaining("limit of 5") });
     await db().setting.delete({ where: { key: "quota.defaultMaxInstancesPerUser" } });
   });
 });
@@ -185,8 +186,8 @@ describe("pool launches", () => {
     const pool = await createLaunchTemplate("warm", { method: "pool", poolSize: 2, poolMaxSize: 4, ttlSeconds: 600 });
     const [first] = await insertAvailableMembers(pool.id, 2);
     const erin = await createUser({ name: "erin" });
-    let result: Awaited<ReturnType<typeof launch>> | undefined;
-    const payloads = await notificationsDuring(async () => (result = await launch(erin, "warm")));
+    let result: Awaited<ReturnType<typeof launchInstance>> | undefined;
+    const payloads = await notificationsDuring(async () => (result = await launchInstance(erin, { template: "warm" })));
     expect(result!.outcome).toBe("claimed");
     expect(result!.environment).toMatchObject({ uuid: first, owner: "erin", phase: "Claimed", pooled: true });
     const row = await db().instance.findUniqueOrThrow({ where: { uuid: first! } });
@@ -198,16 +199,16 @@ describe("pool launches", () => {
     const pool = await createLaunchTemplate("scarce", { method: "pool", poolSize: 1, poolMaxSize: 2 });
     await insertAvailableMembers(pool.id, 1);
     const outcomes = [];
-    for (let i = 0; i < 2; i++) outcomes.push((await launch(await createUser(), "scarce")).outcome);
+    for (let i = 0; i < 2; i++) outcomes.push((await launchInstance(await createUser(), { template: "scarce" })).outcome);
     expect(outcomes).toEqual(["claimed", "created"]);
-    await expect(launch(await createUser(), "scarce")).rejects.toMatchObject({ code: "POOL_EXHAUSTED", message: expect.stringContaining("limit is 2") });
+    await expect(launchInstance(await createUser(), { template: "scarce" })).rejects.toMatchObject({ code: "POOL_EXHAUSTED", message: expect.stringContaining("limit is 2") });
     expect(await phasesOf(pool.id)).toEqual({ Claimed: 1, Pending: 1 });
   });
 
   it("refuses with POOL_EXHAUSTED when the template says so", async () => {
     const pool = await createLaunchTemplate("strict-pool", { method: "pool", poolSize: 1, poolFallback: "refuse" });
     const count = await instanceCount();
-    await expect(launch(await createUser(), "strict-pool")).rejects.toMatchObject({ code: "POOL_EXHAUSTED", message: expect.stringContaining("No warm") });
+    await expect(launchInstance(await createUser(), { template: "strict-pool" })).rejects.toMatchObject({ code: "POOL_EXHAUSTED", message: expect.stringContaining("No warm") });
     expect(await instanceCount()).toBe(count);
     expect(pool.method).toBe("pool");
   });
@@ -225,7 +226,7 @@ describe("extend, release and my environments", () => {
   });
 
   it("adds extendSeconds to the current expiry, at most maxExtends times", async () => {
-    const { environment } = await launch(frank, "ext");
+    const { environment } = await launchInstance(frank, { template: "ext" });
     const start = new Date(environment.expiresAt!).getTime();
     const once = await extendInstance(frank, { uuid: environment.uuid });
     expect(new Date(once.expiresAt!).getTime()).toBe(start + 300_000);
@@ -237,16 +238,16 @@ describe("extend, release and my environments", () => {
   });
 
   it("says an unlimited TTL has nothing to extend (400), distinct from the limit", async () => {
-    const { environment } = await launch(frank, "forever");
+    const { environment } = await launchInstance(frank, { template: "forever" });
     expect(environment).toMatchObject({ expiresAt: null, isUnlimited: true, extensionsLeft: null });
     await expect(extendInstance(frank, { uuid: environment.uuid })).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringContaining("no time limit") });
   });
 
   it("never lets anyone see, extend or delete another owner's instance, and treats it as missing", async () => {
-    const { environment } = await launch(frank, "ext");
+    const { environment } = await launchInstance(frank, { template: "ext" });
     const before = await db().instance.findUniqueOrThrow({ where: { uuid: environment.uuid } });
     for (const ref of [{ uuid: environment.uuid }, { template: "ext" }]) {
-      await expect(getEnvironment(grace, ref)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(getInstance(grace, ref)).rejects.toMatchObject({ code: "NOT_FOUND" });
       await expect(extendInstance(grace, ref)).rejects.toMatchObject({ code: "NOT_FOUND" });
       await expect(releaseInstance(grace, ref)).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
@@ -256,27 +257,29 @@ describe("extend, release and my environments", () => {
     }
     await expect(extendInstance(frank, { template: "no-such" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await db().instance.findUniqueOrThrow({ where: { uuid: environment.uuid } })).toEqual(before);
-    expect((await listEnvironments(grace)).environments.map((e) => e.uuid)).not.toContain(environment.uuid);
+    expect((await listInstances(grace)).environments.map((e) => e.uuid)).not.toContain(environment.uuid);
   });
 
   it("lists what the user owns by username and by every group", async () => {
-    const shared = await launch(frank, "shared-ext");
+    const shared = await launchInstance(frank, { template: "shared-ext" });
     const teammate = await createUser({ name: "heidi", groups: ["lab-a"] });
-    const mine = await listEnvironments(teammate);
+    const mine = await listInstances(teammate);
     expect(mine.environments.map((e) => e.uuid)).toEqual([shared.environment.uuid]);
-    const franks = await listEnvironments(frank);
+    const franks = await listInstances(frank);
     expect(franks.environments.map((e) => e.name).sort()).toEqual(["ext", "forever", "shared-ext"]);
-    expect(franks.quota).toEqual({ used: 2, limit: 5 });
+    expect(franks.quota).toEqual({ used: 2, limit: 5, templates: [{ name: "q-strict", displayName: "q-strict", limit: 2 }] });
   });
 
-  it("deletes an instance: Expiring at once, the worker woken, no longer listed; deleting twice is harmless", async () => {
-    const target = (await listEnvironments(frank)).environments.find((e) => e.name === "forever")!;
+  it("deletes an instance: Expiring at once, the worker woken, no longer listed; then it is gone for every action", async () => {
+    const target = (await listInstances(frank)).environments.find((e) => e.name === "forever")!;
     const payloads = await notificationsDuring(() => releaseInstance(frank, { uuid: target.uuid }));
     expect(payloads).toContain(target.uuid);
     expect((await db().instance.findUniqueOrThrow({ where: { uuid: target.uuid } })).phase).toBe("Expiring");
-    expect((await releaseInstance(frank, { uuid: target.uuid })).phase).toBe("Expiring");
-    expect((await listEnvironments(frank)).environments.map((e) => e.uuid)).not.toContain(target.uuid);
-    await expect(extendInstance(frank, { uuid: target.uuid })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await listInstances(frank)).environments.map((e) => e.uuid)).not.toContain(target.uuid);
+    for (const action of [releaseInstance, extendInstance, getInstance]) {
+      await expect(action(frank, { uuid: target.uuid }), action.name).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(action(frank, { template: "forever" }), action.name).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
   });
 
   it("returns a released pool member to its pool when recycle is off, and tears it down when on", async () => {
@@ -284,11 +287,11 @@ describe("extend, release and my environments", () => {
     const fresh = await createLaunchTemplate("fresh", { method: "pool", poolSize: 1 });
     await insertAvailableMembers(keep.id, 1);
     await insertAvailableMembers(fresh.id, 1);
-    const reused = await launch(frank, "reuse");
+    const reused = await launchInstance(frank, { template: "reuse" });
     await extendInstance(frank, { template: "reuse" });
     const back = await releaseInstance(frank, { template: "reuse" });
     expect(back).toMatchObject({ uuid: reused.environment.uuid, phase: "Available", owner: null, expiresAt: null, extendCount: 0 });
-    const torn = await launch(frank, "fresh");
+    const torn = await launchInstance(frank, { template: "fresh" });
     expect((await releaseInstance(frank, { uuid: torn.environment.uuid })).phase).toBe("Expiring");
   });
 });

@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
-import type { Identity } from "@/lib/domain/identity";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { listCatalog } from "@/lib/services/catalog";
-import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/demo";
-import { checkHealth } from "@/lib/services/health";
-import { getAdminOverview, getTeachOverview } from "@/lib/services/staff";
-import { verifyLocalCredentials } from "@/lib/services/accounts";
+import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
+import { verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
+import { checkHealth } from "@/lib/services/health/check-health";
+import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
+import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
+import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/system/seed-demo";
 import { setupTestDatabase } from "../support/database";
 import { catalogNames } from "../support/launch";
 
 const database = setupTestDatabase();
 
 async function as(role: "student" | "teacher" | "admin"): Promise<Identity> {
-  return upsertLocalUser({ username: `${role}-x`, password: "pw-123456", roles: [role] });
+  return upsertLocalUser(SYSTEM_IDENTITY, { username: `${role}-x`, password: "pw-123456", roles: [role] });
 }
 
 describe("demo seed", () => {

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase } from "@/lib/db/connect";
-import { checkHealth } from "@/lib/services/health";
+import { checkHealth } from "@/lib/services/health/check-health";
 import { freePort } from "../support/postgres";
 
 const run = promisify(execFile);

@@ -91,6 +91,9 @@ describe("student server actions", () => {
       [{ name: "desk", "param:cpus": "2", "param:cpus ": "3" }, /cpus /],
       [{ name: "desk", "param:cpus": "<script>alert(1)</script>" }, /cpus/],
       [{ name: "desk", "param:cpus": "２" }, /cpus/],
+      [{ name: "desk", "param:cpus": "2\u0000" }, /NUL character/],
+      [{ name: "desk\u0000" }, /NUL character/],
+      [{ name: "desk", "param:\u0000": "1" }, /NUL character/],
     ];
     for (const [fields, message] of cases) {
       const state = await call(launchAction, fields);

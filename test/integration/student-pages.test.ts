@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { listCatalog } from "@/lib/services/catalog";
-import { launch } from "@/lib/services/launch";
-import { estimateLaunchSeconds, getLaunchPage } from "@/lib/services/launch-page";
-import { releaseInstance } from "@/lib/services/release";
+import { estimateReadySeconds } from "@/lib/db/instances";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
+import { launchInstance } from "@/lib/services/instances/launch";
+import { getLaunchPage } from "@/lib/services/instances/launch-page";
+import { releaseInstance } from "@/lib/services/instances/release";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, catalogNames, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
 
@@ -102,41 +103,41 @@ describe("the launch page", () => {
   });
 
   it("gives the form schema the server validates with, and no instance before the first launch", async () => {
-    const page = await getLaunchPage(student, "form");
+    const page = await getLaunchPage(student, { name: "form" });
     expect(page.unavailable).toBeNull();
     expect(page.existing).toBeNull();
     expect(page.parameters).toMatchObject({ additionalProperties: false, required: ["size"], properties: { greeting: { type: "string", default: "hi", maxLength: 4096 } } });
   });
 
   it("shows the caller's live instance after a launch (a reload never launches again), and only theirs", async () => {
-    const { environment } = await launch(student, "form", { size: 2 });
-    const page = await getLaunchPage(student, "form");
+    const { environment } = await launchInstance(student, { template: "form", params: { size: 2 } });
+    const page = await getLaunchPage(student, { name: "form" });
     expect(page.existing).toMatchObject({ uuid: environment.uuid, phase: "Pending" });
-    expect((await getLaunchPage(await createUser({ name: "run-other" }), "form")).existing).toBeNull();
+    expect((await getLaunchPage(await createUser({ name: "run-other" }), { name: "form" })).existing).toBeNull();
     await releaseInstance(student, { uuid: environment.uuid });
-    expect((await getLaunchPage(student, "form")).existing).toBeNull();
+    expect((await getLaunchPage(student, { name: "form" })).existing).toBeNull();
   });
 
   it("opens hidden templates, explains disabled ones, and treats unknown and base templates as not found", async () => {
-    expect((await getLaunchPage(student, "hidden-form")).unavailable).toBeNull();
-    expect((await getLaunchPage(student, "disabled-form")).unavailable).toMatch(/disabled by an administrator/);
+    expect((await getLaunchPage(student, { name: "hidden-form" })).unavailable).toBeNull();
+    expect((await getLaunchPage(student, { name: "disabled-form" })).unavailable).toMatch(/disabled by an administrator/);
     for (const name of ["base-form", "nope", "", "../form", "form'--", "ｆｏｒｍ", "x".repeat(500)]) {
-      await expect(getLaunchPage(student, name), name.slice(0, 20)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(getLaunchPage(student, { name }), name.slice(0, 20)).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
-    await expect(getLaunchPage(null, "form")).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(getLaunchPage(null, { name: "form" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
   it("explains a template that failed validation instead of offering the form", async () => {
     await createLaunchTemplate("broken-form");
     await db().template.update({ where: { name: "broken-form" }, data: { validationError: "values: unknown variable" } });
-    expect((await getLaunchPage(student, "broken-form")).unavailable).toMatch(/administrator fixes it: values: unknown variable/);
+    expect((await getLaunchPage(student, { name: "broken-form" })).unavailable).toMatch(/administrator fixes it: values: unknown variable/);
   });
 });
 
 describe("the launch estimate", () => {
   it("is the median time to Ready of the template's recent launches, and null before any", async () => {
     const template = await createLaunchTemplate("timed");
-    expect(await estimateLaunchSeconds(template.id)).toBeNull();
+    expect(await estimateReadySeconds(template.id, 20)).toBeNull();
     const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
     const start = new Date("2026-01-01T10:00:00Z");
     for (const [i, seconds] of [10, 20, 400, 30, null].entries()) {
@@ -153,6 +154,6 @@ describe("the launch estimate", () => {
       });
     }
     // Median of 10, 20, 30 and 400: an outlier does not drag it, a failure does not count.
-    expect(await estimateLaunchSeconds(template.id)).toBe(25);
+    expect(await estimateReadySeconds(template.id, 20)).toBe(25);
   });
 });

@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Identity } from "@/lib/domain/identity";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { listCatalog } from "@/lib/services/catalog";
-import {
-  createTemplate,
-  diffVersions,
-  listVersions,
-  previewTemplate,
-  rollbackTemplate,
-  saveTemplateSpec,
-  validateAllTemplates,
-  type VersionSpec,
-} from "@/lib/services/templates";
+import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
+import { validateAllTemplates } from "@/lib/services/system/validate-templates";
+import type { VersionSpec } from "@/lib/templates/spec";
+import { createTemplate } from "@/lib/services/templates/create-template";
+import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
+import { listTemplateVersions } from "@/lib/services/templates/list-versions";
+import { previewTemplate } from "@/lib/services/templates/preview";
+import { rollbackTemplate } from "@/lib/services/templates/rollback";
+import { saveTemplateSpec } from "@/lib/services/templates/save-spec";
 import { setupTestDatabase } from "../support/database";
 import { catalogNames } from "../support/launch";
 
@@ -29,10 +27,10 @@ const spec = (over: Partial<VersionSpec> = {}): VersionSpec => ({
 
 let counter = 0;
 async function admin(): Promise<Identity> {
-  return upsertLocalUser({ username: `admin${counter++}`, password: "pw-123456", roles: ["admin"] });
+  return upsertLocalUser(SYSTEM_IDENTITY, { username: `admin${counter++}`, password: "pw-123456", roles: ["admin"] });
 }
 async function newTemplate(name: string, over: Partial<VersionSpec> = {}, fields: { isBase?: boolean; method?: "pool" } = {}) {
-  return createTemplate({ name, displayName: name, spec: spec(over), ...fields }, null);
+  return createTemplate(SYSTEM_IDENTITY, { name, displayName: name, spec: spec(over), ...fields });
 }
 async function versionCount(name: string) {
   return database.db().templateVersion.count({ where: { template: { name } } });
@@ -42,12 +40,12 @@ describe("template versions", () => {
   it("start at 1 and add one per change; an unchanged save adds none", async () => {
     const editor = await admin();
     await newTemplate("t-versions");
-    const changed = await saveTemplateSpec(editor, "t-versions", spec({ valuesTemplate: "host: {{ host }}\nshell: {{ params.shell }}\nextra: 1\n" }), "add extra");
+    const changed = await saveTemplateSpec(editor, { name: "t-versions", spec: spec({ valuesTemplate: "host: {{ host }}\nshell: {{ params.shell }}\nextra: 1\n" }), message: "add extra" });
     expect(changed).toMatchObject({ created: true, version: 2 });
     // Same spec with keys in another order: same checksum, no version.
     const reordered = JSON.parse(JSON.stringify({ ownerClaim: "", valueFiles: [], chart: { revision: "1.0.0", chart: "webterm", repoUrl: chart.repoUrl, type: "helm" }, parameters: spec().parameters, valuesTemplate: "host: {{ host }}\nshell: {{ params.shell }}\nextra: 1\n" }));
-    expect(await saveTemplateSpec(editor, "t-versions", reordered, "no-op")).toMatchObject({ created: false, version: 2 });
-    const history = await listVersions(editor, "t-versions");
+    expect(await saveTemplateSpec(editor, { name: "t-versions", spec: reordered, message: "no-op" })).toMatchObject({ created: false, version: 2 });
+    const history = await listTemplateVersions(editor, { name: "t-versions" });
     expect(history.map((v) => [v.version, v.message, v.author])).toEqual([
       [2, "add extra", editor.username],
       [1, "Created", "system"],
@@ -59,7 +57,7 @@ describe("template versions", () => {
   it("keep old versions unchanged and record the change in the audit log", async () => {
     const editor = await admin();
     await newTemplate("t-keep");
-    await saveTemplateSpec(editor, "t-keep", spec({ ownerClaim: "groups" }), "team-owned");
+    await saveTemplateSpec(editor, { name: "t-keep", spec: spec({ ownerClaim: "groups" }), message: "team-owned" });
     const v1 = await database.db().templateVersion.findFirstOrThrow({ where: { template: { name: "t-keep" }, version: 1 } });
     expect(v1.ownerClaim).toBe("");
     const events = await database.db().auditEvent.findMany({ where: { action: "template.version", actorId: editor.userId } });
@@ -71,21 +69,21 @@ describe("template versions", () => {
   it("show a diff between any two versions", async () => {
     const editor = await admin();
     await newTemplate("t-diff");
-    await saveTemplateSpec(editor, "t-diff", spec({ chart: { ...chart, revision: "2.0.0" } }), "bump chart");
-    const patch = await diffVersions(editor, "t-diff", 1, 2);
+    await saveTemplateSpec(editor, { name: "t-diff", spec: spec({ chart: { ...chart, revision: "2.0.0" } }), message: "bump chart" });
+    const patch = await diffTemplateVersions(editor, { name: "t-diff", from: 1, to: 2 });
     expect(patch).toContain("--- t-diff v1");
     expect(patch).toContain("+++ t-diff v2");
     expect(patch).toMatch(/^-\s+revision: 1\.0\.0$/m);
     expect(patch).toMatch(/^\+\s+revision: 2\.0\.0$/m);
-    await expect(diffVersions(editor, "t-diff", 1, 9)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(diffVersions(editor, "t-diff", 0, 1)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(diffTemplateVersions(editor, { name: "t-diff", from: 1, to: 9 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(diffTemplateVersions(editor, { name: "t-diff", from: 0, to: 1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
   it("roll back by creating a new version equal to an old one", async () => {
     const editor = await admin();
     await newTemplate("t-rollback");
-    await saveTemplateSpec(editor, "t-rollback", spec({ valueFiles: ["values/big.yaml"] }), "bigger");
-    const result = await rollbackTemplate(editor, "t-rollback", 1);
+    await saveTemplateSpec(editor, { name: "t-rollback", spec: spec({ valueFiles: ["values/big.yaml"] }), message: "bigger" });
+    const result = await rollbackTemplate(editor, { name: "t-rollback", version: 1 });
     expect(result).toMatchObject({ created: true, version: 3 });
     const versions = await database.db().templateVersion.findMany({ where: { template: { name: "t-rollback" } }, orderBy: { version: "asc" } });
     expect(versions[2]?.checksum).toBe(versions[0]?.checksum);
@@ -111,7 +109,7 @@ describe("bad specs change nothing", () => {
     const editor = await admin();
     if ((await versionCount("t-bad")) === 0) await newTemplate("t-bad");
     const before = await versionCount("t-bad");
-    const error = await saveTemplateSpec(editor, "t-bad", { ...spec(), ...over }, "bad").catch((e: unknown) => e);
+    const error = await saveTemplateSpec(editor, { name: "t-bad", spec: { ...spec(), ...over }, message: "bad" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INVALID_INPUT" });
     expect((error as Error).message).toMatch(message);
     expect(await versionCount("t-bad")).toBe(before);
@@ -123,14 +121,14 @@ describe("bad specs change nothing", () => {
   });
 
   it("refuses a bad template name", async () => {
-    await expect(createTemplate({ name: "Bad Name!", displayName: "x", spec: spec() }, null)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(createTemplate(SYSTEM_IDENTITY, { name: "Bad Name!", displayName: "x", spec: spec() })).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 
   it("refuses non-admins and unknown templates", async () => {
-    const student = await upsertLocalUser({ username: "stu", password: "pw-123456", roles: ["student"] });
-    await expect(saveTemplateSpec(student, "t-bad", spec())).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(saveTemplateSpec(null, "t-bad", spec())).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
-    await expect(saveTemplateSpec(await admin(), "nope", spec())).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const student = await upsertLocalUser(SYSTEM_IDENTITY, { username: "stu", password: "pw-123456", roles: ["student"] });
+    await expect(saveTemplateSpec(student, { name: "t-bad", spec: spec() })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(saveTemplateSpec(null, { name: "t-bad", spec: spec() })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(saveTemplateSpec(await admin(), { name: "nope", spec: spec() })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
@@ -139,11 +137,11 @@ describe("inheritance", () => {
     const editor = await admin();
     await newTemplate("b-base", { valuesTemplate: "resources:\n  cpu: '1'\n", parameters: { type: "object", properties: {} } }, { isBase: true });
     await newTemplate("b-child", { extends: "b-base" });
-    const result = await saveTemplateSpec(editor, "b-base", spec({ valuesTemplate: "resources:\n  cpu: '2'\n", parameters: { type: "object", properties: {} } }), "more cpu");
+    const result = await saveTemplateSpec(editor, { name: "b-base", spec: spec({ valuesTemplate: "resources:\n  cpu: '2'\n", parameters: { type: "object", properties: {} } }), message: "more cpu" });
     expect(result).toMatchObject({ created: true, version: 2, cascaded: [{ name: "b-child", version: 2 }] });
     const child = await database.db().templateVersion.findFirstOrThrow({ where: { template: { name: "b-child" }, version: 2 } });
     expect(child.message).toBe("Rebuilt on b-base v2");
-    const preview = await previewTemplate(editor, "b-child", {});
+    const preview = await previewTemplate(editor, { name: "b-child", params: {} });
     expect(preview.values).toMatchObject({ resources: { cpu: "2" }, shell: "/bin/bash" });
   });
 
@@ -151,13 +149,13 @@ describe("inheritance", () => {
     const editor = await admin();
     await newTemplate("c-base", { valuesTemplate: "", parameters: { type: "object", properties: { shell: { type: "string", default: "/bin/sh" } } } }, { isBase: true });
     await newTemplate("c-child", { extends: "c-base", parameters: { type: "object", properties: {} } });
-    const error = await saveTemplateSpec(editor, "c-base", spec({ valuesTemplate: "", parameters: { type: "object", properties: {} } })).catch((e: unknown) => e);
+    const error = await saveTemplateSpec(editor, { name: "c-base", spec: spec({ valuesTemplate: "", parameters: { type: "object", properties: {} } }) }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/would break "c-child".*params\.shell/);
     expect(await versionCount("c-base")).toBe(1);
   });
 
   it("keeps base templates out of the catalog", async () => {
-    const student = await upsertLocalUser({ username: "stu2", password: "pw-123456", roles: ["student"] });
+    const student = await upsertLocalUser(SYSTEM_IDENTITY, { username: "stu2", password: "pw-123456", roles: ["student"] });
     const names = catalogNames(await listCatalog(student));
     expect(names).toContain("b-child");
     expect(names).not.toContain("b-base");
@@ -168,12 +166,12 @@ describe("preview", () => {
   it("renders the final values for the caller with validated parameters", async () => {
     const editor = await admin();
     await newTemplate("p-preview", { valuesTemplate: "user: {{ owner }}\nshell: {{ params.shell }}\nbig: !cel 'user.name.size() > 3'\n" });
-    const preview = await previewTemplate(editor, "p-preview", { shell: "/bin/zsh" });
+    const preview = await previewTemplate(editor, { name: "p-preview", params: { shell: "/bin/zsh" } });
     expect(preview.values).toEqual({ user: editor.username, shell: "/bin/zsh", big: true });
     expect(preview.valuesYaml).toContain("shell: /bin/zsh");
     expect(preview.parameters.map((p) => p.name)).toEqual(["shell"]);
-    await expect(previewTemplate(editor, "p-preview", { shell: "/bin/fish" })).rejects.toMatchObject({ code: "INVALID_INPUT" });
-    await expect(previewTemplate(editor, "p-preview", { extra: 1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(previewTemplate(editor, { name: "p-preview", params: { shell: "/bin/fish" } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    await expect(previewTemplate(editor, { name: "p-preview", params: { extra: 1 } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
   });
 });
 
@@ -186,7 +184,7 @@ describe("start-up validation", () => {
     const results = await validateAllTemplates();
     expect(results.find((r) => r.name === "v-broken")?.error).toMatch(/unknown variable "nope"/);
     expect(results.find((r) => r.name === "v-ok")?.error).toBeNull();
-    const student = await upsertLocalUser({ username: "stu3", password: "pw-123456", roles: ["student"] });
+    const student = await upsertLocalUser(SYSTEM_IDENTITY, { username: "stu3", password: "pw-123456", roles: ["student"] });
     const names = catalogNames(await listCatalog(student));
     expect(names).toContain("v-ok");
     expect(names).not.toContain("v-broken");

@@ -7,9 +7,11 @@ import { acquireLeadership, WAKE_CHANNEL } from "@/lib/controllers/leader";
 import { runWorker } from "@/lib/controllers/worker";
 import { db } from "@/lib/db/client";
 import { NO_CLUSTER_MESSAGE } from "@/lib/engine/select";
-import { getEngineSettings, getInstallationId } from "@/lib/services/settings";
-import { createTemplate } from "@/lib/services/templates";
+import { getInstallationId, readSettings } from "@/lib/db/settings";
+import { databaseSettings } from "@/lib/controllers/settings";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import { setupTestDatabase } from "@/test/support/database";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 const database = setupTestDatabase();
 
@@ -79,21 +81,19 @@ describe("leader election on PostgreSQL", () => {
 
 describe("without a cluster", () => {
   it("keeps launched instances Pending with the plain 'needs a cluster' message", async () => {
-    const template = await createTemplate(
-      {
-        name: "nocluster",
-        displayName: "No cluster",
-        spec: { chart: { type: "helm", repoUrl: "https://charts.example.edu", chart: "x" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
-      },
-      null,
-    );
+    const template = await createTemplate(SYSTEM_IDENTITY, {
+      name: "nocluster",
+      displayName: "No cluster",
+      spec: { chart: { type: "helm", repoUrl: "https://charts.example.edu", chart: "x" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
+    });
     const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
     const uuid = randomBytes(4).toString("hex");
     await db().instance.create({ data: { uuid, templateId: template.id, templateVersionId: version.id, ownerKey: "alice" } });
     const ctx: ControllerContext = {
       engine: null,
       noEngineReason: NO_CLUSTER_MESSAGE,
-      settings: await getEngineSettings(),
+      installationId: await getInstallationId(),
+      settings: databaseSettings(),
       exposedClaims: [],
       now: () => new Date(),
       log: () => undefined,
@@ -128,13 +128,13 @@ describe("engine settings", () => {
         { key: "values", value: ["not", "a", "mapping"] },
       ],
     });
-    const settings = await getEngineSettings();
+    const settings = await readSettings();
     expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 });
     expect(settings.baseDomain).toBe("envdeck.localhost");
     expect(settings.connectionUrlTemplate).toBeNull();
     expect(settings.values).toEqual({});
     await db().setting.update({ where: { key: "flux" }, data: { value: { interval: "10m", serviceAccountName: "deployer" } } });
-    expect((await getEngineSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0 });
+    expect((await readSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0 });
     await db().setting.deleteMany({ where: { key: { in: ["flux", "baseDomain", "connectionUrlTemplate", "values"] } } });
   });
 });

@@ -9,10 +9,11 @@ import { createControllerContext } from "@/lib/controllers/setup";
 import { runWorker } from "@/lib/controllers/worker";
 import type { WorkQueue } from "@/lib/controllers/queue";
 import { KubeClient, KubeConfig } from "@/lib/engine/kube/client";
-import { createTemplate } from "@/lib/services/templates";
+import { createTemplate } from "@/lib/services/templates/create-template";
 import type { ChartSource } from "@/lib/templates/spec";
 import { writeHelmReleaseStatus } from "@/scripts/cluster/control-plane";
 import type { ClusterInfo } from "./global-cluster";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 /** The control plane of this run, or null when it could not be built here (the suites then skip). */
 export const cluster: ClusterInfo | null = inject("cluster");
@@ -41,15 +42,12 @@ export function fixtureChart(name: "envdeck-test" | "envdeck-broken"): ChartSour
 }
 
 export async function createClusterTemplate(name: string, chart: ChartSource, options: { method?: "on_demand" | "pool"; valuesTemplate?: string } = {}) {
-  const template = await createTemplate(
-    {
-      name,
-      displayName: name,
-      method: options.method ?? "on_demand",
-      spec: { chart, valuesTemplate: options.valuesTemplate ?? "greeting: hello from {{ uuid }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
-    },
-    null,
-  );
+  const template = await createTemplate(SYSTEM_IDENTITY, {
+    name,
+    displayName: name,
+    method: options.method ?? "on_demand",
+    spec: { chart, valuesTemplate: options.valuesTemplate ?? "greeting: hello from {{ uuid }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
+  });
   const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
   return { template, version };
 }

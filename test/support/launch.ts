@@ -1,9 +1,9 @@
 import path from "node:path";
-import type { StudentCatalog } from "@/lib/services/catalog";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import type { StudentCatalog } from "@/lib/services/catalog/list-catalog";
+import { createTemplate, type NewTemplate } from "@/lib/services/templates/create-template";
 import { db } from "@/lib/db/client";
-import type { Identity, Role } from "@/lib/domain/identity";
-import { upsertLocalUser } from "@/lib/services/accounts";
-import { createTemplate, type NewTemplate } from "@/lib/services/templates";
+import { SYSTEM_IDENTITY, type Identity, type Role } from "@/lib/domain/identity";
 
 /**
  * Fixtures for launch tests. Launching needs a configured cluster; the web side decides that from files
@@ -19,7 +19,7 @@ let users = 0;
 /** A fresh local user (unique name) with the given groups and roles. */
 export async function createUser(options: { name?: string; groups?: string[]; roles?: Role[] } = {}): Promise<Identity> {
   const username = options.name ?? `user-${process.pid}-${++users}`;
-  return upsertLocalUser({ username, password: "pw-12345678", roles: options.roles ?? ["student"], groups: options.groups ?? [] });
+  return upsertLocalUser(SYSTEM_IDENTITY, { username, password: "pw-12345678", roles: options.roles ?? ["student"], groups: options.groups ?? [] });
 }
 
 const chart = { type: "helm" as const, repoUrl: "https://charts.example.test", chart: "demo", revision: "1.0.0" };
@@ -30,22 +30,19 @@ export async function createLaunchTemplate(
   fields: Partial<Omit<NewTemplate, "spec" | "name">> & { spec?: Partial<NewTemplate["spec"]>; maxInstancesPerUser?: number; poolFallback?: "on_demand" | "refuse"; poolRecycle?: boolean } = {},
 ) {
   const { spec, maxInstancesPerUser, poolFallback, poolRecycle, ...rest } = fields;
-  const template = await createTemplate(
-    {
-      name,
-      displayName: name,
-      ...rest,
-      spec: {
-        chart,
-        valuesTemplate: rest.method === "pool" ? "host: {{ host }}\n" : "host: {{ host }}\nuser: {{ owner }}\n",
-        valueFiles: [],
-        parameters: { type: "object", properties: {} },
-        ownerClaim: "",
-        ...spec,
-      },
+  const template = await createTemplate(SYSTEM_IDENTITY, {
+    name,
+    displayName: name,
+    ...rest,
+    spec: {
+      chart,
+      valuesTemplate: rest.method === "pool" ? "host: {{ host }}\n" : "host: {{ host }}\nuser: {{ owner }}\n",
+      valueFiles: [],
+      parameters: { type: "object", properties: {} },
+      ownerClaim: "",
+      ...spec,
     },
-    null,
-  );
+  });
   if (maxInstancesPerUser !== undefined || poolFallback || poolRecycle !== undefined) {
     await db().template.update({ where: { id: template.id }, data: { maxInstancesPerUser, poolFallback, poolRecycle } });
   }

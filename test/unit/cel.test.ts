@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCelSyntax, evaluateCel, SYNTHETIC_SCOPE, type CelScope } from "@/lib/templates/cel";
+import { checkCelSyntax, evaluateCel, type CelScope } from "@/lib/templates/cel";
 import { TemplateError } from "@/lib/templates/errors";
 import { CelExpression, renderValues } from "@/lib/templates/render";
 import { baseContext } from "../fixtures/render-context";
@@ -7,7 +7,14 @@ import { baseContext } from "../fixtures/render-context";
 const scope: CelScope = {
   user: { name: "alice", groups: ["class-1a", "chess"], email: "alice@example.edu" },
   workspace: { name: "alice-webterm", namespace: "alice-webterm-a1b2c3d4", uuid: "a1b2c3d4" },
-  metadata: { labels: { tier: "gold" }, annotations: { "example.edu/course": "linux" } },
+  metadata: {
+    name: "webterm",
+    version: 3,
+    owner: "alice",
+    namespace: "alice-webterm-a1b2c3d4",
+    labels: { tier: "gold" },
+    annotations: { "example.edu/course": "linux" },
+  },
   template: { name: "webterm", version: 3 },
 };
 
@@ -67,8 +74,9 @@ describe("evaluateCel", () => {
     expect(evaluateCel({ a: 1, b: ["x"], c: { d: null } }, scope)).toEqual({ a: 1, b: ["x"], c: { d: null } });
   });
 
-  it("works against the synthetic validation scope", () => {
-    expect(evaluateCel({ a: new CelExpression("user.name") }, SYNTHETIC_SCOPE)).toEqual({ a: "validation-user" });
+  it("reads the instance's metadata: template, version, owner key and namespace", () => {
+    const values = { a: new CelExpression('metadata.name + ":" + string(metadata.version) + ":" + metadata.owner + "@" + metadata.namespace') };
+    expect(evaluateCel(values, scope)).toEqual({ a: "webterm:3:alice@alice-webterm-a1b2c3d4" });
   });
 });
 

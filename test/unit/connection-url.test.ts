@@ -4,7 +4,7 @@ import { resolveConnectionUrl, renderUrlTemplate } from "@/lib/templates/url";
 import { baseContext } from "@/test/fixtures/render-context";
 import { HOSTILE_VALUES } from "@/test/fixtures/hostile-values";
 
-describe("connection URL precedence (M5)", () => {
+describe("connection URL precedence", () => {
   const context = { ...baseContext, uuid: "0a1b2c3d", host: "webterm-0a1b2c3d.envs.example.edu" };
 
   it("uses the template's URL template first", async () => {

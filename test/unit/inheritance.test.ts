@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SYNTHETIC_SCOPE } from "@/lib/templates/cel";
-import { renderChain, sampleParameters, syntheticContext, validateChain } from "@/lib/templates/compose";
+import { renderFor, sampleParameters, validateChain, type ValidationScope } from "@/lib/templates/compose";
+import { NO_INSTANCE_UUID, VALIDATION_USER } from "@/lib/templates/context";
 import { TemplateError } from "@/lib/templates/errors";
 import { composeSpec, resolveChain, type TemplateLayer } from "@/lib/templates/inheritance";
 import type { VersionSpec } from "@/lib/templates/spec";
@@ -12,6 +12,8 @@ function layer(name: string, spec: Partial<VersionSpec>, isBase = false): Templa
     spec: { chart: { type: "helm", repoUrl: "https://charts.example", chart: name }, valuesTemplate: "", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "", ...spec },
   };
 }
+
+const scope: ValidationScope = { settings: { baseDomain: "validation.invalid", connectionUrlTemplate: null, values: {} }, exposedClaims: [] };
 
 const library = new Map<string, TemplateLayer>([
   [
@@ -81,8 +83,13 @@ describe("composeSpec", () => {
 
   it("renders every layer and merges the values root first", async () => {
     const composed = composeSpec(resolveChain("python", lookup));
-    const context = syntheticContext(composed, "python", "on_demand");
-    const values = await renderChain({ ...composed }, { ...context, params: { tz: "Europe/Paris", version: "3.12" } }, SYNTHETIC_SCOPE);
+    const template = { name: "python", displayName: "Python", labels: {}, annotations: {}, latest: { version: 1 }, composed, settings: scope.settings };
+    const { values } = await renderFor(template, {
+      owner: { user: VALIDATION_USER, ownerKey: "validation-user" },
+      params: { tz: "Europe/Paris", version: "3.12" },
+      uuid: NO_INSTANCE_UUID,
+      exposedClaims: [],
+    });
     expect(values).toEqual({
       ingress: { host: "python-00000000.validation.invalid" },
       resources: { cpu: "1", memory: "4Gi" },
@@ -96,7 +103,7 @@ describe("composeSpec", () => {
 
 describe("validateChain", () => {
   it("accepts a valid chain", async () => {
-    await expect(validateChain(resolveChain("python", lookup), "on_demand")).resolves.toBeDefined();
+    await expect(validateChain(resolveChain("python", lookup), "on_demand", scope)).resolves.toBeDefined();
   });
 
   it("collects every problem of a broken template", async () => {
@@ -105,7 +112,7 @@ describe("validateChain", () => {
       parameters: { type: "object", properties: { n: { type: "integer", minimum: 3, default: 1 } } },
     });
     try {
-      await validateChain([broken], "pool");
+      await validateChain([broken], "pool", scope);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(TemplateError);
@@ -117,8 +124,8 @@ describe("validateChain", () => {
   });
 
   it("finds render-time errors with the synthetic scope: CEL type errors and invalid YAML", async () => {
-    await expect(validateChain([layer("cel", { valuesTemplate: "a: !cel 'user.name * 2'\n" })], "on_demand")).rejects.toThrow(/values\.a: CEL: no such overload/);
-    await expect(validateChain([layer("yaml", { valuesTemplate: "a: [1\n" })], "on_demand")).rejects.toThrow(/not valid YAML/);
+    await expect(validateChain([layer("cel", { valuesTemplate: "a: !cel 'user.name * 2'\n" })], "on_demand", scope)).rejects.toThrow(/values\.a: CEL: no such overload/);
+    await expect(validateChain([layer("yaml", { valuesTemplate: "a: [1\n" })], "on_demand", scope)).rejects.toThrow(/not valid YAML/);
   });
 });
 
@@ -130,5 +137,19 @@ describe("sampleParameters", () => {
         properties: { a: { type: "string", default: "d" }, b: { type: "string", enum: ["x", "y"] }, c: { type: "integer", minimum: 5 }, d: { type: "boolean" }, e: { type: "string", minLength: 10 } },
       }),
     ).toEqual({ a: "d", b: "x", c: 5, d: false, e: "samplexxxx" });
+  });
+});
+
+describe("composed parameters", () => {
+  it("let a child replace a parameter whole: its own enum, not both lists", () => {
+    const base = layer("p-base", { parameters: { type: "object", properties: { size: { type: "string", enum: ["s", "m"], default: "s" } }, required: ["size"] } }, true);
+    const child = layer("p-child", { extends: "p-base", parameters: { type: "object", properties: { size: { type: "string", enum: ["m", "l"], default: "m" }, x: { type: "integer" } }, required: ["x"] } });
+    const lookup = (n: string) => ({ "p-base": base, "p-child": child })[n];
+    const composed = composeSpec(resolveChain("p-child", lookup));
+    expect(composed.parameters).toEqual({
+      type: "object",
+      properties: { size: { type: "string", enum: ["m", "l"], default: "m" }, x: { type: "integer" } },
+      required: ["size", "x"],
+    });
   });
 });

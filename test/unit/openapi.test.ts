@@ -132,7 +132,7 @@ describe("the OpenAPI document", () => {
     expect(problemsOf(copy(), routes)).toEqual([]);
   });
 
-  it("documents the status codes of DESIGN.md's Dploy-compatible paths", () => {
+  it("documents the status codes of the Dploy-compatible paths", () => {
     const paths = pathsOf(copy());
     const statuses = (url: string, method: string) => Object.keys((paths[url]![method] as Json).responses as Json).sort();
     expect(statuses("/api/run/{name}", "get")).toEqual(["200", "201", "400", "401", "403", "404", "503"]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canTransition, IllegalTransitionError, isLive, nextPhase, PHASES } from "@/lib/domain/phase";
 
 describe("the phase machine", () => {
-  it("allows the on-demand and pool paths of DESIGN.md", () => {
+  it("allows the on-demand and pool paths", () => {
     expect(nextPhase("Pending", "Provisioning")).toBe("Provisioning");
     expect(nextPhase("Provisioning", "Ready")).toBe("Ready");
     expect(nextPhase("Provisioning", "Available")).toBe("Available");

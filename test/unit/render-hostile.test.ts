@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderValues, type RenderContext } from "@/lib/templates/render";
 import { HOSTILE_VALUES } from "../fixtures/hostile-values";
 
-/** B5: user input can never change the structure of the rendered values, whatever it contains. */
+/** User input can never change the structure of the rendered values, whatever it contains. */
 
 const template = [
   "plain: {{ params.v }}",

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";
-import { getAdminOverview } from "@/lib/services/staff";
+import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
 
 export const metadata: Metadata = { title: "Admin" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePagePermission } from "@/lib/auth/guards";
-import { getTeachOverview } from "@/lib/services/staff";
+import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
 
 export const metadata: Metadata = { title: "Teach" };
 

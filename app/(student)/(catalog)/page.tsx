@@ -5,8 +5,7 @@ import { CatalogSearch } from "@/components/student/catalog-search";
 import { Notice } from "@/components/ui/notice";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { parseCatalogFilter } from "@/lib/domain/catalog";
-import { listCatalog } from "@/lib/services/catalog";
-import { getLaunchAvailability } from "@/lib/services/launch-availability";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
 
 export const metadata: Metadata = { title: "Catalog" };
 
@@ -14,7 +13,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const identity = await requirePagePermission("catalog:view", "/");
   const filter = parseCatalogFilter(await searchParams);
   const catalog = await listCatalog(identity, filter);
-  const launching = getLaunchAvailability();
+  const { launching } = catalog;
   const filtered = filter.query !== "" || filter.category !== null;
   const empty = catalog.catalogs.length === 0 && catalog.groups.length === 0;
   return (

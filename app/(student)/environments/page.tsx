@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import { EnvironmentList } from "@/components/student/environment-list";
 import { requirePagePermission } from "@/lib/auth/guards";
 import type { Identity } from "@/lib/domain/identity";
-import { listEnvironments } from "@/lib/services/environments";
+import { listInstances } from "@/lib/services/instances/list";
 
 export const metadata: Metadata = { title: "My environments" };
 
 /** The list, and when it was read: the browser's countdowns and polling start from that moment. */
 async function readEnvironments(identity: Identity) {
-  const list = await listEnvironments(identity);
+  const list = await listInstances(identity);
   return { list, readAt: Date.now() };
 }
 

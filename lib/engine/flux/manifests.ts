@@ -1,5 +1,6 @@
 import type { ChartSource } from "@/lib/templates/spec";
 import { releaseName, toLabelValue } from "@/lib/domain/naming";
+import { DEFAULT_FLUX_SETTINGS, type FluxSettings } from "@/lib/domain/settings";
 
 /**
  * The Kubernetes objects of one instance, as plain objects ready for server-side apply: its Namespace, a Flux
@@ -36,18 +37,7 @@ export interface ManifestObject {
   spec?: Record<string, unknown>;
 }
 
-export interface FluxSettings {
-  /** How often Flux re-checks the release, as a Go duration (`5m`). */
-  interval: string;
-  /** How long one Helm action may take (`10m`). */
-  timeout: string;
-  /** Service account Flux impersonates for the release; null uses the controller's own. */
-  serviceAccountName: string | null;
-  /** Install and upgrade attempts Flux retries after a failure before giving up. */
-  remediationRetries: number;
-}
-
-export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 };
+export { DEFAULT_FLUX_SETTINGS, type FluxSettings };
 
 export interface InstanceManifestInput {
   installationId: string;

@@ -1,26 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { LaunchPanel } from "@/components/student/launch-panel";
 import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
-import { requirePagePermission } from "@/lib/auth/guards";
+import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
-import { isAppError } from "@/lib/domain/errors";
-import { getLaunchPage, type LaunchPage } from "@/lib/services/launch-page";
+import { getLaunchPage } from "@/lib/services/instances/launch-page";
 
 export const metadata: Metadata = { title: "Launch" };
 
 export default async function RunPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   const identity = await requirePagePermission("instance:launch", `/run/${encodeURIComponent(name)}`);
-  let page: LaunchPage;
-  try {
-    page = await getLaunchPage(identity, name);
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
+  const page = await pageData(getLaunchPage(identity, { name }));
   const { template, existing, unavailable } = page;
   return (
     <>

@@ -1,6 +1,6 @@
 import { apiRoute, json } from "@/lib/api/http";
-import { listEnvironments } from "@/lib/services/environments";
+import { listInstances } from "@/lib/services/instances/list";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute(async ({ identity }) => json(await listEnvironments(identity)));
+export const GET = apiRoute(async ({ identity }) => json(await listInstances(identity)));

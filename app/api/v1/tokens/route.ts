@@ -1,6 +1,7 @@
 import { apiRoute, json, readJsonObject } from "@/lib/api/http";
 import { AppError } from "@/lib/domain/errors";
-import { createApiToken, listApiTokens } from "@/lib/services/api-tokens";
+import { createApiToken } from "@/lib/services/tokens/create-token";
+import { listApiTokens } from "@/lib/services/tokens/list-tokens";
 
 export const dynamic = "force-dynamic";
 

@@ -3,17 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withIdentity } from "@/lib/auth/actions";
-import { previewTemplate, rollbackTemplate, saveTemplateSpec, asInvalidInput } from "@/lib/services/templates";
+import { previewTemplate } from "@/lib/services/templates/preview";
+import { rollbackTemplate } from "@/lib/services/templates/rollback";
+import { saveTemplateSpec } from "@/lib/services/templates/save-spec";
 import { specFormSchema, specFromForm } from "@/lib/templates/spec-form";
 
 export const saveSpecAction = withIdentity(specFormSchema, async (identity, form) => {
-  let spec: Record<string, unknown>;
-  try {
-    spec = specFromForm(form);
-  } catch (error) {
-    return asInvalidInput(error);
-  }
-  const result = await saveTemplateSpec(identity, form.name, spec, form.message);
+  const result = await saveTemplateSpec(identity, { name: form.name, spec: specFromForm(form), message: form.message });
   revalidatePath(`/admin/templates/${form.name}`);
   return result;
 });
@@ -21,7 +17,7 @@ export const saveSpecAction = withIdentity(specFormSchema, async (identity, form
 export const rollbackAction = withIdentity(
   z.object({ name: z.string().min(1).max(63), version: z.coerce.number().int().min(1) }),
   async (identity, { name, version }) => {
-    const result = await rollbackTemplate(identity, name, version);
+    const result = await rollbackTemplate(identity, { name, version });
     revalidatePath(`/admin/templates/${name}`);
     return result;
   },
@@ -36,7 +32,7 @@ export const previewAction = withIdentity(
     } catch {
       parsed = params;
     }
-    const preview = await previewTemplate(identity, name, parsed);
+    const preview = await previewTemplate(identity, { name, params: parsed });
     return { version: preview.version, valuesYaml: preview.valuesYaml };
   },
 );

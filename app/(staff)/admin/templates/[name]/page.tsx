@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SpecEditor } from "@/components/templates/spec-editor";
 import { DataTable } from "@/components/ui/table";
-import { requirePagePermission } from "@/lib/auth/guards";
+import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/domain/errors";
 import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
-import { diffVersions, getTemplateDetail } from "@/lib/services/templates";
+import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
+import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -26,14 +26,11 @@ function diffLineClass(line: string): string {
 export default async function TemplatePage({ params, searchParams }: Props) {
   const { name } = await params;
   const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
-  const detail = await getTemplateDetail(identity, name).catch((error: unknown) => {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  });
+  const detail = await pageData(getTemplateDetail(identity, { name }));
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
-  const diff = detail.version > 1 || query.from ? await diffVersions(identity, name, from, to).catch((e: unknown) => (isAppError(e) ? e : Promise.reject(e))) : null;
+  const diff = detail.version > 1 || query.from ? await diffTemplateVersions(identity, { name, from, to }).catch((e: unknown) => (isAppError(e) ? e : Promise.reject(e))) : null;
   let fields: ReturnType<typeof describeParameters> = [];
   try {
     fields = describeParameters(toParameterSchema(detail.spec.parameters) as Record<string, unknown>);

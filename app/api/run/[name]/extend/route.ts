@@ -1,5 +1,5 @@
 import { apiRoute, json } from "@/lib/api/http";
-import { extendInstance } from "@/lib/services/extend";
+import { extendInstance } from "@/lib/services/instances/extend";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { apiRoute, json } from "@/lib/api/http";
-import { getEnvironment } from "@/lib/services/environments";
+import { getInstance } from "@/lib/services/instances/get";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute<{ name: string }>(async ({ params, identity }) => json(await getEnvironment(identity, { template: params.name })));
+export const GET = apiRoute<{ name: string }>(async ({ params, identity }) => json(await getInstance(identity, { template: params.name })));

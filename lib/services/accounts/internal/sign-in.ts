@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { dummyHash, hashPassword, verifyPassword } from "@/lib/auth/passwords";
-import { credentialsSchema, localUsernameSchema } from "@/lib/domain/credentials";
+import { dummyHash, verifyPassword } from "@/lib/auth/passwords";
+import { credentialsSchema } from "@/lib/domain/credentials";
 import { AppError } from "@/lib/domain/errors";
 import { normaliseRoles, type Identity, type Role } from "@/lib/domain/identity";
 
@@ -15,7 +15,8 @@ type UserRow = {
   source: "local" | "oidc";
 };
 
-function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Identity {
+/** An identity from a user row: the roles are normalised, the claims are the session's. */
+export function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Identity {
   return {
     userId: user.id,
     username: user.username,
@@ -27,6 +28,12 @@ function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Identity {
     source: user.source,
   };
 }
+
+/**
+ * Signing in: checking a local password, mirroring an identity provider's user, and re-reading the user of a
+ * session or token. These run before anyone is known, so they check no permission; only lib/auth and the
+ * API's token check call them.
+ */
 
 /**
  * Checks a local username and password. Returns null for every kind of failure (bad input, unknown user,
@@ -41,33 +48,6 @@ export async function verifyLocalCredentials(input: unknown): Promise<Identity |
   const matches = await verifyPassword(password, usable ? user.passwordHash! : await dummyHash);
   if (!usable || !matches) return null;
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  return toIdentity(user);
-}
-
-/** Creates or updates a local account (seeding, tests, the admin area). */
-export async function upsertLocalUser(input: {
-  username: string;
-  password: string;
-  roles: Role[];
-  displayName?: string;
-  email?: string;
-  groups?: string[];
-}): Promise<Identity> {
-  const username = localUsernameSchema.safeParse(input.username);
-  if (!username.success) throw new AppError("INVALID_INPUT", `Invalid username: ${username.error.issues[0]?.message}`);
-  const passwordHash = await hashPassword(input.password);
-  const data = {
-    passwordHash,
-    roles: normaliseRoles(input.roles),
-    displayName: input.displayName ?? null,
-    email: input.email ?? null,
-    groups: input.groups ?? [],
-  };
-  const user = await db().user.upsert({
-    where: { username: username.data },
-    create: { username: username.data, source: "local", ...data },
-    update: data,
-  });
   return toIdentity(user);
 }
 

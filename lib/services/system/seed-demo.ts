@@ -1,9 +1,9 @@
 import "server-only";
 import { generatePassword } from "@/lib/auth/passwords";
-import type { Role } from "@/lib/domain/identity";
+import { SYSTEM_IDENTITY, type Role } from "@/lib/domain/identity";
 import { db } from "@/lib/db/client";
-import { upsertLocalUser } from "./accounts";
-import { createTemplate, type NewTemplate } from "./templates";
+import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
+import { createTemplate, type NewTemplate } from "@/lib/services/templates/create-template";
 
 /**
  * First-run content for the embedded default: one account per role with a random password, and a few
@@ -103,17 +103,19 @@ export const DEMO_TEMPLATES: NewTemplate[] = [
   },
 ];
 
-/** Seeds demo accounts and templates; returns the generated credentials (shown once, never stored in clear
- * in the database). */
+/**
+ * Seeds demo accounts and templates as the portal itself; returns the generated credentials (shown once,
+ * never stored in clear in the database).
+ */
 export async function seedDemo(): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
   for (const user of DEMO_USERS) {
     const password = generatePassword();
-    await upsertLocalUser({ username: user.username, password, roles: [user.role], displayName: user.displayName, groups: user.groups });
+    await upsertLocalUser(SYSTEM_IDENTITY, { username: user.username, password, roles: [user.role], displayName: user.displayName, groups: user.groups });
     accounts.push({ username: user.username, password, role: user.role });
   }
   const templates: { id: string; name: string }[] = [];
-  for (const template of DEMO_TEMPLATES) templates.push(await createTemplate(template, null));
+  for (const template of DEMO_TEMPLATES) templates.push(await createTemplate(SYSTEM_IDENTITY, template));
   // A teacher's catalog for the demo class, so students see "for your class" first.
   const teacher = await db().user.findUniqueOrThrow({ where: { username: "teacher" }, select: { id: true } });
   const picks = ["webterm", "jupyter"].map((name) => templates.find((t) => t.name === name)!);

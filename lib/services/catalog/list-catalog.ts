@@ -1,13 +1,14 @@
 import "server-only";
-import { sqlPool } from "@/lib/db/client";
+import { listAudienceCatalogs, listCatalogTemplates } from "@/lib/db/templates";
 import { matchesCatalogFilter, parseCategory, type CatalogFilter, type TemplateIcon } from "@/lib/domain/catalog";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
+import { getLaunchAvailability, type LaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
 
 /**
- * The student catalog (M1, M2, M32): the catalogs teachers made for the user's groups first, then every
- * visible template by category and subcategory. Templates that are base, deleted or failed validation never
- * show; hidden ones only inside a teacher's catalog for the user's groups.
+ * The student catalog: the catalogs teachers made for the user's groups first, then every visible template
+ * by category and subcategory. Templates that are base, deleted or failed validation never show; hidden
+ * ones only inside a teacher's catalog for the user's groups.
  */
 
 export interface CatalogEntry {
@@ -43,9 +44,9 @@ export interface StudentCatalog {
   categories: string[];
   /** How many templates the unfiltered page would show. */
   total: number;
+  /** Whether this portal can launch at all, and why not. */
+  launching: LaunchAvailability;
 }
-
-type EntryRow = Omit<CatalogEntry, "category" | "subcategory"> & { id: string; visible: boolean; category: string };
 
 const NO_FILTER: CatalogFilter = { query: "", category: null };
 
@@ -53,38 +54,16 @@ export async function listCatalog(identity: Identity | null, filter: CatalogFilt
   assertCan(identity, "catalog:view");
   const groups = identity.groups;
   // Two independent statements on the pool, not the ORM: this page is the portal's busiest.
-  const [templates, catalogs] = await Promise.all([
-    sqlPool().query<EntryRow>(
-      `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled,
-              t.visible, t.ttl_seconds AS "ttlSeconds", t.method::text,
-              CASE WHEN t.method = 'pool' THEN (SELECT count(*)::int FROM instances i
-                WHERE i.template_id = t.id AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL) ELSE 0 END AS warm
-       FROM templates t
-       WHERE NOT t.is_base AND t.deleted_at IS NULL AND t.validation_error IS NULL
-         AND (t.visible OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
-              WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND c.audience_groups && $1::text[]))
-       ORDER BY t.display_name, t.name`,
-      [groups],
-    ),
-    groups.length === 0
-      ? { rows: [] }
-      : sqlPool().query<{ slug: string; title: string; description: string; templateIds: string[] }>(
-          `SELECT c.slug, c.title, c.description, array_agg(ci.template_id::text ORDER BY ci.position, ci.template_id) AS "templateIds"
-           FROM catalogs c JOIN catalog_items ci ON ci.catalog_id = c.id
-           WHERE c.deleted_at IS NULL AND c.audience_groups && $1::text[]
-           GROUP BY c.id ORDER BY c.title, c.slug`,
-          [groups],
-        ),
-  ]);
+  const [templates, catalogs] = await Promise.all([listCatalogTemplates(groups), listAudienceCatalogs(groups)]);
 
   const byId = new Map<string, { entry: CatalogEntry; visible: boolean }>();
-  for (const { id, visible, category: raw, ...fields } of templates.rows) {
+  for (const { id, visible, category: raw, ...fields } of templates) {
     byId.set(id, { entry: { ...fields, ...parseCategory(raw) }, visible });
   }
   const visible = [...byId.values()].filter((t) => t.visible).map((t) => t.entry);
   const matching = (entries: CatalogEntry[]) => entries.filter((entry) => matchesCatalogFilter(entry, filter));
 
-  const teacherCatalogs = catalogs.rows
+  const teacherCatalogs = catalogs
     .map((c) => ({
       slug: c.slug,
       title: c.title,
@@ -98,6 +77,7 @@ export async function listCatalog(identity: Identity | null, filter: CatalogFilt
     groups: groupByCategory(matching(visible)),
     categories: [...new Set(visible.map((e) => e.category))].sort(compareCategories),
     total: visible.length,
+    launching: getLaunchAvailability(),
   };
 }
 

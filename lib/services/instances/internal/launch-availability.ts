@@ -9,8 +9,8 @@ export interface LaunchAvailability {
 }
 
 /**
- * Whether this portal can launch at all (DESIGN.md "Engine selection"): decided from the configuration alone,
- * so the web never contacts the cluster. Launches are refused with the same reason when it is not.
+ * Whether this portal can launch at all: decided from the configuration alone, so the web never contacts
+ * the cluster. Launches are refused with the same reason when it is not.
  */
 export function getLaunchAvailability(): LaunchAvailability {
   const selection = selectEngine(getConfig().kubernetes);

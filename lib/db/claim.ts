@@ -1,0 +1,87 @@
+import "server-only";
+import type { PoolClient } from "pg";
+import { auditColumns } from "./audit";
+import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "./coordination";
+import { recordFromJson, type InstanceRecord } from "./instances";
+import type { Identity } from "@/lib/domain/identity";
+import { LIVE_PHASES, nextPhase } from "@/lib/domain/phase";
+
+/**
+ * The claim: the hot path of every launch, in one round trip. `envdeck_launch_state` (PL/pgSQL, migration
+ * `20261123000000_launch_claim`) takes the owner's advisory lock, counts the owner's live instances, finds
+ * the owner's live instance of the template, and for a pool template (when the owner has none and is under
+ * quota) claims one Available member with `FOR UPDATE SKIP LOCKED`, stamps the owner, starts the TTL and
+ * wakes the worker. Different owners only meet on the pool rows they claim, where SKIP LOCKED hands each a
+ * different member without waiting. The same statement writes the audit entry of a claim or of a launch
+ * that returns the existing instance.
+ */
+
+type Sql = Pick<PoolClient, "query">;
+
+export interface OwnerState {
+  /** Live instances of the owner key, across templates. */
+  live: number;
+  /** The owner's live instance of this template, if any. */
+  existing: string | null;
+  /** The pool member just claimed for the owner, if the template is a pool and one was free. */
+  claimed: InstanceRecord | null;
+}
+
+/** A 32-bit advisory lock key for an owner key (FNV-1a): computed here so the lock rides along with the call. */
+export function ownerLockKey(ownerKey: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(ownerKey, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash | 0;
+}
+
+/**
+ * Reads the owner's state and claims a pool member when one is due. `sql` is the pool (autocommit: the lock
+ * ends with the statement) or a launch's transaction (the lock lasts until its commit).
+ */
+export async function claimForOwner(
+  sql: Sql,
+  input: {
+    template: { id: string; name: string; method: "on_demand" | "pool" };
+    ownerKey: string;
+    /** The quota that applies; 0 = no limit. */
+    limit: number;
+    expiresAt: Date | null;
+    identity: Identity;
+    now: Date;
+  },
+): Promise<OwnerState> {
+  const { template, identity } = input;
+  const actor = auditColumns({ actor: identity, action: "instance.launch", objectType: "instance", objectId: null });
+  const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
+    `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS state),
+     audit AS (
+       INSERT INTO audit_events (actor_id, actor_name, action, object_type, object_id, after)
+       SELECT $14::uuid, $15, 'instance.launch', 'instance', coalesce(state->'claimed'->>'uuid', state->>'existing'),
+              jsonb_build_object('template', $16::text, 'owner', $2::text,
+                                 'outcome', CASE WHEN state->>'existing' IS NOT NULL THEN 'existing' ELSE 'claimed' END)
+       FROM launch WHERE state->>'existing' IS NOT NULL OR jsonb_typeof(state->'claimed') = 'object'
+     )
+     SELECT state FROM launch`,
+    [
+      template.id,
+      input.ownerKey,
+      LOCKS.owner,
+      ownerLockKey(input.ownerKey),
+      // Live phases count against the quota and are what "return the existing instance" looks for.
+      LIVE_PHASES,
+      template.method === "pool",
+      input.limit,
+      nextPhase("Available", "Claimed"),
+      input.now,
+      input.expiresAt,
+      identity.source === "system" ? null : identity.userId,
+      WAKE_CHANNEL,
+      POOL_WAKE_PREFIX + template.id,
+      actor.actorId,
+      actor.actorName,
+      template.name,
+    ],
+  );
+  const state = rows[0]!.state;
+  return { live: state.live, existing: state.existing, claimed: state.claimed ? recordFromJson(state.claimed) : null };
+}

@@ -1,0 +1,209 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { PoolClient } from "pg";
+import type { InstancePhase } from "@/lib/db/generated/enums";
+import { LIVE_PHASES, type Phase } from "@/lib/domain/phase";
+import { db, sqlPool, type Prisma } from "./client";
+import { WAKE_CHANNEL } from "./coordination";
+
+/**
+ * Instances in the database: the one insert that launches and pools share, the row mapping, and the lookups
+ * of one instance by uuid or by owner and template.
+ */
+
+type Sql = Pick<PoolClient, "query">;
+type Tx = Prisma.TransactionClient;
+
+/** The instance columns a view of it needs, named as the code names them. */
+export interface InstanceRecord {
+  uuid: string;
+  ownerKey: string | null;
+  phase: Phase;
+  step: string | null;
+  health: string | null;
+  message: string | null;
+  url: string | null;
+  namespace: string | null;
+  engine: string;
+  engineRef: string | null;
+  pooled: boolean;
+  params: Prisma.JsonValue;
+  createdAt: Date;
+  claimedAt: Date | null;
+  readyAt: Date | null;
+  expiresAt: Date | null;
+  extendCount: number;
+  deletedAt: Date | null;
+}
+
+const RECORD_COLUMNS = {
+  uuid: "uuid",
+  ownerKey: "owner_key",
+  phase: "phase::text",
+  step: "step",
+  health: "health",
+  message: "message",
+  url: "url",
+  namespace: "namespace",
+  engine: "engine",
+  engineRef: "engine_ref",
+  pooled: "pooled",
+  params: "params",
+  createdAt: "created_at",
+  claimedAt: "claimed_at",
+  readyAt: "ready_at",
+  expiresAt: "expires_at",
+  extendCount: "extend_count",
+  deletedAt: "deleted_at",
+} satisfies Record<keyof InstanceRecord, string>;
+
+/** The columns of an InstanceRecord, for plain SQL statements. */
+export const RECORD_SELECT = Object.entries(RECORD_COLUMNS)
+  .map(([field, column]) => `${column} AS "${field}"`)
+  .join(", ");
+
+/** An instance row as `to_jsonb` writes it (snake_case names, timestamps as text), as a record. */
+export function recordFromJson(row: Record<string, unknown>): InstanceRecord {
+  const date = (value: unknown) => (typeof value === "string" ? new Date(value) : null);
+  return {
+    uuid: row.uuid as string,
+    ownerKey: row.owner_key as string | null,
+    phase: row.phase as Phase,
+    step: row.step as string | null,
+    health: row.health as string | null,
+    message: row.message as string | null,
+    url: row.url as string | null,
+    namespace: row.namespace as string | null,
+    engine: row.engine as string,
+    engineRef: row.engine_ref as string | null,
+    pooled: row.pooled as boolean,
+    params: row.params as Prisma.JsonValue,
+    createdAt: date(row.created_at)!,
+    claimedAt: date(row.claimed_at),
+    readyAt: date(row.ready_at),
+    expiresAt: date(row.expires_at),
+    extendCount: row.extend_count as number,
+    deletedAt: date(row.deleted_at),
+  };
+}
+
+/** The template fields a view of an instance shows, loaded with it. */
+export const instanceInclude = {
+  template: { select: { id: true, name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true, poolRecycle: true } },
+  templateVersion: { select: { version: true } },
+} as const;
+export type InstanceRow = Prisma.InstanceGetPayload<{ include: typeof instanceInclude }>;
+
+/** A new instance uuid: 8 hex characters (collisions are retried by the insert). */
+export function newInstanceUuid(): string {
+  return randomBytes(4).toString("hex");
+}
+
+/** What an insert writes besides the uuid, as rendered for that uuid. */
+export interface NewInstance {
+  templateId: string;
+  versionId: string;
+  /** Null for an unclaimed pool member. */
+  ownerKey: string | null;
+  pooled: boolean;
+  params: Record<string, unknown>;
+  values: Record<string, unknown>;
+  valueFiles: string[];
+  namespace: string;
+  url: string;
+  engine: string;
+  expiresAt: Date | null;
+  createdById: string | null;
+  message: string;
+  now: Date;
+}
+
+/**
+ * Inserts a Pending instance, with a fresh uuid for each attempt: `build` addresses and renders the instance
+ * for the uuid it is given (the uuid is part of its names and values). Wakes the worker with the uuid when
+ * `notify`. The rare uuid collision is retried with another uuid.
+ */
+export async function insertInstance(sql: Sql, build: (uuid: string) => Promise<NewInstance>, options: { notify: boolean }): Promise<InstanceRecord> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const uuid = newInstanceUuid();
+    const row = await build(uuid);
+    const { rows } = await sql.query<InstanceRecord>(
+      `WITH created AS (
+         INSERT INTO instances (uuid, template_id, template_version_id, owner_key, params, values, value_files, phase, message,
+                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         ON CONFLICT (uuid) DO NOTHING
+         RETURNING *
+       )
+       SELECT ${RECORD_SELECT}, CASE WHEN $16 THEN pg_notify($17, uuid) END AS woken FROM created`,
+      [
+        uuid,
+        row.templateId,
+        row.versionId,
+        row.ownerKey,
+        JSON.stringify(row.params),
+        JSON.stringify(row.values),
+        row.valueFiles,
+        row.message,
+        row.namespace,
+        row.url,
+        row.engine,
+        row.pooled,
+        row.expiresAt,
+        row.createdById,
+        row.now,
+        options.notify,
+        WAKE_CHANNEL,
+      ],
+    );
+    if (rows[0]) {
+      const { woken, ...record } = rows[0] as InstanceRecord & { woken: unknown };
+      return record;
+    }
+  }
+  throw new Error("could not find a free instance uuid in 5 attempts");
+}
+
+/** One instance by uuid with its template's view fields, or null. */
+export function findInstance(uuid: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
+  return tx.instance.findUnique({ where: { uuid }, include: instanceInclude });
+}
+
+/** The owner's oldest live instance of a template (the one a launch returns), or null. */
+export function findLiveInstance(templateId: string, ownerKey: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
+  return tx.instance.findFirst({
+    where: { templateId, ownerKey, deletedAt: null, phase: { in: LIVE_PHASES as InstancePhase[] } },
+    include: instanceInclude,
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+/** Everything owned by any of `ownerKeys` that is not being torn down, newest first. */
+export function listOwnedInstances(ownerKeys: string[], limit = 500): Promise<InstanceRow[]> {
+  return db().instance.findMany({
+    where: { ownerKey: { in: ownerKeys }, deletedAt: null, phase: { not: "Expiring" } },
+    include: instanceInclude,
+    orderBy: { createdAt: "desc" },
+    take: limit,
+  });
+}
+
+/** Warm pool members of a template free to claim right now. */
+export function countWarmMembers(templateId: string): Promise<number> {
+  return db().instance.count({ where: { templateId, phase: "Available", ownerKey: null, deletedAt: null } });
+}
+
+/**
+ * The median time from launch to Ready of a template's last `sample` launches (pool members included: they
+ * install the same chart), in whole seconds; null when none was ever ready.
+ */
+export async function estimateReadySeconds(templateId: string, sample: number): Promise<number | null> {
+  const { rows } = await sqlPool().query<{ seconds: number | null }>(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ready_at - created_at)) AS seconds
+     FROM (SELECT ready_at, created_at FROM instances
+           WHERE template_id = $1::uuid AND ready_at IS NOT NULL ORDER BY created_at DESC LIMIT $2) recent`,
+    [templateId, sample],
+  );
+  const seconds = rows[0]?.seconds;
+  return seconds === null || seconds === undefined ? null : Math.max(1, Math.round(Number(seconds)));
+}

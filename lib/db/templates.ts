@@ -1,0 +1,365 @@
+import "server-only";
+import { AppError } from "@/lib/domain/errors";
+import type { TemplateIcon } from "@/lib/domain/catalog";
+import type { Settings } from "@/lib/domain/settings";
+import { TemplateError } from "@/lib/templates/errors";
+import { composeSpec, MAX_CHAIN, resolveChain, type ComposedSpec, type TemplateLayer } from "@/lib/templates/inheritance";
+import { assertParameterSchema } from "@/lib/templates/parameters";
+import { specChecksum } from "@/lib/templates/checksum";
+import { TEMPLATE_NAME, type VersionSpec } from "@/lib/templates/spec";
+import { db, sqlPool, type Prisma } from "./client";
+import { SETTINGS_READ, settingsFrom, settingsSql } from "./settings";
+
+/**
+ * Templates in the database: the one loader every use case goes through (launch, the launch page, lookups by
+ * template name, pools, preview, validation, the admin pages), the row mapping of versions, and the listing
+ * queries of the catalog and the admin area.
+ *
+ * A loaded template carries its latest version, the chain it extends (root first) and the spec composed from
+ * that chain, whose `ownerClaim` is the one that counts: a base may set it for every template that extends
+ * it. Compositions are cached by version id. Versions are immutable, and saving a base creates a new version
+ * of every template that extends it, so a version id stands for one chain; saves clear the cache anyway, so a
+ * deleted or restored parent is seen at once in this process.
+ */
+
+type Tx = Prisma.TransactionClient;
+type VersionRow = Prisma.TemplateVersionGetPayload<object>;
+
+/** The operational fields of a template, edited in place. */
+export interface TemplateFields {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  icon: TemplateIcon;
+  category: string;
+  enabled: boolean;
+  visible: boolean;
+  isBase: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  engine: string;
+  method: "on_demand" | "pool";
+  poolSize: number;
+  poolMaxSize: number;
+  poolRecycle: boolean;
+  poolFallback: "on_demand" | "refuse";
+  ttlSeconds: number;
+  ttlExtendSeconds: number;
+  ttlMaxExtends: number;
+  maxInstancesPerUser: number | null;
+  ownerId: string | null;
+  validationError: string | null;
+}
+
+export interface LatestVersion {
+  id: string;
+  version: number;
+  spec: VersionSpec;
+  checksum: string;
+  baseChecksum: string | null;
+}
+
+/** The chain a version extends and the spec composed from it, or why they cannot be had. */
+export type Composition = { chain: TemplateLayer[]; composed: ComposedSpec; error: null } | { chain: null; composed: null; error: TemplateError };
+
+export type LoadedTemplate = TemplateFields &
+  Composition & {
+    latest: LatestVersion;
+    /** The settings, read in the same statement: whatever renders or launches needs them. */
+    settings: Settings;
+  };
+
+export type TemplateRef = { name: string } | { id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The spec of a stored version, in the shape the template code works with. */
+export function specOf(row: Pick<VersionRow, "chartType" | "chartRepoUrl" | "chartPath" | "chartName" | "chartRevision" | "valuesTemplate" | "valueFiles" | "parameters" | "ownerClaim" | "connectionUrlTemplate" | "extendsName">): VersionSpec {
+  const chart =
+    row.chartType === "git"
+      ? { type: "git" as const, repoUrl: row.chartRepoUrl, path: row.chartPath ?? "", ...(row.chartRevision && { revision: row.chartRevision }) }
+      : { type: row.chartType, repoUrl: row.chartRepoUrl, chart: row.chartName ?? "", ...(row.chartRevision && { revision: row.chartRevision }) };
+  return {
+    chart,
+    valuesTemplate: row.valuesTemplate,
+    valueFiles: row.valueFiles,
+    parameters: row.parameters,
+    ownerClaim: row.ownerClaim,
+    ...(row.connectionUrlTemplate && { connectionUrlTemplate: row.connectionUrlTemplate }),
+    ...(row.extendsName && { extends: row.extendsName }),
+  };
+}
+
+/** The columns of a version for a spec, checksum included. */
+export function versionColumns(spec: VersionSpec) {
+  const chart = spec.chart;
+  return {
+    chartType: chart.type,
+    chartRepoUrl: chart.repoUrl,
+    chartPath: chart.type === "git" ? chart.path : null,
+    chartName: chart.type === "git" ? null : chart.chart,
+    chartRevision: chart.revision ?? null,
+    valuesTemplate: spec.valuesTemplate,
+    valueFiles: spec.valueFiles,
+    parameters: spec.parameters as Prisma.InputJsonValue,
+    connectionUrlTemplate: spec.connectionUrlTemplate ?? null,
+    ownerClaim: spec.ownerClaim,
+    extendsName: spec.extends ?? null,
+    checksum: specChecksum(spec),
+  };
+}
+
+const SPEC_SELECT = `v.chart_type::text AS "chartType", v.chart_repo_url AS "chartRepoUrl", v.chart_path AS "chartPath",
+  v.chart_name AS "chartName", v.chart_revision AS "chartRevision", v.values_template AS "valuesTemplate", v.value_files AS "valueFiles",
+  v.parameters, v.connection_url_template AS "connectionUrlTemplate", v.owner_claim AS "ownerClaim", v.extends_name AS "extendsName"`;
+
+type SpecRow = Parameters<typeof specOf>[0];
+type LoadRow = TemplateFields & { versionId: string; version: number; checksum: string; baseChecksum: string | null; storedSettings: Record<string, unknown> | null };
+type Loaded = Composition & { spec: VersionSpec };
+
+const CACHE_LIMIT = 500;
+const compositions = new Map<string, Promise<Loaded>>();
+
+/** Forgets every cached composition; called by whatever changes templates. */
+export function invalidateTemplateCache(): void {
+  compositions.clear();
+}
+
+/**
+ * Loads a live template (not deleted) by name or id, with its latest version, composition and the settings.
+ * Base templates load too: callers that launch refuse them. Unknown names are NOT_FOUND. One statement when
+ * the version's composition is cached (every launch but the first of a version). Reads on its own
+ * connections: call it before taking locks in a transaction, never inside one.
+ */
+export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
+  const byName = "name" in ref;
+  const key = byName ? ref.name : ref.id;
+  if (typeof key !== "string" || (byName ? !TEMPLATE_NAME.test(key) : !UUID.test(key))) throw templateNotFound(key);
+  const { rows } = await sqlPool().query<LoadRow>(
+    `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled, t.visible,
+            t.is_base AS "isBase", t.labels, t.annotations, t.engine, t.method::text, t.pool_size AS "poolSize",
+            t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.pool_fallback::text AS "poolFallback",
+            t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
+            t.max_instances_per_user AS "maxInstancesPerUser", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
+            v.id::text AS "versionId", v.version, v.checksum, v.base_checksum AS "baseChecksum", ${settingsSql("$2")} AS "storedSettings"
+     FROM templates t
+     JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
+     WHERE ${byName ? "t.name = $1" : "t.id = $1::uuid"} AND t.deleted_at IS NULL`,
+    [key, SETTINGS_READ],
+  );
+  const row = rows[0];
+  if (!row) throw templateNotFound(key);
+  const { versionId, version, checksum, baseChecksum, storedSettings, ...fields } = row;
+  const { spec, ...composition } = await composeVersion(fields, versionId);
+  return {
+    ...fields,
+    labels: fields.labels ?? {},
+    annotations: fields.annotations ?? {},
+    latest: { id: versionId, version, checksum, baseChecksum, spec },
+    ...composition,
+    settings: settingsFrom(storedSettings),
+  };
+}
+
+function templateNotFound(name: string): AppError {
+  return new AppError("NOT_FOUND", `There is no template named "${String(name).slice(0, 80)}".`);
+}
+
+/** The leaf spec and composition of a version; concurrent first loads of a version share one. */
+function composeVersion(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+  let loaded = compositions.get(versionId);
+  if (!loaded) {
+    if (compositions.size >= CACHE_LIMIT) compositions.delete(compositions.keys().next().value!);
+    loaded = composeChain(template, versionId);
+    compositions.set(versionId, loaded);
+    loaded.catch(() => compositions.delete(versionId));
+  }
+  return loaded;
+}
+
+async function composeChain(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+  const leaf = await sqlPool().query<SpecRow>(`SELECT ${SPEC_SELECT} FROM template_versions v WHERE v.id = $1::uuid`, [versionId]);
+  const spec = specOf(leaf.rows[0]!);
+  // Walk the chain upwards by name, loading only the templates it names; resolveChain reports what is wrong.
+  const layers = new Map<string, TemplateLayer>([[template.name, { name: template.name, isBase: template.isBase, spec }]]);
+  let next = spec.extends;
+  while (next && !layers.has(next) && layers.size <= MAX_CHAIN) {
+    const { rows } = await sqlPool().query<SpecRow & { isBase: boolean }>(
+      `SELECT t.is_base AS "isBase", ${SPEC_SELECT} FROM templates t
+       JOIN LATERAL (SELECT * FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
+       WHERE t.name = $1 AND t.deleted_at IS NULL`,
+      [next],
+    );
+    if (!rows[0]) break;
+    const parentSpec = specOf(rows[0]);
+    layers.set(next, { name: next, isBase: rows[0].isBase, spec: parentSpec });
+    next = parentSpec.extends;
+  }
+  try {
+    const chain = resolveChain(template.name, (n) => layers.get(n));
+    const composed = composeSpec(chain);
+    assertParameterSchema(composed.parameters);
+    return { spec, chain, composed, error: null };
+  } catch (error) {
+    if (error instanceof TemplateError) return { spec, chain: null, composed: null, error };
+    throw error;
+  }
+}
+
+/** A template as the inheritance code sees it, plus what saving needs to know about its latest version. */
+export interface LibraryEntry extends TemplateLayer {
+  id: string;
+  method: "on_demand" | "pool";
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  version: number;
+  checksum: string;
+  baseChecksum: string | null;
+}
+
+/**
+ * Every live template with its latest version, by name, read inside `tx`: saves see the whole library at
+ * once, under the save lock, to find and re-version every template that extends the one saved.
+ */
+export async function loadLibrary(tx: Tx): Promise<Map<string, LibraryEntry>> {
+  const templates = await tx.template.findMany({
+    where: { deletedAt: null },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 } },
+  });
+  const library = new Map<string, LibraryEntry>();
+  for (const t of templates) {
+    const latest = t.versions[0];
+    if (!latest) continue;
+    library.set(t.name, {
+      id: t.id,
+      name: t.name,
+      isBase: t.isBase,
+      method: t.method,
+      labels: t.labels as Record<string, string>,
+      annotations: t.annotations as Record<string, string>,
+      spec: specOf(latest),
+      version: latest.version,
+      checksum: latest.checksum,
+      baseChecksum: latest.baseChecksum,
+    });
+  }
+  return library;
+}
+
+export interface VersionSummary {
+  version: number;
+  checksum: string;
+  message: string;
+  author: string;
+  createdAt: Date;
+}
+
+/** The versions of a template, newest first. */
+export async function listVersionSummaries(templateId: string): Promise<VersionSummary[]> {
+  const rows = await db().templateVersion.findMany({
+    where: { templateId },
+    orderBy: { version: "desc" },
+    include: { author: { select: { username: true } } },
+  });
+  return rows.map((r) => ({ version: r.version, checksum: r.checksum, message: r.message, author: r.author?.username ?? "system", createdAt: r.createdAt }));
+}
+
+/** One version's spec, or null when the template has no such version. */
+export async function findVersionSpec(templateId: string, version: number): Promise<VersionSpec | null> {
+  const row = await db().templateVersion.findUnique({ where: { templateId_version: { templateId, version } } });
+  return row ? specOf(row) : null;
+}
+
+/** Records the outcome of validating a template: the reason it is broken, or null. */
+export async function recordValidation(templateId: string, error: string | null): Promise<void> {
+  await db().template.update({ where: { id: templateId }, data: { validationError: error } });
+}
+
+/** A template row of the student catalog. */
+export interface CatalogTemplateRow {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  icon: TemplateIcon;
+  category: string;
+  enabled: boolean;
+  visible: boolean;
+  ttlSeconds: number;
+  method: "on_demand" | "pool";
+  warm: number;
+}
+
+/**
+ * The templates a student with `groups` may see: visible ones, and hidden ones in a teacher's catalog for one
+ * of the groups; never base, deleted or invalid ones. With the pool members free to claim right now.
+ */
+export async function listCatalogTemplates(groups: string[]): Promise<CatalogTemplateRow[]> {
+  const { rows } = await sqlPool().query<CatalogTemplateRow>(
+    `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled,
+            t.visible, t.ttl_seconds AS "ttlSeconds", t.method::text,
+            CASE WHEN t.method = 'pool' THEN (SELECT count(*)::int FROM instances i
+              WHERE i.template_id = t.id AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL) ELSE 0 END AS warm
+     FROM templates t
+     WHERE NOT t.is_base AND t.deleted_at IS NULL AND t.validation_error IS NULL
+       AND (t.visible OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+            WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND c.audience_groups && $1::text[]))
+     ORDER BY t.display_name, t.name`,
+    [groups],
+  );
+  return rows;
+}
+
+/** Teacher catalogs for an audience of `groups`, each with its template ids in the teacher's order. */
+export async function listAudienceCatalogs(groups: string[]): Promise<{ slug: string; title: string; description: string; templateIds: string[] }[]> {
+  if (groups.length === 0) return [];
+  const { rows } = await sqlPool().query<{ slug: string; title: string; description: string; templateIds: string[] }>(
+    `SELECT c.slug, c.title, c.description, array_agg(ci.template_id::text ORDER BY ci.position, ci.template_id) AS "templateIds"
+     FROM catalogs c JOIN catalog_items ci ON ci.catalog_id = c.id
+     WHERE c.deleted_at IS NULL AND c.audience_groups && $1::text[]
+     GROUP BY c.id ORDER BY c.title, c.slug`,
+    [groups],
+  );
+  return rows;
+}
+
+/** A template's line in the admin list. */
+export interface TemplateSummary {
+  name: string;
+  displayName: string;
+  version: number;
+  method: "on_demand" | "pool";
+  enabled: boolean;
+  visible: boolean;
+  isBase: boolean;
+  validationError: string | null;
+}
+
+export async function listTemplateSummaries(): Promise<TemplateSummary[]> {
+  const rows = await db().template.findMany({
+    where: { deletedAt: null },
+    orderBy: { name: "asc" },
+    select: {
+      name: true,
+      displayName: true,
+      method: true,
+      enabled: true,
+      visible: true,
+      isBase: true,
+      validationError: true,
+      versions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
+    },
+  });
+  return rows.map(({ versions, ...t }) => ({ ...t, version: versions[0]?.version ?? 0 }));
+}
+
+/** Templates that set a quota of their own, among those a student can launch: the exceptions to the default. */
+export async function listQuotaOverrides(): Promise<{ name: string; displayName: string; limit: number }[]> {
+  const rows = await db().template.findMany({
+    where: { deletedAt: null, isBase: false, maxInstancesPerUser: { not: null } },
+    orderBy: { displayName: "asc" },
+    select: { name: true, displayName: true, maxInstancesPerUser: true },
+  });
+  return rows.map((r) => ({ name: r.name, displayName: r.displayName, limit: r.maxInstancesPerUser! }));
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * Cluster-wide settings (docs/architecture.md, "Settings"): their keys in the settings table, their schemas and their
+ * defaults. Pure: the database reads them in lib/db/settings.ts. A stored value that no longer parses falls
+ * back to its default instead of stopping a launch or the worker.
+ */
+
+export const SETTING_KEYS = {
+  installation: "installation.id",
+  flux: "flux",
+  baseDomain: "baseDomain",
+  connectionUrlTemplate: "connectionUrlTemplate",
+  values: "values",
+  defaultQuota: "quota.defaultMaxInstancesPerUser",
+} as const;
+
+/** Every key `parseSettings` reads (the installation id is read on its own, once). */
+export const SETTINGS_READ = [
+  SETTING_KEYS.flux,
+  SETTING_KEYS.baseDomain,
+  SETTING_KEYS.connectionUrlTemplate,
+  SETTING_KEYS.values,
+  SETTING_KEYS.defaultQuota,
+];
+
+export interface FluxSettings {
+  /** How often Flux re-checks the release, as a Go duration (`5m`). */
+  interval: string;
+  /** How long one Helm action may take (`10m`). */
+  timeout: string;
+  /** Service account Flux impersonates for the release; null uses the controller's own. */
+  serviceAccountName: string | null;
+  /** Install and upgrade attempts Flux retries after a failure before giving up. */
+  remediationRetries: number;
+}
+
+export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 };
+
+const goDuration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, "a duration like 30s, 5m or 1h");
+
+export const fluxSettingsSchema = z.object({
+  interval: goDuration,
+  timeout: goDuration,
+  serviceAccountName: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/)
+    .nullable(),
+  remediationRetries: z.number().int().min(0).max(10),
+});
+
+/** Live instances an owner key may hold when the template sets no limit of its own. */
+export const DEFAULT_QUOTA = 5;
+/** The largest quota a setting or a template may give; 0 means no limit. */
+export const MAX_QUOTA = 1000;
+export const quotaSchema = z.number().int().min(0).max(MAX_QUOTA);
+
+export const baseDomainSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "a DNS domain like envdeck.example.edu");
+export const connectionUrlTemplateSchema = z.string().min(1).max(2048);
+export const settingsValuesSchema = z.record(z.string(), z.unknown());
+
+/** The settings every launch, preview and reconcile works with. */
+export interface Settings {
+  baseDomain: string;
+  /** The cluster-wide connection URL template; null means `https://<template>-<uuid>.<baseDomain>/`. */
+  connectionUrlTemplate: string | null;
+  /** What templates see as `config.values`. */
+  values: Record<string, unknown>;
+  /** Live instances per owner key when a template sets no limit; 0 = no limit. */
+  defaultQuota: number;
+  flux: FluxSettings;
+}
+
+/** Settings from stored values by key; anything unset or unusable takes its default. */
+export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { baseDomain: string }): Settings {
+  const pick = <T>(schema: z.ZodType<T>, key: string, fallback: T): T => {
+    const parsed = schema.safeParse(stored.get(key));
+    return parsed.success ? parsed.data : fallback;
+  };
+  return {
+    baseDomain: pick(baseDomainSchema, SETTING_KEYS.baseDomain, defaults.baseDomain),
+    connectionUrlTemplate: pick(connectionUrlTemplateSchema.nullable(), SETTING_KEYS.connectionUrlTemplate, null),
+    values: pick(settingsValuesSchema, SETTING_KEYS.values, {}),
+    defaultQuota: pick(quotaSchema, SETTING_KEYS.defaultQuota, DEFAULT_QUOTA),
+    flux: { ...DEFAULT_FLUX_SETTINGS, ...pick(fluxSettingsSchema.partial(), SETTING_KEYS.flux, {}) },
+  };
+}
