@@ -1,7 +1,8 @@
 /**
  * `npm start`: prepares the database (embedded PostgreSQL when DATABASE_URL is unset), applies migrations,
  * seeds the demo on a first embedded run, then runs the web server and the worker. Any failure before the server starts is
- * one clear line on stderr and a non-zero exit.
+ * one clear line on stderr and a non-zero exit. Afterwards the web server exiting stops the portal; the worker
+ * exiting does not (it is restarted).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import { migrate } from "@/lib/db/migrate";
 import { countUsers } from "@/lib/services/accounts/internal/sign-in";
 import { seedDemo, type DemoAccount } from "@/lib/services/system/seed-demo";
 import { validateAllTemplates } from "@/lib/services/system/validate-templates";
+import { superviseChild } from "./supervise";
 
 const dev = process.argv.includes("--dev");
 // Prepares the database (migrate, first-run seed) and exits: for init containers, CI and the start-up tests.
@@ -81,31 +83,30 @@ async function main() {
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: secret, NEXTAUTH_URL: config.publicUrl },
   });
   log(`portal starting on ${config.publicUrl}`);
-  // The worker (controllers) runs beside the web server; node with tsx as a loader so signals reach it.
-  const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join("scripts", "worker.ts")], {
-    stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  });
+  // The worker (controllers) runs beside the web server; node with tsx as a loader so signals reach it. A
+  // worker that exits is restarted with backoff: its problems never take the web server down.
+  const worker = superviseChild(
+    () =>
+      spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join("scripts", "worker.ts")], {
+        stdio: "inherit",
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      }),
+    { name: "worker", log },
+  );
 
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     const exited = (child: typeof next) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", r)));
-    for (const child of [next, worker]) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await Promise.race([Promise.all([exited(next), exited(worker)]), new Promise((r) => setTimeout(r, 10_000))]);
+    if (next.exitCode === null && next.signalCode === null) next.kill("SIGTERM");
+    await Promise.race([Promise.all([exited(next), worker.stop()]), new Promise((r) => setTimeout(r, 10_000))]);
     await embedded?.stop().catch(() => undefined);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   next.on("exit", (code) => void stop(code ?? 1));
-  worker.on("exit", (code) => {
-    if (!stopping) {
-      log(`the worker exited (code ${code}); stopping the portal`);
-      void stop(code || 1);
-    }
-  });
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getIdentity } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/connect";
 import { AppError, toAppError } from "@/lib/domain/errors";
 import { findNul, NUL_MESSAGE } from "@/lib/domain/text";
 import type { Identity } from "@/lib/domain/identity";
@@ -177,6 +178,8 @@ export function errorResponse(thrown: unknown, request?: Request): Response {
     return json({ error: "Please correct the listed fields.", code: "INVALID_INPUT", fields } satisfies ApiErrorBody, 400);
   }
   if (error instanceof SyntaxError) return json({ error: "The request body is not valid JSON.", code: "INVALID_INPUT" } satisfies ApiErrorBody, 400);
+  // An outage, not a bug: the caller can retry, and /api/health already reports it to whoever watches.
+  if (isDatabaseUnavailable(error)) return json({ error: DATABASE_UNAVAILABLE_MESSAGE, code: "UNAVAILABLE" } satisfies ApiErrorBody, 503);
   console.error(`API ${request?.method ?? ""} ${request ? new URL(request.url).pathname : ""} failed:`, error);
   return json({ error: "Something went wrong on our side. Please try again later.", code: "INTERNAL" } satisfies ApiErrorBody, 500);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/connect";
 import { isAppError, toAppError } from "@/lib/domain/errors";
 import { findNul, NUL_MESSAGE } from "@/lib/domain/text";
 import type { Identity } from "@/lib/domain/identity";
@@ -16,7 +17,7 @@ export interface ActionState<T = unknown> {
 /**
  * Wraps a server action: resolves who is calling (a server action is a public POST endpoint, so never
  * trust the page that rendered the form), validates the form with `schema`, runs `fn`, and turns AppErrors
- * into form state. Services still check permissions themselves.
+ * and an unreachable database into form state. Services still check permissions themselves.
  */
 export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: Identity, input: z.infer<S>) => Promise<T>) {
   return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
@@ -35,6 +36,7 @@ export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: I
     } catch (thrown) {
       const error = toAppError(thrown);
       if (isAppError(error)) return { ok: false, message: error.message, fieldErrors: error.fields };
+      if (isDatabaseUnavailable(error)) return { ok: false, message: DATABASE_UNAVAILABLE_MESSAGE };
       throw error;
     }
   };

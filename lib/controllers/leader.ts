@@ -37,6 +37,7 @@ export async function acquireLeadership(options: LeaderOptions): Promise<Leaders
   const pollMs = options.pollMs ?? 1000;
   const lockKey = options.lockKey ?? LEADER_LOCK;
   let announcedStandby = false;
+  let lastFailure: string | null = null;
   while (!options.signal.aborted) {
     const client = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true, query_timeout: 10_000 });
     let failed: Error | null = null;
@@ -51,7 +52,10 @@ export async function acquireLeadership(options: LeaderOptions): Promise<Leaders
         await pause(pollMs, options.signal);
       }
     } catch (error) {
-      options.log?.(`database connection for leader election failed: ${(error as Error).message}`);
+      // Once per distinct failure, not every few seconds while an outage lasts.
+      const message = (error as Error).message;
+      if (message !== lastFailure) options.log?.(`database connection for leader election failed: ${message}`);
+      lastFailure = message;
       await pause(pollMs * 2, options.signal);
     }
     await client.end().catch(() => undefined);

@@ -115,7 +115,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await guarded("resync", resyncAll)();
     await guarded("pool scan", scanPools)();
 
-    const stopped = new Promise<Error>((resolve) => signal.addEventListener("abort", () => resolve(new Error("stopping")), { once: true }));
+    // The signal may have come while the controllers settled in above, before this listener existed.
+    const stopped = new Promise<Error>((resolve) => {
+      if (signal.aborted) resolve(new Error("stopping"));
+      signal.addEventListener("abort", () => resolve(new Error("stopping")), { once: true });
+    });
     const reason = await Promise.race([leadership.lost, stopped]);
     for (const timer of timers) clearInterval(timer);
     await Promise.all([queue.stop(), memberQueue.stop(), poolQueue.stop()]);

@@ -92,6 +92,9 @@ export async function migrate(
 ): Promise<MigrationResult> {
   const files = await readMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A connection lost between statements is reported by the statement that fails; the event alone would
+  // otherwise end the process instead of letting the caller retry.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
