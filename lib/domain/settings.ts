@@ -75,17 +75,22 @@ export interface Settings {
   flux: FluxSettings;
 }
 
+// Built once: every launch parses the stored settings.
+const storedUrlTemplate = connectionUrlTemplateSchema.nullable();
+const storedFlux = fluxSettingsSchema.partial();
+
 /** Settings from stored values by key; anything unset or unusable takes its default. */
 export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { baseDomain: string }): Settings {
   const pick = <T>(schema: z.ZodType<T>, key: string, fallback: T): T => {
+    if (!stored.has(key)) return fallback;
     const parsed = schema.safeParse(stored.get(key));
     return parsed.success ? parsed.data : fallback;
   };
   return {
     baseDomain: pick(baseDomainSchema, SETTING_KEYS.baseDomain, defaults.baseDomain),
-    connectionUrlTemplate: pick(connectionUrlTemplateSchema.nullable(), SETTING_KEYS.connectionUrlTemplate, null),
+    connectionUrlTemplate: pick(storedUrlTemplate, SETTING_KEYS.connectionUrlTemplate, null),
     values: pick(settingsValuesSchema, SETTING_KEYS.values, {}),
     defaultQuota: pick(quotaSchema, SETTING_KEYS.defaultQuota, DEFAULT_QUOTA),
-    flux: { ...DEFAULT_FLUX_SETTINGS, ...pick(fluxSettingsSchema.partial(), SETTING_KEYS.flux, {}) },
+    flux: { ...DEFAULT_FLUX_SETTINGS, ...pick(storedFlux, SETTING_KEYS.flux, {}) },
   };
 }
