@@ -392,7 +392,7 @@ export const openApiDocument = {
         description: "No such template (unknown, disabled or a base template), or no such environment of the caller's. Other people's environments are reported as missing.",
         content: jsonContent(ref("Error")),
       },
-      Conflict: { description: "The environment has used all its extensions, has expired, or is being deleted (code CONFLICT).", content: jsonContent(ref("Error")) },
+      Conflict: { description: "The environment has used all its extensions or has expired (code CONFLICT).", content: jsonContent(ref("Error")) },
       PayloadTooLarge: { description: "The request body is larger than 64 kB (code PAYLOAD_TOO_LARGE).", content: jsonContent(ref("Error")) },
       Unavailable: {
         description:

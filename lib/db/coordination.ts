@@ -22,9 +22,3 @@ export const WAKE_CHANNEL = "envdeck_worker";
  */
 export const POOL_WAKE_PREFIX = "pool:";
 export const SETTINGS_WAKE = "settings";
-
-/**
- * Limits for transactions that may queue behind many others (launches at class start, pool passes): wait
- * for a connection up to 15 s instead of Prisma's default 2 s, rather than fail a launch that would succeed.
- */
-export const BUSY_TRANSACTION = { maxWait: 15_000, timeout: 15_000 } as const;

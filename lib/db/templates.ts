@@ -276,20 +276,11 @@ export async function recordValidation(templateId: string, error: string | null)
   await db().template.update({ where: { id: templateId }, data: { validationError: error } });
 }
 
-/** A template row of the student catalog. */
-export interface CatalogTemplateRow {
-  id: string;
-  name: string;
-  displayName: string;
-  description: string;
-  icon: TemplateIcon;
-  category: string;
-  enabled: boolean;
-  visible: boolean;
-  ttlSeconds: number;
-  method: "on_demand" | "pool";
-  warm: number;
-}
+/** A template row of the student catalog, with the pool members free to claim right now. */
+export type CatalogTemplateRow = Pick<
+  TemplateFields,
+  "id" | "name" | "displayName" | "description" | "icon" | "category" | "enabled" | "visible" | "ttlSeconds" | "method"
+> & { warm: number };
 
 /**
  * The templates a student with `groups` may see: visible ones, and hidden ones in a teacher's catalog for one
