@@ -53,7 +53,7 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
       </p>
       {blocking.length > 0 && (
         <p data-testid="quota-templates" className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          {blocking.map((t) => `${t.displayName} allows ${t.limit}`).join(", ")}: delete one to launch {blocking.length === 1 ? "it" : "them"}.
+          {blocking.map((t) => `${t.displayName} allows ${t.limit} at a time`).join(", ")}: delete one to launch {blocking.length === 1 ? "it" : "them"}.
         </p>
       )}
       {environments.length === 0 ? (
