@@ -48,8 +48,14 @@ export interface ResolvedIdentity {
   via: AuthMethod;
 }
 
+/** Below this size a response is sent as it is: compressing it costs the server more than it saves anyone. */
+const COMPRESS_FROM_BYTES = 8 * 1024;
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  const text = JSON.stringify(body);
+  // `no-transform` tells the server's compression to leave small bodies alone (a launch answers with ~1 kB).
+  const cacheControl = text.length < COMPRESS_FROM_BYTES ? { "Cache-Control": "no-store, no-transform" } : {};
+  return new Response(text, { status, headers: { ...JSON_HEADERS, ...cacheControl, ...headers } });
 }
 
 export function noContent(): Response {

@@ -108,7 +108,7 @@ describe("Dploy-compatible launch: GET /api/run/{name}", () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ outcome: "created", name: "shell", owner: "alice", phase: "Pending", params: { cpus: 2, debug: true, shell: "/bin/bash" } });
     expect(first.headers.get("location")).toBe(`/api/v1/environments/${first.body.uuid as string}`);
-    expect(first.headers.get("cache-control")).toBe("no-store");
+    expect(first.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(first.headers.get("content-type")).toMatch(/^application\/json/);
 
     const again = await send(runRoute.GET, "/api/run/shell?cpus=4", { token, params: { name: "shell" } });
@@ -201,6 +201,14 @@ describe("Dploy-compatible status, extend, delete and list", () => {
     const after = await send(runStatusRoute.GET, "/api/run/plain/status", { token, params: { name: "plain" } });
     expect(after).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
     expect((await send(runRoute.DELETE, "/api/run/plain", { method: "DELETE", token, params: { name: "plain" } })).status).toBe(404);
+  });
+});
+
+describe("response compression", () => {
+  it("leaves small JSON bodies uncompressed and lets large ones be compressed", async () => {
+    const { json } = await import("@/lib/api/http");
+    expect(json({ ok: true }).headers.get("cache-control")).toBe("no-store, no-transform");
+    expect(json({ text: "x".repeat(10_000) }).headers.get("cache-control")).toBe("no-store");
   });
 });
 
@@ -360,6 +368,23 @@ describe("authentication", () => {
     for (const authorization of ["Bearer nonsense", "Bearer", "Bearer ", `Basic ${Buffer.from("grace:pw").toString("base64")}`, `Bearer ${revoked.token.slice(0, -1)}x`, `Token ${revoked.token}`]) {
       await expectRefused(authorization, authorization);
     }
+  });
+
+  it("records a token's last use at most once a minute, and refuses a disabled account's token", async () => {
+    const { token, summary } = await createApiToken(grace, { name: "busy" });
+    expect((await send(environmentsRoute.GET, "/api/environments", { token })).status).toBe(200);
+    const first = (await db().apiToken.findUniqueOrThrow({ where: { id: summary.id } })).lastUsedAt;
+    expect(first).not.toBeNull();
+    expect((await send(environmentsRoute.GET, "/api/environments", { token })).status).toBe(200);
+    expect((await db().apiToken.findUniqueOrThrow({ where: { id: summary.id } })).lastUsedAt).toEqual(first);
+    await db().apiToken.update({ where: { id: summary.id }, data: { lastUsedAt: new Date(Date.now() - 120_000) } });
+    expect((await send(environmentsRoute.GET, "/api/environments", { token })).status).toBe(200);
+    expect((await db().apiToken.findUniqueOrThrow({ where: { id: summary.id } })).lastUsedAt!.getTime()).toBeGreaterThan(Date.now() - 10_000);
+
+    const leaver = await createUser({ name: "leaver" });
+    const theirs = await createApiToken(leaver, { name: "script" });
+    await db().user.update({ where: { id: leaver.userId }, data: { disabledAt: new Date() } });
+    await expectRefused(`Bearer ${theirs.token}`, "disabled account");
   });
 
   it("asks the session only when a session cookie is present", async () => {
@@ -541,7 +566,7 @@ describe("error mapping", () => {
     const body = await response.json();
     expect(response.status).toBe(500);
     expect(body).toEqual({ error: "Something went wrong on our side. Please try again later.", code: "INTERNAL" });
-    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("cache-control")).toBe("no-store, no-transform");
     expect(log).toHaveBeenCalledWith(expect.stringContaining("/api/environments"), expect.any(Error));
     log.mockRestore();
   });

@@ -1,11 +1,11 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db, sqlPool } from "@/lib/db/client";
 import { dummyHash, verifyPassword } from "@/lib/auth/passwords";
 import { credentialsSchema } from "@/lib/domain/credentials";
 import { AppError } from "@/lib/domain/errors";
 import { normaliseRoles, type Identity, type Role } from "@/lib/domain/identity";
 
-type UserRow = {
+export type UserRow = {
   id: string;
   username: string;
   displayName: string | null;
@@ -82,9 +82,13 @@ export async function upsertOidcUser(input: {
 
 /** The current identity of a user id from a session: re-read so role changes and disabling apply at once. */
 export async function loadIdentity(userId: string, claims: Identity["claims"] = {}): Promise<Identity | null> {
-  const user = await db().user.findUnique({ where: { id: userId } });
-  if (!user || user.disabledAt) return null;
-  return toIdentity(user, claims);
+  // Plain SQL on the pool: every page and API call of a signed-in user starts here.
+  const { rows } = await sqlPool().query<UserRow>(
+    `SELECT id::text, username, display_name AS "displayName", email, groups, roles::text[] AS roles, source::text
+     FROM users WHERE id = $1::uuid AND disabled_at IS NULL`,
+    [userId],
+  );
+  return rows[0] ? toIdentity(rows[0], claims) : null;
 }
 
 export async function countUsers(): Promise<number> {
