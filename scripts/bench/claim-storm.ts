@@ -14,7 +14,7 @@
  * prints a table and one JSON line.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,6 +81,16 @@ async function fillPool(prisma: PrismaClient, templateId: string, versionId: str
   if (available !== count) await fillPool(prisma, templateId, versionId, count - available);
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 function assertClaims(label: string, size: number, claimed: string[]) {
   if (claimed.length !== size || new Set(claimed).size !== size || claimed.some((u) => !u)) {
     throw new Error(`${label}: expected ${size} distinct claims, got ${new Set(claimed).size}`);
@@ -93,7 +103,9 @@ async function startServer(databaseUrl: string): Promise<{ url: string; process:
     return null;
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") is handed to the server's node, for profiling.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
@@ -147,6 +159,7 @@ async function main() {
     RETURNING uuid`;
 
   type Row = { path: string; size: number; round: number } & Storm;
+  const cpu: { size: number; generatorMs: number; serverMs: number }[] = [];
   const results: Row[] = [];
   const reset = async () => {
     await prisma.instance.deleteMany({ where: { templateId: template.id } });
@@ -176,7 +189,12 @@ async function main() {
             return ((await response.json()) as { uuid: string }).uuid;
           });
         }
+        const cpuBefore = { generator: process.cpuUsage(), server: mode === "http" ? await processCpuMs(server!.process.pid!) : 0 };
         const result = await storm(launchers);
+        if (mode === "http") {
+          const generator = process.cpuUsage(cpuBefore.generator);
+          cpu.push({ size, generatorMs: (generator.user + generator.system) / 1000, serverMs: (await processCpuMs(server!.process.pid!)) - cpuBefore.server });
+        }
         assertClaims(`${mode} ${size}`, size, result.claimed);
         results.push({ path: mode, size, round, latencies: result.latencies, wallMs: result.wallMs });
         log(`${mode.padEnd(7)} ${String(size).padStart(3)} launchers, round ${round}: ${(size / (result.wallMs / 1000)).toFixed(0)} claims/s, p99 ${percentile(result.latencies, 99).toFixed(1)} ms`);
@@ -208,7 +226,19 @@ async function main() {
   for (const s of summary) {
     console.log(`| ${s.path} | ${s.launchers} | ${s.p50} ms | ${s.p95} ms | ${s.p99} ms | ${s.claimsPerSecond} | ${((s.claimsPerSecond / rawRate(s.launchers)) * 100).toFixed(0)} % |`);
   }
-  console.log(JSON.stringify({ benchmark: "claim-storm", rounds, connections, results: summary }));
+  const cpuPerClaim = sizes.flatMap((size) => {
+    const rows = cpu.filter((c) => c.size === size);
+    if (rows.length === 0) return [];
+    const perClaim = (pick: (c: (typeof rows)[number]) => number) => +(rows.reduce((sum, c) => sum + pick(c), 0) / (rows.length * size)).toFixed(2);
+    return [{ launchers: size, serverMs: perClaim((c) => c.serverMs), generatorMs: perClaim((c) => c.generatorMs) }];
+  });
+  if (cpuPerClaim.length > 0) {
+    console.log("\nCPU per HTTP claim (mean over rounds): the portal's server process, and this process as the load generator\n");
+    console.log("| launchers | server CPU ms/claim | load generator CPU ms/claim |");
+    console.log("|---|---|---|");
+    for (const c of cpuPerClaim) console.log(`| ${c.launchers} | ${c.serverMs} | ${c.generatorMs} |`);
+  }
+  console.log(JSON.stringify({ benchmark: "claim-storm", rounds, connections, results: summary, httpCpuPerClaim: cpuPerClaim }));
 
   server?.process.kill();
   await raw.end();
