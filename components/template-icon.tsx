@@ -1,7 +1,7 @@
 import type { TemplateIcon as IconId } from "@/lib/domain/catalog";
 
 /** Outline drawings for each catalog icon id, on a 24×24 grid. Unknown ids fall back to `default`. */
-const PATHS: Record<IconId, string> = {
+export const ICON_PATHS: Record<IconId, string> = {
   terminal: "M3.5 5h17v14h-17z M7 9.5l3 2.5-3 2.5 M12 15h5",
   desktop: "M3 4.5h18v11H3z M9 20h6 M12 15.5V20",
   code: "M8.5 7L3.5 12l5 5 M15.5 7l5 5-5 5 M13.5 5l-3 14",
@@ -14,7 +14,7 @@ const PATHS: Record<IconId, string> = {
 };
 
 export function TemplateIcon({ icon, className = "h-6 w-6" }: { icon: string; className?: string }) {
-  const d = PATHS[icon as IconId] ?? PATHS.default;
+  const d = ICON_PATHS[icon as IconId] ?? ICON_PATHS.default;
   return (
     <svg
       viewBox="0 0 24 24"

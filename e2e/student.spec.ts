@@ -120,16 +120,38 @@ test.describe("launching", () => {
     expect(await environmentsOf(page)).toMatchObject([{ name: "e2e-hidden" }]);
   });
 
-  test("the catalog search narrows the list and says when nothing matches", async ({ pageAs }) => {
+  test("the catalog search narrows the list as you type, says when nothing matches, and widens again", async ({ pageAs }) => {
     const page = await pageAs("student11");
     await page.goto("/?q=warm");
     await expect(page.getByRole("link", { name: "E2E Warm", exact: true })).toBeVisible();
     await expect(page.getByRole("link", { name: "E2E On Demand", exact: true })).toHaveCount(0);
-    await page.goto("/");
+    // Wider than the page was rendered with: the server is asked for the rest.
+    await page.getByLabel("Search").fill("");
+    await expect(page.getByRole("link", { name: "E2E On Demand", exact: true })).toBeVisible();
+    await expect(page).toHaveURL("/");
+    // Narrower: the cards already on the page are filtered, no request is needed.
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
     await page.getByLabel("Search").fill("zzz-nothing");
-    await page.getByRole("button", { name: "Filter" }).click();
     await expect(page.getByText("No environments match")).toBeVisible();
-    await expect(page.getByRole("link", { name: "E2E Warm", exact: true })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "E2E Warm", exact: true })).toBeHidden();
+    await expect(page).toHaveURL("/?q=zzz-nothing");
+    expect(requests.filter((url) => !url.includes("/_next/static/"))).toEqual([]);
+    await page.getByText("Show everything").click();
+    await expect(page.getByRole("link", { name: "E2E Warm", exact: true })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Filter" })).toHaveCount(0);
+  });
+
+  test("a card says 'Running' for an environment the student has, and leads to it", async ({ pageAs }) => {
+    requireCluster();
+    const page = await pageAs("student14");
+    await launchViaApi(page, "e2e-ondemand");
+    await page.goto("/");
+    const card = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "E2E On Demand", exact: true }) });
+    await expect(card.getByText("Running", { exact: true })).toBeVisible();
+    await card.getByRole("link", { name: "E2E On Demand", exact: true }).click();
+    await expect(page).toHaveURL("/run/e2e-ondemand");
+    await expect(page.getByRole("list", { name: "Launch progress" })).toBeVisible();
   });
 
   test("over the template's quota a student is told so and nothing is created", async ({ pageAs }) => {

@@ -207,3 +207,14 @@ export async function estimateReadySeconds(templateId: string, sample: number): 
   const seconds = rows[0]?.seconds;
   return seconds === null || seconds === undefined ? null : Math.max(1, Math.round(Number(seconds)));
 }
+
+/** The names of the templates any of `ownerKeys` has a live instance of. */
+export async function listRunningTemplateNames(ownerKeys: string[]): Promise<string[]> {
+  if (ownerKeys.length === 0) return [];
+  const { rows } = await sqlPool().query<{ name: string }>(
+    `SELECT DISTINCT t.name FROM instances i JOIN templates t ON t.id = i.template_id
+     WHERE i.owner_key = ANY($1) AND i.deleted_at IS NULL AND i.phase::text = ANY($2)`,
+    [ownerKeys, LIVE_PHASES],
+  );
+  return rows.map((r) => r.name).sort();
+}

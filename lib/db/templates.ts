@@ -121,9 +121,17 @@ type Loaded = Composition & { spec: VersionSpec };
 const CACHE_LIMIT = 500;
 const compositions = new Map<string, Promise<Loaded>>();
 
-/** Forgets every cached composition; called by whatever changes templates. */
+const changeListeners: (() => void)[] = [];
+
+/** Registers what else to forget when templates change (caches built from them). */
+export function onTemplatesChanged(listener: () => void): void {
+  changeListeners.push(listener);
+}
+
+/** Forgets every cached composition, and what listeners built from templates; called by whatever changes them. */
 export function invalidateTemplateCache(): void {
   compositions.clear();
+  for (const listener of changeListeners) listener();
 }
 
 /**

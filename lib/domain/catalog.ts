@@ -54,3 +54,33 @@ export function matchesCatalogFilter(
   const haystack = foldText([entry.displayName, entry.name, entry.description, entry.category, entry.subcategory ?? ""].join(" "));
   return words.every((word) => haystack.includes(word));
 }
+
+/** Words that are written in capitals (or their own way) wherever they appear in a category name. */
+const SPECIAL_WORDS: Record<string, string> = {
+  ai: "AI",
+  api: "API",
+  apis: "APIs",
+  cad: "CAD",
+  ci: "CI",
+  css: "CSS",
+  gpu: "GPU",
+  html: "HTML",
+  ide: "IDE",
+  ides: "IDEs",
+  ml: "ML",
+  nosql: "NoSQL",
+  os: "OS",
+  sql: "SQL",
+  vm: "VM",
+  vms: "VMs",
+};
+
+/**
+ * A category or subcategory as people read it: first letter capitalised and known acronyms in capitals
+ * ("data science" → "Data science", "sql" → "SQL"), whatever case it was stored in otherwise.
+ */
+export function displayCategory(name: string): string {
+  const words = name.split(/(\s+)/).map((word) => SPECIAL_WORDS[word.toLowerCase()] ?? word);
+  const text = words.join("");
+  return text.charAt(0).toLocaleUpperCase("en") + text.slice(1);
+}

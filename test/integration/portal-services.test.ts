@@ -7,6 +7,7 @@ import { checkHealth } from "@/lib/services/health/check-health";
 import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
 import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
 import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/system/seed-demo";
+import { invalidateTemplateCache } from "@/lib/db/templates";
 import { setupTestDatabase } from "../support/database";
 import { catalogNames } from "../support/launch";
 
@@ -40,10 +41,11 @@ describe("catalog", () => {
   it("lists visible, non-base, non-deleted templates grouped by category", async () => {
     await database.db().template.update({ where: { name: "vscode" }, data: { visible: false } });
     await database.db().template.update({ where: { name: "postgresql" }, data: { deletedAt: new Date() } });
+    invalidateTemplateCache();
     const catalog = await listCatalog(await as("student"));
     expect(catalogNames(catalog).sort()).toEqual(["jupyter", "webterm"]);
     const learning = catalog.groups.find((g) => g.category === "learning");
-    expect(learning?.subcategories[0]).toMatchObject({ name: "linux", entries: [{ name: "webterm", subcategory: "linux", icon: "terminal" }] });
+    expect(learning).toMatchObject({ label: "Learning", entries: [{ name: "webterm", subcategory: "linux", subcategoryLabel: "Linux", icon: "terminal" }] });
   });
 
   it("refuses callers without an identity", async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { invalidateTemplateCache } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
 import { estimateReadySeconds } from "@/lib/db/instances";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
@@ -16,9 +17,11 @@ setupTestDatabase();
 async function createCatalog(slug: string, audienceGroups: string[], templates: string[], extra: { deletedAt?: Date } = {}) {
   const rows = await db().template.findMany({ where: { name: { in: templates } }, select: { id: true, name: true } });
   const ids = templates.map((name) => rows.find((r) => r.name === name)!.id);
-  return db().catalog.create({
+  const catalog = await db().catalog.create({
     data: { slug, title: `Catalog ${slug}`, audienceGroups, ...extra, items: { create: ids.map((templateId, position) => ({ templateId, position })) } },
   });
+  invalidateTemplateCache();
+  return catalog;
 }
 
 describe("the student catalog", () => {
@@ -55,20 +58,29 @@ describe("the student catalog", () => {
     expect(noGroups.catalogs).toEqual([]);
   });
 
-  it("groups visible templates by category and subcategory, uncategorised last", async () => {
-    const catalog = await listCatalog(student);
-    expect(catalog.groups.map((g) => g.category)).toEqual(["data", "linux", "Other"]);
-    const linux = catalog.groups.find((g) => g.category === "linux")!;
-    expect(linux.subcategories.map((s) => [s.name, s.entries.map((e) => e.name)])).toEqual([
-      ["basics", ["shell"]],
-      ["tools", ["editor"]],
+  it("groups the other visible templates by category, subcategories in order, uncategorised last, nothing twice", async () => {
+    const catalog = await listCatalog(outsider);
+    expect(catalog.groups.map((g) => [g.category, g.label])).toEqual([
+      ["data", "Data"],
+      ["linux", "Linux"],
+      ["Other", "Other"],
     ]);
-    expect(catalog.categories).toEqual(["data", "linux", "Other"]);
+    const linux = catalog.groups.find((g) => g.category === "linux")!;
+    expect(linux.entries.map((e) => [e.name, e.subcategoryLabel])).toEqual([["shell", "Basics"]]);
+    expect(catalog.categories).toEqual([
+      { name: "data", label: "Data" },
+      { name: "linux", label: "Linux" },
+      { name: "Other", label: "Other" },
+    ]);
     expect(catalog.total).toBe(7);
+    // The student's class catalog holds notes and shell: they are not repeated below it.
+    const student_ = await listCatalog(student);
+    expect(catalogNames(student_)).toEqual(["notes", "secret-lab", "shell", "cold-pool", "off", "warm", "editor", "uncategorised"]);
   });
 
   it("badges a pool with free warm members as instant, and no other template", async () => {
-    const entries = (await listCatalog(student)).groups.flatMap((g) => g.subcategories.flatMap((s) => s.entries));
+    const catalog = await listCatalog(student);
+    const entries = [...catalog.catalogs.flatMap((c) => c.entries), ...catalog.groups.flatMap((g) => g.entries)];
     const warmth = Object.fromEntries(entries.map((e) => [e.name, e.warm]));
     expect(warmth).toMatchObject({ warm: 2, "cold-pool": 0, shell: 0, off: 0 });
     expect(entries.find((e) => e.name === "off")).toMatchObject({ enabled: false });
@@ -76,10 +88,10 @@ describe("the student catalog", () => {
 
   it("filters by words and category, in teacher catalogs too, and keeps the category list whole", async () => {
     const byWord = await listCatalog(student, { query: "python", category: null });
-    expect(catalogNames(byWord)).toEqual(["notes", "notes"]);
+    expect(catalogNames(byWord)).toEqual(["notes"]);
     const byCategory = await listCatalog(student, { query: "", category: "linux" });
     expect(byCategory.groups.map((g) => g.category)).toEqual(["linux"]);
-    expect(byCategory.categories).toEqual(["data", "linux", "Other"]);
+    expect(byCategory.categories.map((c) => c.name)).toEqual(["data", "linux", "Other"]);
     const nothing = await listCatalog(student, { query: "' OR 1=1; DROP TABLE templates; --", category: null });
     expect(catalogNames(nothing)).toEqual([]);
     expect(nothing.total).toBe(7);

@@ -3,6 +3,7 @@ import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
 import type { StudentCatalog } from "@/lib/services/catalog/list-catalog";
 import { createTemplate, type NewTemplate } from "@/lib/services/templates/create-template";
 import { db } from "@/lib/db/client";
+import { invalidateTemplateCache } from "@/lib/db/templates";
 import { SYSTEM_IDENTITY, type Identity, type Role } from "@/lib/domain/identity";
 
 /**
@@ -45,6 +46,7 @@ export async function createLaunchTemplate(
   });
   if (maxInstancesPerUser !== undefined || poolFallback || poolRecycle !== undefined) {
     await db().template.update({ where: { id: template.id }, data: { maxInstancesPerUser, poolFallback, poolRecycle } });
+    invalidateTemplateCache();
   }
   return template;
 }
@@ -60,6 +62,8 @@ export async function insertAvailableMembers(templateId: string, count: number):
     });
     uuids.push(uuid);
   }
+  // Written behind the services' back: the catalog shared between students must see it now, not in a few seconds.
+  invalidateTemplateCache();
   return uuids;
 }
 
@@ -79,5 +83,5 @@ export async function createStudents(count: number, prefix: string, groups: stri
 
 /** Every template name a student catalog shows, teacher catalogs first, in page order. */
 export function catalogNames(catalog: StudentCatalog): string[] {
-  return [...catalog.catalogs.flatMap((c) => c.entries), ...catalog.groups.flatMap((g) => g.subcategories.flatMap((s) => s.entries))].map((e) => e.name);
+  return [...catalog.catalogs.flatMap((c) => c.entries), ...catalog.groups.flatMap((g) => g.entries)].map((e) => e.name);
 }

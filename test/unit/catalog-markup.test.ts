@@ -1,0 +1,89 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { catalogMarkup, escapeHtml, withRunningBadges } from "@/components/student/catalog-markup";
+import { displayCategory } from "@/lib/domain/catalog";
+import type { CatalogEntry, StudentCatalog } from "@/lib/services/catalog/list-catalog";
+import { HOSTILE_VALUES } from "@/test/fixtures/hostile-values";
+
+const entry = (name: string, fields: Partial<CatalogEntry> = {}): CatalogEntry => ({
+  name,
+  displayName: `Lab ${name}`,
+  description: "A workspace",
+  icon: "terminal",
+  category: "programming",
+  subcategory: "python",
+  subcategoryLabel: "Python",
+  enabled: true,
+  ttlSeconds: 3600,
+  method: "on_demand",
+  warm: 0,
+  ...fields,
+});
+
+let keys = 0;
+const catalogOf = (parts: Partial<Pick<StudentCatalog, "catalogs" | "groups">>) => ({ catalogs: [], groups: [], ...parts, contentKey: `key-${++keys}` });
+
+/** The markup with every text and attribute value emptied: what is left is its structure. */
+const structure = (html: string) => html.replace(/>[^<]*</g, "><").replace(/"[^"]*"/g, '""');
+
+describe("catalog markup", () => {
+  it("keeps its structure whatever the names, descriptions and titles hold", () => {
+    const plain = catalogMarkup(catalogOf({ catalogs: [{ slug: "c", title: "T", description: "D", entries: [entry("a")] }], groups: [{ category: "x", label: "X", entries: [entry("b")] }] }));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom(...HOSTILE_VALUES)), fc.oneof(fc.string(), fc.constantFrom(...HOSTILE_VALUES)), (text, other) => {
+        const hostile = catalogMarkup(
+          catalogOf({
+            catalogs: [{ slug: "c", title: text, description: other || "D", entries: [entry("a", { displayName: text || "x", description: other || "D" })] }],
+            groups: [{ category: other, label: text || "X", entries: [entry("b", { subcategoryLabel: text || "P", description: text || "D" })] }],
+          }),
+        );
+        expect(structure(hostile)).toBe(structure(plain));
+      }),
+    );
+  });
+
+  it("escapes markup, quotes and ampersands", () => {
+    expect(escapeHtml(`<script>alert("x" & 'y')</script>`)).toBe("&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
+    const html = catalogMarkup(catalogOf({ groups: [{ category: "x", label: "X", entries: [entry("a", { displayName: '<img src=x onerror="alert(1)">' })] }] }));
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+
+  it("badges instant and unavailable templates, draws each icon once, and sizes small groups to their cards", () => {
+    const html = catalogMarkup(
+      catalogOf({
+        groups: [
+          { category: "a", label: "A", entries: [entry("one", { warm: 2 }), entry("two", { enabled: false, warm: 1 })] },
+          { category: "b", label: "B", entries: [entry("three"), entry("four"), entry("five"), entry("six")] },
+        ],
+      }),
+    );
+    expect(html.match(/>Instant</g)).toHaveLength(1);
+    expect(html.match(/>Unavailable</g)).toHaveLength(1);
+    expect(html.match(/<symbol id="catalog-icon-terminal"/g)).toHaveLength(1);
+    expect(html.match(/<use href="#catalog-icon-terminal"\/>/g)).toHaveLength(6);
+    expect(html).toContain('class="catalog-category catalog-span-2"');
+    expect(html).toContain('class="catalog-category catalog-span-3"');
+  });
+
+  it("renders a content key once, and puts the caller's running badges in per request", () => {
+    const catalog = catalogOf({ groups: [{ category: "x", label: "X", entries: [entry("a"), entry("b")] }] });
+    const first = catalogMarkup(catalog);
+    expect(catalogMarkup({ ...catalog, groups: [] })).toBe(first);
+    const mine = withRunningBadges(first, ["b", "not-shown"]);
+    expect(mine.match(/>Running</g)).toHaveLength(1);
+    expect(mine.indexOf(">Running<")).toBeGreaterThan(mine.indexOf('href="/run/b"'));
+    expect(withRunningBadges(first, [])).toBe(first);
+  });
+});
+
+describe("category names", () => {
+  it("read as people write them", () => {
+    expect(displayCategory("data science")).toBe("Data science");
+    expect(displayCategory("sql")).toBe("SQL");
+    expect(displayCategory("nosql databases")).toBe("NoSQL databases");
+    expect(displayCategory("Machine Learning")).toBe("Machine Learning");
+    expect(displayCategory("élan")).toBe("Élan");
+    expect(displayCategory("")).toBe("");
+  });
+});
