@@ -17,7 +17,7 @@ const folded = new WeakMap<HTMLElement, string>();
 function searchText(card: HTMLElement): string {
   let text = folded.get(card);
   if (text === undefined) {
-    const parts = [card.querySelector("a"), card.querySelector(".catalog-card-text"), card.querySelector(".catalog-card-meta span")].map((e) => e?.textContent ?? "");
+    const parts = [card.querySelector("a"), card.querySelector("p"), card.querySelector("small span")].map((e) => e?.textContent ?? "");
     const name = card.querySelector("a")?.getAttribute("href")?.slice("/run/".length) ?? "";
     text = foldText([...parts, name, card.dataset.category].join(" "));
     folded.set(card, text);

@@ -5,7 +5,7 @@ import type { CatalogEntry, StudentCatalog } from "@/lib/services/catalog/list-c
 
 /**
  * The catalog's cards as HTML, rendered once per content key and shared by every request that shows the same
- * catalog: at the start of a class hundreds of students of one audience open the same page, and rendering
+ * catalog (styled by `.catalog` in app/globals.css, which keeps the markup itself nearly free of classes): at the start of a class hundreds of students of one audience open the same page, and rendering
  * 200 cards as React elements for each of them cost nine tenths of the page's time. The cards are links and
  * text, nothing interactive, so a string serves as well as a tree.
  *
@@ -28,28 +28,27 @@ function card(entry: CatalogEntry): string {
   const icon: TemplateIcon = (TEMPLATE_ICONS as readonly string[]).includes(entry.icon) ? entry.icon : "default";
   const badges = [
     runningMarker(entry.name),
-    entry.enabled && entry.warm > 0 ? `<span class="badge badge-instant" title="A warm environment is waiting: you get it at once">Instant</span>` : "",
-    entry.enabled ? "" : `<span class="badge badge-off">Unavailable</span>`,
+    entry.enabled && entry.warm > 0 ? `<span class="instant" title="A warm environment is waiting: you get it at once">Instant</span>` : "",
+    entry.enabled ? "" : `<span class="off">Unavailable</span>`,
   ].join("");
   const lifetime = `Lifetime ${describeTtl(entry.ttlSeconds)}`;
   const meta = entry.subcategoryLabel ? `<span>${escapeHtml(entry.subcategoryLabel)}</span> · ${lifetime}` : lifetime;
   return (
-    `<li class="catalog-card" data-category="${escapeHtml(entry.category)}">` +
-    `<svg class="catalog-icon" aria-hidden="true"><use href="#catalog-icon-${icon}"/></svg>` +
-    `<div class="catalog-card-body"><h3 class="catalog-card-title"><a href="/run/${encodeURIComponent(entry.name)}">${escapeHtml(entry.displayName)}</a>${badges}</h3>` +
-    (entry.description ? `<p class="catalog-card-text">${escapeHtml(entry.description)}</p>` : "") +
-    `<p class="catalog-card-meta">${meta}</p></div></li>`
+    `<li data-category="${escapeHtml(entry.category)}"><svg aria-hidden="true"><use href="#icon-${icon}"/></svg>` +
+    `<div><h3><a href="/run/${encodeURIComponent(entry.name)}">${escapeHtml(entry.displayName)}</a>${badges}</h3>` +
+    (entry.description ? `<p>${escapeHtml(entry.description)}</p>` : "") +
+    `<small>${meta}</small></div></li>`
   );
 }
 
 /** A grid of cards; `columns` caps how wide it grows, so a small group does not sit in a mostly empty row. */
-const grid = (entries: CatalogEntry[], columns: number) => `<ul class="catalog-grid catalog-cols-${columns}">${entries.map(card).join("")}</ul>`;
+const grid = (entries: CatalogEntry[], columns: number) => `<ul class="cols-${columns}">${entries.map(card).join("")}</ul>`;
 
 /** The icons the cards use, once per page; each card refers to its icon instead of repeating the drawing. */
 function iconSprite(entries: CatalogEntry[]): string {
   const used = new Set(entries.map((e) => ((TEMPLATE_ICONS as readonly string[]).includes(e.icon) ? e.icon : "default")));
-  const symbols = TEMPLATE_ICONS.filter((icon) => used.has(icon)).map((icon) => `<symbol id="catalog-icon-${icon}" viewBox="0 0 24 24"><path d="${ICON_PATHS[icon]}"/></symbol>`);
-  return `<svg class="catalog-sprite" aria-hidden="true">${symbols.join("")}</svg>`;
+  const symbols = TEMPLATE_ICONS.filter((icon) => used.has(icon)).map((icon) => `<symbol id="icon-${icon}" viewBox="0 0 24 24"><path d="${ICON_PATHS[icon]}"/></symbol>`);
+  return `<svg class="sprite" aria-hidden="true">${symbols.join("")}</svg>`;
 }
 
 function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
@@ -57,9 +56,9 @@ function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
   if (all.length === 0) return "";
   const teacher = catalog.catalogs.map(
     (c, i) =>
-      `<section class="catalog-class" aria-labelledby="catalog-class-${i}"><p class="catalog-class-kicker">For your class</p>` +
-      `<h2 id="catalog-class-${i}" class="catalog-class-title">${escapeHtml(c.title)}</h2>` +
-      (c.description ? `<p class="catalog-class-text">${escapeHtml(c.description)}</p>` : "") +
+      `<section class="class" aria-labelledby="catalog-class-${i}"><p class="kicker">For your class</p>` +
+      `<h2 id="catalog-class-${i}">${escapeHtml(c.title)}</h2>` +
+      (c.description ? `<p>${escapeHtml(c.description)}</p>` : "") +
       grid(c.entries, 3) +
       `</section>`,
   );
@@ -67,11 +66,11 @@ function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
   const categories = catalog.groups.map((g, i) => {
     const columns = Math.min(g.entries.length, 3);
     return (
-      `<section class="catalog-category catalog-span-${columns}" aria-labelledby="catalog-category-${i}" data-category="${escapeHtml(g.category)}">` +
-      `<h2 id="catalog-category-${i}" class="catalog-category-title">${escapeHtml(g.label)}</h2>${grid(g.entries, columns)}</section>`
+      `<section class="span-${columns}" aria-labelledby="catalog-category-${i}">` +
+      `<h2 id="catalog-category-${i}">${escapeHtml(g.label)}</h2>${grid(g.entries, columns)}</section>`
     );
   });
-  return `${iconSprite(all)}${teacher.join("")}${categories.length ? `<div class="catalog-categories">${categories.join("")}</div>` : ""}`;
+  return `${iconSprite(all)}${teacher.join("")}${categories.length ? `<div class="categories">${categories.join("")}</div>` : ""}`;
 }
 
 const MAX_RENDERINGS = 100;
@@ -92,7 +91,7 @@ export function catalogMarkup(catalog: Pick<StudentCatalog, "catalogs" | "groups
 export function withRunningBadges(markup: string, running: string[]): string {
   let result = markup;
   for (const name of running) {
-    result = result.replaceAll(runningMarker(name), `<span class="badge badge-running" title="You have this environment running: open it">Running</span>`);
+    result = result.replaceAll(runningMarker(name), `<span class="running" title="You have this environment running: open it">Running</span>`);
   }
   return result;
 }

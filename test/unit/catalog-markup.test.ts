@@ -60,10 +60,10 @@ describe("catalog markup", () => {
     );
     expect(html.match(/>Instant</g)).toHaveLength(1);
     expect(html.match(/>Unavailable</g)).toHaveLength(1);
-    expect(html.match(/<symbol id="catalog-icon-terminal"/g)).toHaveLength(1);
-    expect(html.match(/<use href="#catalog-icon-terminal"\/>/g)).toHaveLength(6);
-    expect(html).toContain('class="catalog-category catalog-span-2"');
-    expect(html).toContain('class="catalog-category catalog-span-3"');
+    expect(html.match(/<symbol id="icon-terminal"/g)).toHaveLength(1);
+    expect(html.match(/<use href="#icon-terminal"\/>/g)).toHaveLength(6);
+    expect(html).toContain('<section class="span-2"');
+    expect(html).toContain('<section class="span-3"');
   });
 
   it("renders a content key once, and puts the caller's running badges in per request", () => {
