@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { Identity } from "@/lib/domain/identity";
 import { can } from "@/lib/domain/permissions";
+import { MainNav } from "./main-nav";
 import { SignOutButton } from "./sign-out-button";
 
 /** Top bar: brand, the sections the signed-in user may open, and who is signed in. */
@@ -21,29 +22,18 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
           Envdeck
         </Link>
         {identity && (
-          <nav aria-label="Main" className="flex flex-wrap gap-1">
-            {links.map((link) => (
-              <Link
-                key={link.href}
-                href={link.href}
-                className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
-              >
-                {link.label}
-              </Link>
-            ))}
-          </nav>
-        )}
-        {identity && (
-          <div className="ml-auto flex items-center gap-3">
-            <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-user">
-              {identity.displayName}
-              <span className="sr-only"> ({identity.username})</span>
-              <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                {identity.roles.at(-1)}
+          <MainNav links={links.map(({ href, label }) => ({ href, label }))}>
+            <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-2 sm:ml-auto sm:border-0 sm:pt-0 dark:border-slate-800">
+              <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-user">
+                {identity.displayName}
+                <span className="sr-only"> ({identity.username})</span>
+                <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                  {identity.roles.at(-1)}
+                </span>
               </span>
-            </span>
-            <SignOutButton />
-          </div>
+              <SignOutButton />
+            </div>
+          </MainNav>
         )}
       </div>
     </header>

@@ -76,7 +76,7 @@ export function SignInForm({ local, oidc, callbackUrl, initialError }: Props) {
           <button
             type="submit"
             disabled={pending}
-            className="w-full rounded-md bg-slate-900 px-4 py-2.5 font-medium text-white hover:bg-slate-800 disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900"
+            className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
           >
             {pending ? "Signing in…" : "Sign in"}
           </button>

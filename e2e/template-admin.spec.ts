@@ -10,7 +10,7 @@ test.describe("template versions in the admin area", () => {
 
     // Preview with a parameter chosen from the generated form.
     const preview = page.getByRole("form", { name: "Preview values" });
-    await preview.getByRole("combobox", { name: /^shell/ }).selectOption("/bin/zsh");
+    await preview.getByRole("combobox", { name: /^Login shell/ }).selectOption("/bin/zsh");
     await preview.getByRole("button", { name: "Preview values" }).click();
     await expect(page.getByLabel("Rendered values")).toContainText("shell: /bin/zsh");
     await expect(page.getByLabel("Rendered values")).toContainText("user: e2e-admin");

@@ -153,6 +153,17 @@ function toIssue(error: ErrorObject, root: string): TemplateIssue {
   return { path, message: error.message ?? "is invalid" };
 }
 
+/** A parameter's name as a label, for schemas without a title: "db_name" → "Db name", "maxUsers" → "Max users". */
+export function humanizeName(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[\s_.-]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /**
  * The schema a launch is checked against, in the browser's form and on the server alike: the template's
  * parameters, nothing else, and no string longer than MAX_PARAMETER_STRING.
@@ -160,12 +171,15 @@ function toIssue(error: ErrorObject, root: string): TemplateIssue {
 export function launchFormSchema(schema: Record<string, unknown>): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const capped = Object.fromEntries(
-    Object.entries(properties).map(([name, property]) => [
-      name,
-      property.type === "string" && !(typeof property.maxLength === "number" && property.maxLength <= MAX_PARAMETER_STRING)
-        ? { ...property, maxLength: MAX_PARAMETER_STRING }
-        : property,
-    ]),
+    Object.entries(properties).map(([name, property]) => {
+      const labelled = typeof property.title === "string" && property.title.trim() ? property : { ...property, title: humanizeName(name) };
+      return [
+        name,
+        labelled.type === "string" && !(typeof labelled.maxLength === "number" && labelled.maxLength <= MAX_PARAMETER_STRING)
+          ? { ...labelled, maxLength: MAX_PARAMETER_STRING }
+          : labelled,
+      ];
+    }),
   );
   return { ...schema, type: "object", properties: capped, additionalProperties: false };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertParameterSchema, describeParameters, launchFormSchema, MAX_PARAMETER_STRING, toParameterSchema, validateParameters } from "@/lib/templates/parameters";
+import { assertParameterSchema, describeParameters, humanizeName, launchFormSchema, MAX_PARAMETER_STRING, toParameterSchema, validateParameters } from "@/lib/templates/parameters";
 import { issuesOf } from "@/test/support/template-errors";
 
 const schema = {
@@ -138,9 +138,18 @@ describe("launchFormSchema", () => {
     expect(form.properties.name!.maxLength).toBe(MAX_PARAMETER_STRING);
     expect(form.properties.short!.maxLength).toBe(10);
     expect(form.properties.huge!.maxLength).toBe(MAX_PARAMETER_STRING);
-    expect(form.properties.cpus).toEqual({ type: "integer", minimum: 1 });
+    expect(form.properties.cpus).toEqual({ type: "integer", minimum: 1, title: "Cpus" });
     // The template's own schema is left as it was.
     expect(schema.properties.name).toEqual({ type: "string" });
+  });
+
+  it("labels every field: the schema's title, else the name in words", () => {
+    const form = launchFormSchema({ type: "object", properties: { db_name: { type: "string" }, maxUsers: { type: "integer" }, shell: { type: "string", title: "Login shell" }, x: { type: "string", title: "  " } } }) as {
+      properties: Record<string, { title: string }>;
+    };
+    expect(Object.values(form.properties).map((p) => p.title)).toEqual(["Db name", "Max users", "Login shell", "X"]);
+    expect(humanizeName("__proto__")).toBe("Proto");
+    expect(humanizeName("über-größe")).toBe("Über größe");
   });
 
   it("is what the server validates against: the browser and the server agree on every rule", () => {

@@ -42,7 +42,7 @@ export const DEMO_TEMPLATES: NewTemplate[] = [
       parameters: {
         type: "object",
         properties: {
-          shell: { type: "string", description: "Login shell", enum: ["/bin/bash", "/bin/zsh", "/bin/sh"], default: "/bin/bash" },
+          shell: { type: "string", title: "Login shell", description: "The shell your terminal starts with.", enum: ["/bin/bash", "/bin/zsh", "/bin/sh"], default: "/bin/bash" },
         },
       },
       ownerClaim: "",
@@ -95,7 +95,13 @@ export const DEMO_TEMPLATES: NewTemplate[] = [
       parameters: {
         type: "object",
         properties: {
-          database: { type: "string", description: "Name of the database to create", pattern: "^[a-z][a-z0-9_]{0,30}$", default: "app" },
+          database: {
+            type: "string",
+            title: "Database name",
+            description: "Lowercase letters, digits and _, starting with a letter.",
+            pattern: "^[a-z][a-z0-9_]{0,30}$",
+            default: "app",
+          },
         },
       },
       ownerClaim: "",

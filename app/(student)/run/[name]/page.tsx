@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cache } from "react";
 import Link from "next/link";
 import { LaunchPanel } from "@/components/student/launch-panel";
 import { TemplateIconTile } from "@/components/template-icon";
@@ -7,12 +8,21 @@ import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
 import { getLaunchPage } from "@/lib/services/instances/launch-page";
 
-export const metadata: Metadata = { title: "Launch" };
+type Props = { params: Promise<{ name: string }> };
 
-export default async function RunPage({ params }: { params: Promise<{ name: string }> }) {
-  const { name } = await params;
+/** The page's data, read once per request though both the title and the page ask for it. */
+const readPage = cache(async (name: string) => {
   const identity = await requirePagePermission("instance:launch", `/run/${encodeURIComponent(name)}`);
-  const page = await pageData(getLaunchPage(identity, { name }));
+  return pageData(getLaunchPage(identity, { name }));
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { template, existing } = await readPage((await params).name);
+  return { title: existing ? template.displayName : `Launch ${template.displayName}` };
+}
+
+export default async function RunPage({ params }: Props) {
+  const page = await readPage((await params).name);
   const { template, existing, unavailable } = page;
   return (
     <>

@@ -1,0 +1,56 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState, type ReactNode } from "react";
+
+/** Whether a section's link is the page being shown: the catalog only at "/", the others for their subpages too. */
+function isCurrent(href: string, pathname: string): boolean {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/**
+ * The header's sections and account controls: in one row on wider screens, behind a Menu button on a phone,
+ * so the header stays one line high. The link of the page being shown says so (`aria-current`).
+ */
+export function MainNav({ links, children }: { links: { href: string; label: string }[]; children: ReactNode }) {
+  const pathname = usePathname();
+  const [open, setOpen] = useState(false);
+  // Following a link closes the menu: the page it opened is what the user wants to see.
+  const [openedAt, setOpenedAt] = useState(pathname);
+  if (openedAt !== pathname) {
+    setOpenedAt(pathname);
+    setOpen(false);
+  }
+  return (
+    <>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls="main-menu"
+        onClick={() => setOpen(!open)}
+        className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100 sm:hidden dark:border-slate-700 dark:hover:bg-slate-800"
+      >
+        {open ? "Close" : "Menu"}
+      </button>
+      <div id="main-menu" className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 sm:flex sm:w-auto sm:flex-1 sm:flex-row sm:items-center sm:gap-6`}>
+        <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-row">
+          {links.map((link) => {
+            const current = isCurrent(link.href, pathname);
+            return (
+              <Link
+                key={link.href}
+                href={link.href}
+                aria-current={current ? "page" : undefined}
+                className={`rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800 ${current ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
+              >
+                {link.label}
+              </Link>
+            );
+          })}
+        </nav>
+        {children}
+      </div>
+    </>
+  );
+}
