@@ -169,13 +169,17 @@ export function findInstance(uuid: string, tx: Pick<Tx, "instance"> = db()): Pro
   return tx.instance.findUnique({ where: { uuid }, include: instanceInclude });
 }
 
-/** The owner's oldest live instance of a template (the one a launch returns), or null. */
-export function findLiveInstance(templateId: string, ownerKey: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
-  return tx.instance.findFirst({
+/**
+ * The owner's live instance of a template that a launch returns, or null: the oldest, a failed one only when
+ * there is no other (as in `envdeck_launch_state`).
+ */
+export async function findLiveInstance(templateId: string, ownerKey: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
+  const rows = await tx.instance.findMany({
     where: { templateId, ownerKey, deletedAt: null, phase: { in: LIVE_PHASES as InstancePhase[] } },
     include: instanceInclude,
     orderBy: { createdAt: "asc" },
   });
+  return rows.find((row) => row.phase !== "Failed") ?? rows[0] ?? null;
 }
 
 /** Everything owned by any of `ownerKeys` that is not being torn down, newest first. */

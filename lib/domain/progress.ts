@@ -1,4 +1,4 @@
-import type { Phase } from "./phase";
+import { RUNNING_PHASES, type Phase } from "./phase";
 
 /**
  * The launch progress timeline: four steps a person can follow, derived from the instance's phase and
@@ -21,8 +21,6 @@ export interface LaunchProgress {
   steps: { id: ProgressStepId; label: string; hint: string; state: StepState }[];
 }
 
-const READY_PHASES: readonly Phase[] = ["Ready", "Claimed", "Available"];
-
 /** Which step the instance is at (0-based), from the Flux step recorded on it. */
 function stepIndex(phase: Phase, step: string | null): number {
   if (phase === "Pending") return 0;
@@ -35,7 +33,7 @@ export function launchProgress(instance: { phase: Phase; step: string | null }):
   const { phase, step } = instance;
   let outcome: ProgressOutcome = "progressing";
   let current: number;
-  if (READY_PHASES.includes(phase)) {
+  if (RUNNING_PHASES.includes(phase)) {
     outcome = "ready";
     current = PROGRESS_STEPS.length;
   } else if (phase === "Expiring") {
