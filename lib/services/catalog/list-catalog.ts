@@ -77,7 +77,7 @@ export async function listCatalog(identity: Identity | null, filter: CatalogFilt
     groups: groupByCategory(matching(visible)),
     categories: [...new Set(visible.map((e) => e.category))].sort(compareCategories),
     total: visible.length,
-    launching: getLaunchAvailability(),
+    launching: getLaunchAvailability(identity),
   };
 }
 
