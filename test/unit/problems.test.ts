@@ -33,6 +33,11 @@ const FLUX_SAMPLES: [string, string, ProblemKind][] = [
     "source-unreachable",
   ],
   [
+    "a Helm repository URL that answers 404",
+    "Chart source: failed to fetch Helm repository index: failed to cache index to temporary file: failed to fetch http://127.0.0.1:37103/charts/index.yaml : 404 Not Found",
+    "chart-not-found",
+  ],
+  [
     "a chart the repository does not have",
     "HelmChart 's-notfound-00000002/s-notfound-00000002-notfound-00000002' is not ready: invalid chart reference: failed to get chart version for remote reference: no chart name found",
     "chart-not-found",
@@ -100,7 +105,7 @@ describe("classifyMessage", () => {
 
   it("classifies a launch given up over its limit by its last report, else by the step it was stuck at", () => {
     expect(classifyMessage(gaveUp("fetching", FLUX_SAMPLES[0]![1]), "fetching")).toBe("source-unreachable");
-    expect(classifyMessage(gaveUp("fetching", FLUX_SAMPLES[4]![1]), "fetching")).toBe("chart-not-found");
+    expect(classifyMessage(gaveUp("fetching", FLUX_SAMPLES[5]![1]), "fetching")).toBe("chart-not-found");
     expect(classifyMessage(gaveUp("applying", ENGINE_SAMPLES[0]![1]), "applying")).toBe("cluster-unreachable");
     expect(classifyMessage(gaveUp("installing", "Running 'install' action with timeout of 5m0s"), "installing")).toBe("timed-out");
     expect(classifyMessage(gaveUp("fetching", "Waiting for Flux to fetch the chart"), "fetching")).toBe("source-unreachable");
@@ -159,7 +164,7 @@ describe("describeProblem", () => {
   it("reads a failure as the engine maps it from a real HelmRelease", () => {
     const status = mapReleaseStatus({
       metadata: { generation: 1 },
-      status: { observedGeneration: 1, conditions: [{ type: "Ready", status: "False", reason: "InstallFailed", message: FLUX_SAMPLES[6]![1] }] },
+      status: { observedGeneration: 1, conditions: [{ type: "Ready", status: "False", reason: "InstallFailed", message: FLUX_SAMPLES[7]![1] }] },
     });
     expect(describeProblem({ phase: "Failed", step: "installing", health: status.health, message: status.message })?.kind).toBe("install-failed");
   });
