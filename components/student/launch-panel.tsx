@@ -35,12 +35,15 @@ export function LaunchPanel({
   existing,
   estimateSeconds,
   serverNow,
+  staff = false,
 }: {
   name: string;
   schema: Record<string, unknown>;
   existing: EnvironmentView | null;
   estimateSeconds: number | null;
   serverNow: number;
+  /** Shows raw reports and their fix where students get plain words. */
+  staff?: boolean;
 }) {
   const [environment, setEnvironment] = useState(existing);
   const [formData, setFormData] = useState<Record<string, unknown>>({});
@@ -48,7 +51,8 @@ export function LaunchPanel({
   const [pending, startTransition] = useTransition();
   const inFlight = useRef(false);
 
-  if (environment) return <InstanceProgress initial={environment} estimateSeconds={estimateSeconds} serverNow={serverNow} />;
+  // Once the environment is deleted from the progress view, the form comes back for a fresh launch.
+  if (environment) return <InstanceProgress initial={environment} estimateSeconds={estimateSeconds} serverNow={serverNow} staff={staff} onGone={() => setEnvironment(null)} />;
 
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const hasFields = Object.keys(properties).length > 0;

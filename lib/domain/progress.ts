@@ -6,9 +6,9 @@ import { RUNNING_PHASES, type Phase } from "./phase";
  */
 
 export const PROGRESS_STEPS = [
-  { id: "queued", label: "Queued", hint: "Waiting for the portal's worker" },
-  { id: "applying", label: "Applying", hint: "Creating the namespace and the Flux release, fetching the chart" },
-  { id: "installing", label: "Installing", hint: "Flux installs the Helm chart" },
+  { id: "queued", label: "Queued", hint: "Waiting for its turn" },
+  { id: "applying", label: "Applying", hint: "Preparing its space and downloading its chart" },
+  { id: "installing", label: "Installing", hint: "Installing the environment" },
   { id: "ready", label: "Ready", hint: "Your environment is up" },
 ] as const;
 
@@ -68,4 +68,16 @@ export function formatDuration(totalSeconds: number): string {
   if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
   const minutes = Math.floor((s % 3600) / 60);
   return minutes === 0 ? `${Math.floor(s / 3600)} h` : `${Math.floor(s / 3600)} h ${minutes} min`;
+}
+
+/**
+ * A moment as a person reads it on a card: the time alone when it falls on the same day as `now`, else the
+ * day too ("Wed 26 Nov, 09:15"). `timeZone` undefined means the reader's own.
+ */
+export function formatWhen(date: Date, now: Date, options: { locale?: string; timeZone?: string } = {}): string {
+  const { locale, timeZone } = options;
+  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(date);
+  if (day(date) === day(now)) return time;
+  return `${new Intl.DateTimeFormat(locale, { timeZone, weekday: "short", day: "numeric", month: "short" }).format(date)}, ${time}`;
 }

@@ -5,6 +5,7 @@ import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
+import { can } from "@/lib/domain/permissions";
 import { getLaunchPage } from "@/lib/services/instances/launch-page";
 
 export const metadata: Metadata = { title: "Launch" };
@@ -43,11 +44,12 @@ export default async function RunPage({ params }: { params: Promise<{ name: stri
           existing={existing}
           estimateSeconds={page.estimateSeconds}
           serverNow={page.readAt}
+          staff={can(identity, "instance:diagnose")}
         />
       ) : (
         <Notice tone="warning" className="mt-6">
           <p className="font-medium">This environment cannot be launched right now.</p>
-          <p className="mt-1">{unavailable}</p>
+          <p className="mt-1 wrap-anywhere">{unavailable}</p>
           <Link href="/" className="mt-2 inline-block font-medium underline">
             Back to the catalog
           </Link>
