@@ -48,7 +48,7 @@ test.describe("a launch whose chart cannot be fetched", () => {
   test("fails within its limit in plain words with the technical details, frees the quota and offers Retry and Delete", async ({ pageAs, shoot }) => {
     requireCluster();
     test.setTimeout(FAILURE_TIMEOUT + 120_000);
-    const page = await pageAs("student14");
+    const page = await pageAs("student15");
     await page.goto("/run/e2e-unreachable");
     // A long word the cards must wrap on a phone.
     const greeting = "hello-from-a-student-who-types-no-spaces";
@@ -123,7 +123,7 @@ test.describe("a launch whose chart cannot be fetched", () => {
   test("deleting a failed launch from its progress brings the form back", async ({ pageAs }) => {
     requireCluster();
     test.setTimeout(FAILURE_TIMEOUT + 60_000);
-    const page = await pageAs("student15");
+    const page = await pageAs("student16");
     const launched = await launchViaApi(page, "e2e-unreachable");
     await failedEnvironment(page, launched.uuid);
     await page.goto("/run/e2e-unreachable");
