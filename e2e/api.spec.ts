@@ -1,3 +1,4 @@
+import { LAUNCHING_UNAVAILABLE } from "@/lib/domain/problems";
 import { freePort } from "@/scripts/free-port";
 import { expect, hasCluster, test } from "./fixtures";
 import { startPortal, waitForHealth, type Child } from "./support/processes";
@@ -21,11 +22,11 @@ test.describe("REST API with a session cookie", () => {
     } else {
       // Without a cluster every launch is refused before the template is even looked at.
       expect(run.status()).toBe(503);
-      expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+      expect((await run.json()).error).toBe(LAUNCHING_UNAVAILABLE);
     }
   });
 
-  test("a portal without a cluster refuses launches plainly and says so in the catalog", async ({ pageAs }) => {
+  test("a portal without a cluster refuses launches plainly and says so in the catalog: to students what they can do, to staff the fix", async ({ pageAs }) => {
     test.setTimeout(90_000);
     // With a cluster, a second portal on the same database and sessions, without one (cookies do not depend
     // on the port, so the student's session works on both).
@@ -41,9 +42,18 @@ test.describe("REST API with a session cookie", () => {
       const page = await pageAs("student");
       const run = await page.request.get(`${origin}/api/run/e2e-ondemand`, { headers: { "sec-fetch-site": "same-origin" } });
       expect(run.status()).toBe(503);
-      expect((await run.json()).error).toContain("Launching needs a Kubernetes cluster");
+      expect((await run.json()).error).toBe(LAUNCHING_UNAVAILABLE);
       await page.goto(`${origin}/`);
-      await expect(page.getByRole("status").filter({ hasText: "Launching needs a Kubernetes cluster" })).toBeVisible();
+      await expect(page.getByRole("status").filter({ hasText: LAUNCHING_UNAVAILABLE })).toBeVisible();
+      await expect(page.getByText(/KUBECONFIG/)).toHaveCount(0);
+      await page.goto(`${origin}/run/e2e-ondemand`);
+      await expect(page.getByText(LAUNCHING_UNAVAILABLE)).toBeVisible();
+
+      const admin = await pageAs("admin");
+      const refused = await admin.request.get(`${origin}/api/run/e2e-ondemand`, { headers: { "sec-fetch-site": "same-origin" } });
+      expect((await refused.json()).error).toContain("Launching needs a Kubernetes cluster, and none is configured: set KUBECONFIG");
+      await admin.goto(`${origin}/`);
+      await expect(admin.getByRole("status").filter({ hasText: "set KUBECONFIG" })).toBeVisible();
     } finally {
       await portal?.stop();
     }

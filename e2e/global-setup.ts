@@ -89,10 +89,10 @@ export default async function globalSetup(config: FullConfig) {
       await upsertLocalUser(SYSTEM_IDENTITY, { username, password, roles: [role], displayName, groups: role === "student" ? ["class-1a"] : [] });
       accounts[name] = { username, password, displayName };
     };
-    await Promise.all([
-      ...(["student", "teacher", "admin"] as RoleName[]).map((role) => create(role, role, `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`)),
-      ...EXTRA_STUDENTS.map((name) => create(name, "student", `E2E Student ${name.slice("student".length)}`)),
-    ]);
+    // One at a time: all at once, their transactions queue on this client's two connections and, on a loaded
+    // machine, wait longer than Prisma lets a transaction wait to start.
+    for (const role of ["student", "teacher", "admin"] as RoleName[]) await create(role, role, `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`);
+    for (const name of EXTRA_STUDENTS) await create(name, "student", `E2E Student ${name.slice("student".length)}`);
     // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
     await upsertLocalUser(SYSTEM_IDENTITY, { username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
     for (const template of DEMO_TEMPLATES) await createTemplate(SYSTEM_IDENTITY, template);

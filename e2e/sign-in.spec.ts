@@ -42,7 +42,7 @@ test.describe("local accounts", () => {
     await expect(page.getByRole("heading", { name: "Web Terminal" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Jupyter Notebook" })).toBeVisible();
     // Only a portal without a cluster warns that launching is impossible (api.spec.ts covers that one).
-    await expect(page.getByRole("status").filter({ hasText: "Launching needs a Kubernetes cluster" })).toHaveCount(hasCluster() ? 0 : 1);
+    await expect(page.getByRole("status").filter({ hasText: "Launching is unavailable right now" })).toHaveCount(hasCluster() ? 0 : 1);
     await shootBothWidths(page, shoot, "catalog");
   });
 

@@ -7,21 +7,27 @@ import { deleteAction, extendAction } from "@/app/(student)/actions";
 import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
 import { environmentsQuery } from "@/lib/client/queries";
+import { RUNNING_PHASES } from "@/lib/domain/phase";
 import { formatDuration, launchProgress } from "@/lib/domain/progress";
-import { expiryTone, formatCountdown, type ExpiryTone } from "@/lib/domain/ttl";
+import { expiryTone } from "@/lib/domain/ttl";
 import type { EnvironmentList as List } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import { CopyButton } from "./copy-button";
 import { DeleteButton } from "./delete-dialog";
 import { actionFormData } from "./action-form-data";
+import { EnvironmentDetails, EnvironmentFacts, ProblemNotice } from "./environment-facts";
+import { retryLaunch } from "./retry-launch";
 import { useNow } from "./use-now";
 
 /** Polling while something is on its way, slower otherwise (expiry and teardown happen in the background). */
 const FAST_POLL_MS = 2000;
 const SLOW_POLL_MS = 15_000;
 
-/** "My environments": live list with countdowns, extend, delete and the quota in use. */
-export function EnvironmentList({ initial, serverNow }: { initial: List; serverNow: number }) {
+/**
+ * "My environments": live list with when each started and ends, what fits its phase (extend, retry, delete)
+ * and the quota in use. `staff` shows the raw reports and their fix where students get plain words.
+ */
+export function EnvironmentList({ initial, serverNow, staff = false }: { initial: List; serverNow: number; staff?: boolean }) {
   const query = useQuery({
     ...environmentsQuery(),
     initialData: initial,
@@ -66,7 +72,7 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
       ) : (
         <ul className="mt-6 grid gap-4 lg:grid-cols-2">
           {environments.map((environment) => (
-            <EnvironmentCard key={environment.uuid} environment={environment} now={now} onOutcome={setOutcome} />
+            <EnvironmentCard key={environment.uuid} environment={environment} now={now} staff={staff} onOutcome={setOutcome} />
           ))}
         </ul>
       )}
@@ -74,6 +80,7 @@ export function EnvironmentList({ initial, serverNow }: { initial: List; serverN
   );
 }
 
+/** The phase in plain words, with the badge's colours. */
 const PHASE_WORDS: Record<string, { label: string; className: string }> = {
   Pending: { label: "Queued", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
   Provisioning: { label: "Starting", className: "bg-brand-100 text-brand-700 dark:bg-slate-700 dark:text-brand-100" },
@@ -84,55 +91,60 @@ const PHASE_WORDS: Record<string, { label: string; className: string }> = {
   Expiring: { label: "Deleting", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
 };
 
-const TONE_CLASSES: Record<ExpiryTone, string> = {
-  normal: "text-slate-700 dark:text-slate-300",
-  unlimited: "text-slate-700 dark:text-slate-300",
-  amber: "rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
-  red: "rounded bg-red-100 px-1.5 font-semibold text-red-800 dark:bg-red-900 dark:text-red-100",
-  expired: "rounded bg-slate-200 px-1.5 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
-};
-
-/** Why Extend is not offered, in words; null when it is. */
-function extendBlocked(environment: EnvironmentView, tone: ExpiryTone): string | null {
+/**
+ * Why a running environment cannot be extended, in words; null when it can. Extending is offered only while
+ * an environment runs: one still starting has its whole time ahead, a failed one nothing to keep.
+ */
+function extendBlocked(environment: EnvironmentView, expired: boolean): string | null {
   if (environment.isUnlimited) return "No time limit: nothing to extend.";
-  if (tone === "expired") return "It has expired.";
-  if (environment.phase === "Expiring") return "It is being deleted.";
+  if (expired) return "It has expired.";
   if (environment.maxExtends <= 0 || environment.extendSeconds <= 0) return "This environment cannot be extended.";
   if (environment.extensionsLeft === 0) return `No extensions left (used ${environment.extendCount} of ${environment.maxExtends}).`;
   return null;
 }
 
+const SECONDARY_BUTTON =
+  "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
+const PRIMARY_BUTTON = "rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70";
+
 function EnvironmentCard({
   environment,
   now,
+  staff,
   onOutcome,
 }: {
   environment: EnvironmentView;
   now: number;
+  staff: boolean;
   onOutcome: (outcome: { ok: boolean; message: string } | null) => void;
 }) {
   const queryClient = useQueryClient();
   const [pending, start] = useTransition();
-  const [working, setWorking] = useState<"extend" | "delete" | null>(null);
-  const expiresAt = environment.expiresAt ? new Date(environment.expiresAt) : null;
-  const tone = expiryTone(expiresAt, new Date(now));
-  const left = expiresAt ? expiresAt.getTime() - now : 0;
-  const blocked = extendBlocked(environment, tone);
+  const [working, setWorking] = useState<"extend" | "delete" | "retry" | null>(null);
+  const tone = expiryTone(environment.expiresAt ? new Date(environment.expiresAt) : null, new Date(now));
+  const running = RUNNING_PHASES.includes(environment.phase);
+  const failed = environment.phase === "Failed";
+  const blocked = running ? extendBlocked(environment, tone === "expired") : null;
   const phase = PHASE_WORDS[environment.phase] ?? PHASE_WORDS.Pending!;
   const progressing = launchProgress(environment).outcome === "progressing";
+  const name = environment.displayName;
 
-  function run(kind: "extend" | "delete") {
+  function run(kind: "extend" | "delete" | "retry") {
     onOutcome(null);
     setWorking(kind);
     start(async () => {
-      const form = actionFormData({ uuid: environment.uuid });
-      const state = kind === "extend" ? await extendAction({ ok: false }, form) : await deleteAction({ ok: false }, form);
-      const name = environment.displayName;
-      if (state.ok) {
-        onOutcome({ ok: true, message: kind === "extend" ? `${name} extended by ${formatDuration(environment.extendSeconds)}.` : `${name} is being deleted.` });
+      if (kind === "retry") {
+        const retried = await retryLaunch(environment);
+        onOutcome(retried.ok ? { ok: true, message: `${name} is starting again.` } : { ok: false, message: `${name}: ${retried.message}` });
       } else {
-        // Most often a stale page: the environment expired or was deleted elsewhere. The refetch shows the truth.
-        onOutcome({ ok: false, message: `${name}: ${state.message ?? "that did not work."} The list has been refreshed.` });
+        const form = actionFormData({ uuid: environment.uuid });
+        const state = kind === "extend" ? await extendAction({ ok: false }, form) : await deleteAction({ ok: false }, form);
+        if (state.ok) {
+          onOutcome({ ok: true, message: kind === "extend" ? `${name} extended by ${formatDuration(environment.extendSeconds)}.` : `${name} is being deleted.` });
+        } else {
+          // Most often a stale page: the environment expired or was deleted elsewhere. The refetch shows the truth.
+          onOutcome({ ok: false, message: `${name}: ${state.message ?? "that did not work."} The list has been refreshed.` });
+        }
       }
       await queryClient.invalidateQueries({ queryKey: environmentsQuery().queryKey });
       setWorking(null);
@@ -140,12 +152,12 @@ function EnvironmentCard({
   }
 
   return (
-    <li data-testid={`environment-${environment.uuid}`} className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <li data-testid={`environment-${environment.uuid}`} className="flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-start gap-3">
         <TemplateIconTile icon={environment.icon} size="sm" />
         <div className="min-w-0 flex-1">
-          <h2 className="flex flex-wrap items-center gap-2 font-medium">
-            {environment.displayName}
+          <h2 className="flex flex-wrap items-center gap-2 font-medium wrap-anywhere">
+            {name}
             <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${phase.className}`}>{phase.label}</span>
             {environment.shared && (
               <span className="rounded-full bg-violet-100 px-2 py-0.5 text-xs font-medium text-violet-800 dark:bg-violet-900 dark:text-violet-100">
@@ -153,59 +165,50 @@ function EnvironmentCard({
               </span>
             )}
           </h2>
-          <p className="text-xs text-slate-600 dark:text-slate-400">
-            {environment.uuid} · version {environment.version}
-          </p>
+          <EnvironmentFacts environment={environment} now={now} />
         </div>
       </div>
 
-      {environment.url && !progressing && environment.phase !== "Failed" && (
+      <ProblemNotice environment={environment} staff={staff} />
+      {environment.url && running && (
         <div className="flex flex-wrap items-center gap-2">
-          <a href={environment.url} target="_blank" rel="noopener noreferrer" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
-            Open<span className="sr-only"> {environment.displayName} in a new tab</span>
+          <a href={environment.url} target="_blank" rel="noopener noreferrer" className={PRIMARY_BUTTON}>
+            Open<span className="sr-only"> {name} in a new tab</span>
           </a>
           <CopyButton text={environment.url} />
-          <code className="min-w-0 basis-full break-all text-xs text-slate-600 dark:text-slate-400">{environment.url}</code>
+          <code className="min-w-0 basis-full text-xs text-slate-600 wrap-anywhere dark:text-slate-400">{environment.url}</code>
         </div>
       )}
-      {(progressing || environment.phase === "Failed") && (
+      {progressing && (
         <p className="text-sm">
-          <span className="break-words text-slate-600 dark:text-slate-400">{environment.message}</span>{" "}
           <Link href={`/run/${environment.name}`} className="font-medium text-brand-600 underline dark:text-brand-100">
-            {progressing ? "See progress" : "Details and retry"}
+            See progress<span className="sr-only"> of {name}</span>
           </Link>
         </p>
       )}
-
-      <p className="text-sm">
-        <span data-testid="countdown" data-tone={tone} className={TONE_CLASSES[tone]}>
-          {tone === "unlimited" ? "No time limit" : tone === "expired" ? "Expired: being removed" : <>Expires in {formatCountdown(left)}</>}
-        </span>
-      </p>
-      {tone === "red" && (
+      {tone === "red" && !failed && (
         <Notice tone="danger">
           {/* Fixed wording: an alert whose text ticked every second would be read out every second. */}
-          {environment.displayName} will be deleted in less than 2 minutes. {blocked ? "Save your work now." : "Extend it to keep working."}
+          {name} will be deleted in less than 2 minutes. {running && !blocked ? "Extend it to keep working." : "Save your work now."}
         </Notice>
       )}
 
       <div className="flex flex-wrap items-center gap-2">
-        <button
-          type="button"
-          onClick={() => run("extend")}
-          disabled={blocked !== null || pending}
-          aria-describedby={blocked ? `extend-why-${environment.uuid}` : undefined}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
-        >
-          {working === "extend" ? "Extending…" : `Extend${environment.extendSeconds > 0 && !blocked ? ` by ${formatDuration(environment.extendSeconds)}` : ""}`}
-        </button>
-        <DeleteButton displayName={environment.displayName} pending={working === "delete"} onConfirm={() => run("delete")} />
-        {blocked && (
-          <span id={`extend-why-${environment.uuid}`} className="text-xs text-slate-600 dark:text-slate-400">
-            {blocked}
-          </span>
+        {failed && (
+          <button type="button" onClick={() => run("retry")} disabled={pending} className={PRIMARY_BUTTON}>
+            {working === "retry" ? "Retrying…" : "Retry"}
+            <span className="sr-only"> {name}</span>
+          </button>
         )}
+        {running && !blocked && (
+          <button type="button" onClick={() => run("extend")} disabled={pending} className={SECONDARY_BUTTON}>
+            {working === "extend" ? "Extending…" : `Extend by ${formatDuration(environment.extendSeconds)}`}
+          </button>
+        )}
+        <DeleteButton displayName={name} pending={working === "delete"} onConfirm={() => run("delete")} />
+        {blocked && <span className="text-xs text-slate-600 dark:text-slate-400">{blocked}</span>}
       </div>
+      <EnvironmentDetails environment={environment} />
     </li>
   );
 }

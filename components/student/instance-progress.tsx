@@ -3,23 +3,39 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { deleteAction, launchAction } from "@/app/(student)/actions";
+import { deleteAction } from "@/app/(student)/actions";
 import { Notice } from "@/components/ui/notice";
 import { ApiRequestError, environmentQuery } from "@/lib/client/queries";
 import { describeEstimate, formatDuration, launchProgress, type StepState } from "@/lib/domain/progress";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import { CopyButton } from "./copy-button";
 import { actionFormData } from "./action-form-data";
+import { DeleteButton } from "./delete-dialog";
+import { EnvironmentDetails, EnvironmentFacts, ProblemNotice } from "./environment-facts";
+import { retryLaunch } from "./retry-launch";
 import { useNow } from "./use-now";
 
 /** How often the browser asks while an environment is on its way. */
 const POLL_MS = 1000;
 
 /**
- * The live view of one launch: the step timeline, time so far against the usual time, Flux's latest
- * message, then the URL. Follows the instance through TanStack Query polling; a failure offers a retry.
+ * The live view of one launch: the step timeline, time so far against the usual time, any trouble in plain
+ * words, then the URL. Follows the instance through TanStack Query polling. A failure says what happened,
+ * keeps the raw report under "Technical details", and offers Retry and Delete (`onGone` once deleted).
  */
-export function InstanceProgress({ initial, estimateSeconds, serverNow }: { initial: EnvironmentView; estimateSeconds: number | null; serverNow: number }) {
+export function InstanceProgress({
+  initial,
+  estimateSeconds,
+  serverNow,
+  staff = false,
+  onGone,
+}: {
+  initial: EnvironmentView;
+  estimateSeconds: number | null;
+  serverNow: number;
+  staff?: boolean;
+  onGone?: () => void;
+}) {
   const [current, setCurrent] = useState(initial);
   const queryClient = useQueryClient();
   const query = useQuery({
@@ -31,9 +47,11 @@ export function InstanceProgress({ initial, estimateSeconds, serverNow }: { init
   const environment = query.data;
   const progress = launchProgress(environment);
   const running = progress.outcome === "progressing";
-  const now = useNow(serverNow, 1000, running);
+  // Ticks while under way (time so far), and slowly afterwards for the countdown beside the end time.
+  const now = useNow(serverNow, running ? 1000 : 15_000);
   const [retryError, setRetryError] = useState<string | null>(null);
-  const [retrying, startRetry] = useTransition();
+  const [acting, startAction] = useTransition();
+  const [action, setAction] = useState<"retry" | "delete" | null>(null);
 
   const gone = query.error instanceof ApiRequestError && query.error.status === 404;
   const started = Date.parse(environment.claimedAt ?? environment.createdAt);
@@ -42,14 +60,22 @@ export function InstanceProgress({ initial, estimateSeconds, serverNow }: { init
 
   function retry() {
     setRetryError(null);
-    startRetry(async () => {
-      // The failed instance is released first: it counts against the quota and would be returned again.
+    setAction("retry");
+    startAction(async () => {
+      const retried = await retryLaunch(environment);
+      if (!retried.ok) return setRetryError(retried.message);
+      queryClient.setQueryData(environmentQuery(retried.environment.uuid).queryKey, retried.environment);
+      setCurrent(retried.environment);
+    });
+  }
+
+  function remove() {
+    setRetryError(null);
+    setAction("delete");
+    startAction(async () => {
       const released = await deleteAction({ ok: false }, actionFormData({ uuid: environment.uuid }));
-      if (!released.ok) return setRetryError(released.message ?? "Could not remove the failed environment.");
-      const relaunched = await launchAction({ ok: false }, actionFormData({ name: environment.name }, environment.params));
-      if (!relaunched.ok || !relaunched.result) return setRetryError(relaunched.message ?? "The launch failed again.");
-      queryClient.setQueryData(environmentQuery(relaunched.result.environment.uuid).queryKey, relaunched.result.environment);
-      setCurrent(relaunched.result.environment);
+      if (!released.ok) return setRetryError(released.message ?? "Could not delete the environment.");
+      onGone?.();
     });
   }
 
@@ -92,12 +118,12 @@ export function InstanceProgress({ initial, estimateSeconds, serverNow }: { init
         {progress.outcome === "ready" &&
           (environment.claimedAt && environment.pooled ? "Ready at once: a warm environment was waiting for you." : tookSeconds !== null ? `Ready in ${formatDuration(tookSeconds)}.` : "Ready.")}
       </p>
-      {running && environment.message && <p className="mt-1 break-words text-sm text-slate-600 dark:text-slate-400">{environment.message}</p>}
+      {running && <ProblemNotice environment={environment} staff={staff} className="mt-3" />}
 
       {progress.outcome === "ready" && environment.url && (
         <div className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-4 dark:border-emerald-900 dark:bg-emerald-950">
           <p className="text-sm font-medium text-emerald-900 dark:text-emerald-100">Your environment is at</p>
-          <code data-testid="instance-url" className="mt-1 block break-all rounded bg-white px-2 py-1 text-sm dark:bg-slate-900">
+          <code data-testid="instance-url" className="mt-1 block rounded bg-white px-2 py-1 text-sm wrap-anywhere dark:bg-slate-900">
             {environment.url}
           </code>
           <div className="mt-3 flex flex-wrap items-center gap-2">
@@ -115,23 +141,31 @@ export function InstanceProgress({ initial, estimateSeconds, serverNow }: { init
       )}
 
       {progress.outcome === "failed" && (
-        <Notice tone="danger" className="mt-4">
-          <p className="font-medium">Flux could not install it:</p>
-          <p className="mt-1 break-words">{environment.message ?? "No reason was given."}</p>
-          <button
-            type="button"
-            onClick={retry}
-            disabled={retrying}
-            className="mt-3 rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
-          >
-            {retrying ? "Retrying…" : "Retry"}
-          </button>
-        </Notice>
+        <>
+          <ProblemNotice environment={environment} staff={staff} className="mt-4" />
+          <div className="mt-3 flex flex-wrap items-center gap-2">
+            <button
+              type="button"
+              onClick={retry}
+              disabled={acting}
+              className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
+            >
+              {acting && action === "retry" ? "Retrying…" : "Retry"}
+            </button>
+            <DeleteButton displayName={environment.displayName} pending={acting && action === "delete"} onConfirm={remove} />
+          </div>
+        </>
       )}
       {retryError && (
         <Notice tone="danger" className="mt-3">
           {retryError}
         </Notice>
+      )}
+      {!gone && progress.outcome !== "ended" && (
+        <div className="mt-4 grid gap-3">
+          <EnvironmentFacts environment={environment} now={now} />
+          <EnvironmentDetails environment={environment} summary={progress.outcome === "failed" ? "Technical details" : "Details"} />
+        </div>
       )}
       {query.error && !gone && (
         <p className="mt-3 text-sm text-amber-800 dark:text-amber-200">Lost contact with the portal ({query.error.message}); still trying.</p>

@@ -8,6 +8,7 @@ import { Notice } from "@/components/ui/notice";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import { InstanceProgress } from "./instance-progress";
 import { actionFormData } from "./action-form-data";
+import { useHydrated } from "./use-hydrated";
 
 // The form library and its validator are most of this page's JavaScript: templates without parameters (every
 // warm pool) never load them.
@@ -35,20 +36,26 @@ export function LaunchPanel({
   existing,
   estimateSeconds,
   serverNow,
+  staff = false,
 }: {
   name: string;
   schema: Record<string, unknown>;
   existing: EnvironmentView | null;
   estimateSeconds: number | null;
   serverNow: number;
+  /** Shows raw reports and their fix where students get plain words. */
+  staff?: boolean;
 }) {
   const [environment, setEnvironment] = useState(existing);
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [failure, setFailure] = useState<{ message?: string; fieldErrors?: Record<string, string[]> } | null>(null);
   const [pending, startTransition] = useTransition();
   const inFlight = useRef(false);
+  // Before hydration a press would submit the server-rendered form natively: a reload that launches nothing.
+  const hydrated = useHydrated();
 
-  if (environment) return <InstanceProgress initial={environment} estimateSeconds={estimateSeconds} serverNow={serverNow} />;
+  // Once the environment is deleted from the progress view, the form comes back for a fresh launch.
+  if (environment) return <InstanceProgress initial={environment} estimateSeconds={estimateSeconds} serverNow={serverNow} staff={staff} onGone={() => setEnvironment(null)} />;
 
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const hasFields = Object.keys(properties).length > 0;
@@ -74,7 +81,7 @@ export function LaunchPanel({
     <>
       <button
         type="submit"
-        disabled={pending}
+        disabled={pending || !hydrated}
         aria-describedby="launch-hint"
         className="mt-4 inline-flex items-center gap-2 rounded-md bg-brand-600 px-5 py-2 font-medium text-white hover:bg-brand-700 disabled:cursor-wait disabled:opacity-70"
       >

@@ -39,13 +39,20 @@ export function findClusterBinaries(): { binaries: Binaries; missing: null } | {
   return { binaries: null, missing };
 }
 
+/** A chart repository URL nothing answers at (port 9, discard, is closed on loopback). */
+export const UNREACHABLE_REPOSITORY = "http://127.0.0.1:9/charts";
+
 /** The fixture chart (test/fixtures/charts/envdeck-test): a ConfigMap and a Service, so it needs no pods. */
 function fixtureChart(helmRepositoryUrl: string | null): NewTemplate["spec"]["chart"] {
   // Without a cluster nothing fetches the chart, but the source must still be a valid Helm repository URL.
-  return { type: "helm", repoUrl: helmRepositoryUrl ?? "http://127.0.0.1:9/charts", chart: "envdeck-test", revision: "0.1.0" };
+  return { type: "helm", repoUrl: helmRepositoryUrl ?? UNREACHABLE_REPOSITORY, chart: "envdeck-test", revision: "0.1.0" };
 }
 
 type E2eTemplate = NewTemplate & { maxInstancesPerUser?: number };
+
+function withChart(template: E2eTemplate, chart: NewTemplate["spec"]["chart"]): E2eTemplate {
+  return { ...template, spec: { ...template.spec, chart } };
+}
 
 /** The templates the journeys use; their names are fixed (the specs refer to them). */
 export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
@@ -94,6 +101,8 @@ export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
     // Separate templates per journey, so journeys never meet on "your existing instance of this template".
     onDemand("e2e-keyboard", "E2E Keyboard"),
     onDemand("e2e-private", "E2E Private"),
+    // Its chart repository is a port nothing listens on: every launch of it fails once the fetch limit passes.
+    withChart(onDemand("e2e-unreachable", "E2E Unreachable", { ttlSeconds: 1800 }), { ...chart, repoUrl: UNREACHABLE_REPOSITORY }),
   ];
 }
 

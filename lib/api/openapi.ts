@@ -29,7 +29,7 @@ const environment = {
   type: "object",
   description: "One instance of a template, as its owner sees it. Rendered Helm values stay on the server.",
   required: [
-    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "url", "namespace",
+    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "problem", "url", "namespace",
     "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
     "maxExtends", "extendSeconds", "extensionsLeft",
   ],
@@ -45,7 +45,20 @@ const environment = {
     status: { type: "string", enum: ["pending", "Progressing", "Healthy", "Degraded", "Deleting"], description: "Dploy-compatible one-word status." },
     step: { type: ["string", "null"], enum: ["applying", "fetching", "installing", "ready", null], description: "The provisioning step Flux last reported; kept when the instance fails" },
     health: { type: ["string", "null"] },
-    message: { type: ["string", "null"] },
+    message: { type: ["string", "null"], description: "What the engine or Flux last reported, as they wrote it." },
+    problem: {
+      type: ["object", "null"],
+      description: "What is wrong, in plain words; null while nothing is. A failed instance always has one.",
+      required: ["kind", "summary", "fix"],
+      properties: {
+        kind: {
+          type: "string",
+          enum: ["source-unreachable", "chart-not-found", "install-failed", "timed-out", "cluster-unreachable", "cluster-credentials", "forbidden", "flux-missing", "rejected", "no-cluster", "unknown"],
+        },
+        summary: { type: "string", description: "For the owner: what happened and what they can do." },
+        fix: { type: "string", description: "For staff: where to look to fix it." },
+      },
+    },
     url: { type: ["string", "null"], description: "Where the environment is reached once Ready." },
     namespace: { type: ["string", "null"] },
     engine: { type: "string" },
@@ -60,7 +73,7 @@ const environment = {
     extendCount: { type: "integer", minimum: 0 },
     maxExtends: { type: "integer" },
     extendSeconds: { type: "integer" },
-    extensionsLeft: { type: ["integer", "null"], description: "Extensions still possible; null when the TTL is unlimited." },
+    extensionsLeft: { type: ["integer", "null"], description: "Extensions still possible (0 for a failed instance); null when the TTL is unlimited." },
   },
 };
 
@@ -392,7 +405,7 @@ export const openApiDocument = {
         description: "No such template (unknown, disabled or a base template), or no such environment of the caller's. Other people's environments are reported as missing.",
         content: jsonContent(ref("Error")),
       },
-      Conflict: { description: "The environment has used all its extensions or has expired (code CONFLICT).", content: jsonContent(ref("Error")) },
+      Conflict: { description: "The environment has used all its extensions, has expired or failed to start (code CONFLICT).", content: jsonContent(ref("Error")) },
       PayloadTooLarge: { description: "The request body is larger than 64 kB (code PAYLOAD_TOO_LARGE).", content: jsonContent(ref("Error")) },
       Unavailable: {
         description:

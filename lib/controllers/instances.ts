@@ -1,7 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { InstancePhase } from "@/lib/db/generated/enums";
+import { decideLaunchDeadline } from "@/lib/domain/launch-deadline";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
+import type { Settings } from "@/lib/domain/settings";
 import { EngineError } from "@/lib/engine/kube/errors";
 import type { InstanceDeployment, InstanceKey, ObservedInstance } from "@/lib/engine/types";
 import type { ChartSource } from "@/lib/templates/spec";
@@ -14,6 +16,10 @@ import type { ControllerContext } from "./context";
  * cluster (observed state) and takes the one step that brings them closer, so running it twice, late or
  * after a crash is always safe. Row updates are conditional on the row being unchanged since it was read;
  * if the web changed it meanwhile (a claim, an extension), the reconciler simply runs again.
+ *
+ * A launch is bounded (lib/domain/launch-deadline.ts): one that stays at a step longer than that step's limit
+ * (the settings launch.fetchTimeoutSeconds and launch.installTimeoutSeconds) becomes Failed, keeping the last
+ * report in its message. A failed instance is left alone until it is released or expires.
  *
  * Returns the delay after which it wants to run again, or null to wait for the next event.
  */
@@ -30,6 +36,7 @@ interface Change {
   phase?: Phase;
   health?: string | null;
   step?: string;
+  stepStartedAt?: Date;
   message?: string | null;
   namespace?: string;
   url?: string;
@@ -61,19 +68,36 @@ function observedPhase(row: InstanceRow, observed: ObservedInstance): Phase {
   }
 }
 
+/**
+ * Fails a launch that has gone over the limit of its step, with `message` as its last report; otherwise says
+ * when to look again (null when the instance is not bounded).
+ */
+async function enforceDeadline(ctx: ControllerContext, row: InstanceRow, settings: Settings, message: string | null): Promise<{ failed: boolean; againInMs: number | null }> {
+  const decision = decideLaunchDeadline({ ...row, message }, settings.launch, ctx.now());
+  if (decision.state === "unbounded") return { failed: false, againInMs: null };
+  if (decision.state === "waiting") return { failed: false, againInMs: decision.remainingMs };
+  if (await update(row, { phase: "Failed", health: "failed", message: decision.message })) ctx.log(`instance ${row.uuid}: ${row.phase} → Failed: ${decision.message}`);
+  return { failed: true, againInMs: 0 };
+}
+
 export async function reconcileInstance(ctx: ControllerContext, uuid: string): Promise<number | null> {
   const row = await loadInstance(uuid);
   if (!row || row.deletedAt) return null;
 
   if (!ctx.engine) {
-    if (row.phase === "Pending" && row.message !== ctx.noEngineReason) await update(row, { message: ctx.noEngineReason, health: "degraded" });
-    return null;
+    if (row.phase !== "Pending") return null;
+    const settings = await ctx.settings.read();
+    const { failed, againInMs } = await enforceDeadline(ctx, row, settings, ctx.noEngineReason);
+    if (!failed && row.message !== ctx.noEngineReason) await update(row, { message: ctx.noEngineReason, health: "degraded" });
+    return againInMs;
   }
 
   if (row.phase !== "Expiring" && row.expiresAt && row.expiresAt <= ctx.now()) {
     await update(row, { phase: "Expiring", message: "Expired: tearing down" });
     return 0;
   }
+  // Failed is final (lib/domain/phase.ts): its owner retries or deletes it, or it expires.
+  if (row.phase === "Failed") return null;
 
   try {
     if (row.phase === "Expiring") return await tearDown(ctx, row);
@@ -86,6 +110,8 @@ export async function reconcileInstance(ctx: ControllerContext, uuid: string): P
       await update(row, { phase: "Failed", health: "failed", message });
       return null;
     }
+    // A cluster that stays out of reach fails the launch too, once its step has taken too long.
+    if ((await enforceDeadline(ctx, row, await ctx.settings.read(), message)).failed) return null;
     if (row.message !== message) await update(row, { health: "degraded", message });
     throw error;
   }
@@ -158,14 +184,26 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   if (health !== row.health) change.health = health;
   // A failure keeps the step it stopped at, so the timeline can show where.
   const step = observed.status.step;
-  if (step !== "failed" && step !== row.step) change.step = step;
+  // The clock of the launch's bound restarts with every new step: progress is what it waits for.
+  if (step !== "failed" && step !== row.step) Object.assign(change, { step, stepStartedAt: ctx.now() });
   const message = applied && observed.status.state === "progressing" && row.phase === "Pending" ? "Applied; waiting for Flux to install the chart" : observed.status.message;
   if (message !== row.message) change.message = message;
   const engineRef = engine.engineRef(key);
   if (engineRef !== row.engineRef) change.engineRef = engineRef;
   if (phase === target && observed.status.state === "ready" && !row.readyAt) change.readyAt = ctx.now();
-  if (Object.keys(change).length === 0) return null;
+
+  // Judged on what was just observed, so a step that moved on in time is never failed for the old one.
+  let againInMs: number | null = null;
+  if (observed.status.state === "progressing") {
+    const current = { ...row, phase, step: change.step ?? row.step, stepStartedAt: change.stepStartedAt ?? row.stepStartedAt, message };
+    const decision = decideLaunchDeadline(current, settings.launch, ctx.now());
+    if (decision.state === "overdue") Object.assign(change, { phase: "Failed", health: "failed", message: decision.message });
+    else if (decision.state === "waiting") againInMs = decision.remainingMs;
+  }
+
+  if (Object.keys(change).length === 0) return againInMs;
   if (!(await update(row, change))) return 0;
-  if (change.phase) ctx.log(`instance ${row.uuid}: ${row.phase} → ${change.phase}${observed.status.state === "failed" ? `: ${observed.status.message}` : ""}`);
-  return phase === target ? null : 0;
+  if (change.phase) ctx.log(`instance ${row.uuid}: ${row.phase} → ${change.phase}${change.phase === "Failed" ? `: ${change.message ?? observed.status.message}` : ""}`);
+  if (change.phase === "Failed") return null;
+  return phase === target ? againInMs : 0;
 }

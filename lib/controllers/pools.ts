@@ -10,7 +10,7 @@ import type { ControllerContext } from "./context";
 
 /**
  * The pool controller (docs/architecture.md, "Reconcile"). For one pool template it keeps `size` unclaimed members
- * (Pending, Provisioning, Available or Failed) and never lets the template's live instances, claimed and
+ * (Pending, Provisioning or Available; a failed one is replaced) and never lets the template's live instances, claimed and
  * on-demand ones included, exceed `maxSize`. It removes unclaimed members when the size is lowered, the
  * template is disabled, deleted or no longer a pool; claimed members are never touched. Creating members
  * takes the template's capacity lock, as on-demand launches of the template do, so maxSize holds under any
@@ -54,13 +54,22 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
 
   return withSqlTransaction(async (sql) => {
     await sql.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCKS.templateCapacity, templateId]);
+    const pass: PoolPass = { created: [], removed: [], more: false };
+    // A member that failed to start stays failed (lib/domain/phase.ts) and serves nobody: it is torn down,
+    // and the count below no longer includes it, so a new member takes its place.
+    const { rows: failed } = await sql.query<{ uuid: string }>(
+      `UPDATE instances SET phase = $2::"InstancePhase", message = left('Replaced after failing to start: ' || coalesce(message, ''), 4000), updated_at = now()
+       WHERE template_id = $1::uuid AND ${UNCLAIMED} AND phase = 'Failed'
+       RETURNING uuid`,
+      [templateId, nextPhase("Failed", "Expiring")],
+    );
+    pass.removed.push(...failed.map((member) => member.uuid));
     const { rows: counts } = await sql.query<{ total: number; unclaimed: number }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE owner_key IS NULL AND pooled)::int AS unclaimed
        FROM instances WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'`,
       [templateId],
     );
     const { total, unclaimed } = counts[0]!;
-    const pass: PoolPass = { created: [], removed: [], more: false };
 
     if (unclaimed > want) {
       // Members not yet ready go first, newest first: the warm ones are what users are waiting for.

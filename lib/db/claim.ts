@@ -4,12 +4,13 @@ import { auditColumns } from "./audit";
 import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "./coordination";
 import { recordFromJson, type InstanceRecord } from "./instances";
 import type { Identity } from "@/lib/domain/identity";
-import { LIVE_PHASES, nextPhase } from "@/lib/domain/phase";
+import { COUNTED_PHASES, LIVE_PHASES, nextPhase } from "@/lib/domain/phase";
 
 /**
  * The claim: the hot path of every launch, in one round trip. `envdeck_launch_state` (PL/pgSQL, migration
- * `20261123000000_launch_claim`) takes the owner's advisory lock, counts the owner's live instances, finds
- * the owner's live instance of the template, and for a pool template (when the owner has none and is under
+ * `20261125000000_launch_failure`) takes the owner's advisory lock, counts the owner's instances that count
+ * against the quota (a failed one does not), finds the owner's live instance of the template (a failed one
+ * too, after any other), and for a pool template (when the owner has none and is under
  * quota) claims one Available member with `FOR UPDATE SKIP LOCKED`, stamps the owner, starts the TTL and
  * wakes the worker. Different owners only meet on the pool rows they claim, where SKIP LOCKED hands each a
  * different member without waiting. The same statement writes the audit entry of a claim or of a launch
@@ -19,7 +20,7 @@ import { LIVE_PHASES, nextPhase } from "@/lib/domain/phase";
 type Sql = Pick<PoolClient, "query">;
 
 export interface OwnerState {
-  /** Live instances of the owner key, across templates. */
+  /** Instances of the owner key that count against the quota, across templates. */
   live: number;
   /** The owner's live instance of this template, if any. */
   existing: string | null;
@@ -53,11 +54,11 @@ export async function claimForOwner(
   const { template, identity } = input;
   const actor = auditColumns({ actor: identity, action: "instance.launch", objectType: "instance", objectId: null });
   const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
-    `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS state),
+    `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS state),
      audit AS (
        INSERT INTO audit_events (actor_id, actor_name, action, object_type, object_id, after)
-       SELECT $14::uuid, $15, 'instance.launch', 'instance', coalesce(state->'claimed'->>'uuid', state->>'existing'),
-              jsonb_build_object('template', $16::text, 'owner', $2::text,
+       SELECT $15::uuid, $16, 'instance.launch', 'instance', coalesce(state->'claimed'->>'uuid', state->>'existing'),
+              jsonb_build_object('template', $17::text, 'owner', $2::text,
                                  'outcome', CASE WHEN state->>'existing' IS NOT NULL THEN 'existing' ELSE 'claimed' END)
        FROM launch WHERE state->>'existing' IS NOT NULL OR jsonb_typeof(state->'claimed') = 'object'
      )
@@ -67,7 +68,8 @@ export async function claimForOwner(
       input.ownerKey,
       LOCKS.owner,
       ownerLockKey(input.ownerKey),
-      // Live phases count against the quota and are what "return the existing instance" looks for.
+      // What counts against the quota, and what "return the existing instance" looks for.
+      COUNTED_PHASES,
       LIVE_PHASES,
       template.method === "pool",
       input.limit,

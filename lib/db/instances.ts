@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { PoolClient } from "pg";
 import type { InstancePhase } from "@/lib/db/generated/enums";
-import { LIVE_PHASES, type Phase } from "@/lib/domain/phase";
+import { COUNTED_PHASES, LIVE_PHASES, type Phase } from "@/lib/domain/phase";
 import { db, sqlPool, type Prisma } from "./client";
 import { WAKE_CHANNEL } from "./coordination";
 
@@ -169,13 +169,17 @@ export function findInstance(uuid: string, tx: Pick<Tx, "instance"> = db()): Pro
   return tx.instance.findUnique({ where: { uuid }, include: instanceInclude });
 }
 
-/** The owner's oldest live instance of a template (the one a launch returns), or null. */
-export function findLiveInstance(templateId: string, ownerKey: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
-  return tx.instance.findFirst({
+/**
+ * The owner's live instance of a template that a launch returns, or null: the oldest, a failed one only when
+ * there is no other (as in `envdeck_launch_state`).
+ */
+export async function findLiveInstance(templateId: string, ownerKey: string, tx: Pick<Tx, "instance"> = db()): Promise<InstanceRow | null> {
+  const rows = await tx.instance.findMany({
     where: { templateId, ownerKey, deletedAt: null, phase: { in: LIVE_PHASES as InstancePhase[] } },
     include: instanceInclude,
     orderBy: { createdAt: "asc" },
   });
+  return rows.find((row) => row.phase !== "Failed") ?? rows[0] ?? null;
 }
 
 /** Everything owned by any of `ownerKeys` that is not being torn down, newest first. */
@@ -208,13 +212,13 @@ export async function estimateReadySeconds(templateId: string, sample: number): 
   return seconds === null || seconds === undefined ? null : Math.max(1, Math.round(Number(seconds)));
 }
 
-/** The names of the templates any of `ownerKeys` has a live instance of. */
+/** The names of the templates any of `ownerKeys` has an instance of that is starting or running (not failed). */
 export async function listRunningTemplateNames(ownerKeys: string[]): Promise<string[]> {
   if (ownerKeys.length === 0) return [];
   const { rows } = await sqlPool().query<{ name: string }>(
     `SELECT DISTINCT t.name FROM instances i JOIN templates t ON t.id = i.template_id
      WHERE i.owner_key = ANY($1) AND i.deleted_at IS NULL AND i.phase::text = ANY($2)`,
-    [ownerKeys, LIVE_PHASES],
+    [ownerKeys, COUNTED_PHASES],
   );
   return rows.map((r) => r.name).sort();
 }

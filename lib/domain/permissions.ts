@@ -9,6 +9,8 @@ const GRANTS = {
   "catalog:view": "student",
   "instance:launch": "student",
   "instance:manage-any": "admin",
+  // Raw engine and Flux messages with their fix, where students get plain words.
+  "instance:diagnose": "teacher",
   "teach:view": "teacher",
   "catalog:manage": "teacher",
   "admin:view": "admin",

@@ -1,4 +1,4 @@
-import type { Phase } from "./phase";
+import { RUNNING_PHASES, type Phase } from "./phase";
 
 /**
  * The launch progress timeline: four steps a person can follow, derived from the instance's phase and
@@ -6,9 +6,9 @@ import type { Phase } from "./phase";
  */
 
 export const PROGRESS_STEPS = [
-  { id: "queued", label: "Queued", hint: "Waiting for the portal's worker" },
-  { id: "applying", label: "Applying", hint: "Creating the namespace and the Flux release, fetching the chart" },
-  { id: "installing", label: "Installing", hint: "Flux installs the Helm chart" },
+  { id: "queued", label: "Queued", hint: "Waiting for its turn" },
+  { id: "applying", label: "Applying", hint: "Preparing its space and downloading its chart" },
+  { id: "installing", label: "Installing", hint: "Installing the environment" },
   { id: "ready", label: "Ready", hint: "Your environment is up" },
 ] as const;
 
@@ -20,8 +20,6 @@ export interface LaunchProgress {
   outcome: ProgressOutcome;
   steps: { id: ProgressStepId; label: string; hint: string; state: StepState }[];
 }
-
-const READY_PHASES: readonly Phase[] = ["Ready", "Claimed", "Available"];
 
 /** Which step the instance is at (0-based), from the Flux step recorded on it. */
 function stepIndex(phase: Phase, step: string | null): number {
@@ -35,7 +33,7 @@ export function launchProgress(instance: { phase: Phase; step: string | null }):
   const { phase, step } = instance;
   let outcome: ProgressOutcome = "progressing";
   let current: number;
-  if (READY_PHASES.includes(phase)) {
+  if (RUNNING_PHASES.includes(phase)) {
     outcome = "ready";
     current = PROGRESS_STEPS.length;
   } else if (phase === "Expiring") {
@@ -70,4 +68,16 @@ export function formatDuration(totalSeconds: number): string {
   if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
   const minutes = Math.floor((s % 3600) / 60);
   return minutes === 0 ? `${Math.floor(s / 3600)} h` : `${Math.floor(s / 3600)} h ${minutes} min`;
+}
+
+/**
+ * A moment as a person reads it on a card: the time alone when it falls on the same day as `now`, else the
+ * day too ("Wed 26 Nov, 09:15"). `timeZone` undefined means the reader's own.
+ */
+export function formatWhen(date: Date, now: Date, options: { locale?: string; timeZone?: string } = {}): string {
+  const { locale, timeZone } = options;
+  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit" }).format(date);
+  if (day(date) === day(now)) return time;
+  return `${new Intl.DateTimeFormat(locale, { timeZone, weekday: "short", day: "numeric", month: "short" }).format(date)}, ${time}`;
 }

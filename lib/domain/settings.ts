@@ -13,6 +13,8 @@ export const SETTING_KEYS = {
   connectionUrlTemplate: "connectionUrlTemplate",
   values: "values",
   defaultQuota: "quota.defaultMaxInstancesPerUser",
+  fetchTimeout: "launch.fetchTimeoutSeconds",
+  installTimeout: "launch.installTimeoutSeconds",
 } as const;
 
 /** Every key `parseSettings` reads (the installation id is read on its own, once). */
@@ -22,6 +24,8 @@ export const SETTINGS_READ = [
   SETTING_KEYS.connectionUrlTemplate,
   SETTING_KEYS.values,
   SETTING_KEYS.defaultQuota,
+  SETTING_KEYS.fetchTimeout,
+  SETTING_KEYS.installTimeout,
 ];
 
 export interface FluxSettings {
@@ -55,6 +59,24 @@ export const DEFAULT_QUOTA = 5;
 export const MAX_QUOTA = 1000;
 export const quotaSchema = z.number().int().min(0).max(MAX_QUOTA);
 
+/**
+ * How long a launch may stay at one step before it is given up as Failed. Fetching the chart has a limit of
+ * its own, shorter than installing: a source that cannot be reached rarely comes back within minutes,
+ * while a chart can legitimately take a while to install (images to pull, hooks to run).
+ */
+export interface LaunchSettings {
+  /** Seconds Flux may spend fetching the chart (from its source) before the launch fails. */
+  fetchTimeoutSeconds: number;
+  /** Seconds any other step (applying the objects, installing the chart) may go without progress. */
+  installTimeoutSeconds: number;
+}
+
+export const DEFAULT_LAUNCH_SETTINGS: LaunchSettings = { fetchTimeoutSeconds: 180, installTimeoutSeconds: 600 };
+/** Bounds of a launch limit: a few seconds (tests) up to a day. */
+export const MIN_LAUNCH_TIMEOUT = 5;
+export const MAX_LAUNCH_TIMEOUT = 86_400;
+export const launchTimeoutSchema = z.number().int().min(MIN_LAUNCH_TIMEOUT).max(MAX_LAUNCH_TIMEOUT);
+
 export const baseDomainSchema = z
   .string()
   .min(1)
@@ -73,6 +95,7 @@ export interface Settings {
   /** Live instances per owner key when a template sets no limit; 0 = no limit. */
   defaultQuota: number;
   flux: FluxSettings;
+  launch: LaunchSettings;
 }
 
 // Built once: every launch parses the stored settings.
@@ -92,5 +115,9 @@ export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { 
     values: pick(settingsValuesSchema, SETTING_KEYS.values, {}),
     defaultQuota: pick(quotaSchema, SETTING_KEYS.defaultQuota, DEFAULT_QUOTA),
     flux: { ...DEFAULT_FLUX_SETTINGS, ...pick(storedFlux, SETTING_KEYS.flux, {}) },
+    launch: {
+      fetchTimeoutSeconds: pick(launchTimeoutSchema, SETTING_KEYS.fetchTimeout, DEFAULT_LAUNCH_SETTINGS.fetchTimeoutSeconds),
+      installTimeoutSeconds: pick(launchTimeoutSchema, SETTING_KEYS.installTimeout, DEFAULT_LAUNCH_SETTINGS.installTimeoutSeconds),
+    },
   };
 }

@@ -1,3 +1,5 @@
+import type { Phase } from "./phase";
+
 /**
  * Time-to-live maths: a TTL in seconds, -1 for unlimited; extensions add `extendSeconds` at most
  * `maxExtends` times. Pure, so the rules are tested without a clock or a database.
@@ -18,7 +20,14 @@ export function expiryFrom(start: Date, ttlSeconds: number): Date | null {
 
 export type ExtendDecision =
   | { ok: true; expiresAt: Date; extendCount: number }
-  | { ok: false; reason: "unlimited" | "limit" | "not-extendable" | "expired"; message: string };
+  | { ok: false; reason: "unlimited" | "limit" | "not-extendable" | "expired" | "failed"; message: string };
+
+/** What the TTL rules need to know of an instance. */
+export interface TtlState {
+  phase: Phase;
+  expiresAt: Date | null;
+  extendCount: number;
+}
 
 /**
  * Whether (and to when) an instance can be extended. The extension is added to the current expiry, not to
@@ -26,9 +35,13 @@ export type ExtendDecision =
  */
 export function decideExtend(
   policy: TtlPolicy,
-  instance: { expiresAt: Date | null; extendCount: number },
+  instance: TtlState,
   now: Date,
 ): ExtendDecision {
+  // A failed launch has nothing to keep: more time would only hold its objects and its name longer.
+  if (instance.phase === "Failed") {
+    return { ok: false, reason: "failed", message: "This environment failed to start, so there is nothing to extend. Retry it or delete it." };
+  }
   // The instance's own expiry decides: a template switched to unlimited does not save instances launched before.
   if (instance.expiresAt === null) {
     return { ok: false, reason: "unlimited", message: "This environment has no time limit, so there is nothing to extend." };
@@ -48,9 +61,9 @@ export function decideExtend(
 }
 
 /** How many more times an instance can be extended (null when it never expires). */
-export function extensionsLeft(policy: TtlPolicy, instance: { expiresAt: Date | null; extendCount: number }): number | null {
+export function extensionsLeft(policy: TtlPolicy, instance: TtlState): number | null {
   if (instance.expiresAt === null) return null;
-  if (policy.extendSeconds <= 0) return 0;
+  if (policy.extendSeconds <= 0 || instance.phase === "Failed") return 0;
   return Math.max(0, policy.maxExtends - instance.extendCount);
 }
 

@@ -4,6 +4,7 @@ import { fixedSettings } from "@/lib/controllers/settings";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/domain/errors";
+import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMembers, phasesOf } from "@/test/support/launch";
@@ -26,6 +27,7 @@ const poolContext: ControllerContext = {
     values: {},
     defaultQuota: 5,
     flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3 },
+    launch: DEFAULT_LAUNCH_SETTINGS,
   }),
   exposedClaims: [],
   now: () => new Date(),

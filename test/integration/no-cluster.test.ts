@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
+import { LAUNCHING_UNAVAILABLE } from "@/lib/domain/problems";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { getLaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { getLaunchPage } from "@/lib/services/instances/launch-page";
@@ -9,28 +11,44 @@ import { createLaunchTemplate, createUser } from "@/test/support/launch";
 
 /**
  * A portal without a cluster (docs/architecture.md, "Engine selection"): it still serves the launch page, says plainly
- * why launching is impossible, and refuses a launch without writing anything. The configuration is read
- * once per test file, so this file sets it before anything reads it.
+ * why launching is impossible, and refuses a launch without writing anything. Students are told what they can
+ * do; staff the cause and the fix. The configuration is read once per test file, so this file sets it before
+ * anything reads it.
  */
 process.env.ENVDECK_ENGINE = "none";
 setupTestDatabase();
 
+const OPERATOR_REASON = /^Launching needs a Kubernetes cluster, and none is configured: set KUBECONFIG/;
+
 describe("without a cluster", () => {
   let student: Identity;
+  let teacher: Identity;
+  let admin: Identity;
   beforeAll(async () => {
     student = await createUser({ name: "nocluster" });
+    teacher = await createUser({ name: "nocluster-teacher", roles: ["teacher"] });
+    admin = await createUser({ name: "nocluster-admin", roles: ["admin"] });
     await createLaunchTemplate("lonely", { spec: { parameters: { type: "object", properties: { size: { type: "integer" } } } } });
   });
 
-  it("explains on the launch page that launching needs a cluster, and still shows the form's schema", async () => {
-    expect(getLaunchAvailability().available).toBe(false);
+  it("tells a student on the launch page and the catalog what they can do, and still shows the form's schema", async () => {
+    expect(getLaunchAvailability(student)).toEqual({ available: false, reason: LAUNCHING_UNAVAILABLE });
     const page = await getLaunchPage(student, { name: "lonely" });
-    expect(page.unavailable).toMatch(/Launching needs a Kubernetes cluster/);
+    expect(page.unavailable).toBe("Launching is unavailable right now. Try again later or ask your teacher.");
     expect(page.parameters).toMatchObject({ properties: { size: { type: "integer" } } });
+    expect((await listCatalog(student)).launching).toEqual({ available: false, reason: LAUNCHING_UNAVAILABLE });
   });
 
-  it("refuses a launch with the same reason and writes nothing", async () => {
-    await expect(launchInstance(student, { template: "lonely", params: { size: 1 } })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/Kubernetes cluster/) });
+  it("tells teachers and admins the cause and the fix", async () => {
+    for (const staff of [teacher, admin]) {
+      expect((await getLaunchPage(staff, { name: "lonely" })).unavailable).toMatch(OPERATOR_REASON);
+      expect((await listCatalog(staff)).launching.reason).toMatch(OPERATOR_REASON);
+    }
+  });
+
+  it("refuses a launch with the reason for the caller and writes nothing", async () => {
+    await expect(launchInstance(student, { template: "lonely", params: { size: 1 } })).rejects.toMatchObject({ code: "UNAVAILABLE", message: LAUNCHING_UNAVAILABLE });
+    await expect(launchInstance(admin, { template: "lonely", params: { size: 1 } })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(OPERATOR_REASON) });
     expect(await db().instance.count()).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { databaseSettings } from "@/lib/controllers/settings";
 import { runWorker } from "@/lib/controllers/worker";
 import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
-import { getInstallationId } from "@/lib/db/settings";
+import { getInstallationId, readSettings } from "@/lib/db/settings";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { updateSettings } from "@/lib/services/settings/update-settings";
 import { createTemplate } from "@/lib/services/templates/create-template";
@@ -63,6 +63,46 @@ describe("the worker reads settings live", () => {
     }
   });
 
+  it("a shorter launch limit reaches a running worker at once and fails a launch already past it", async () => {
+    const template = await createTemplate(SYSTEM_IDENTITY, {
+      name: "live-limit",
+      displayName: "Live limit",
+      spec: { chart: { type: "helm", repoUrl: "https://charts.example.test", chart: "x" }, valuesTemplate: "", valueFiles: [], parameters: {}, ownerClaim: "" },
+    });
+    const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
+    // Queued two minutes ago: well within the default limit of ten minutes.
+    const queued = await db().instance.create({
+      data: { uuid: "11c0ffee", templateId: template.id, templateVersionId: version.id, ownerKey: "lee", createdAt: new Date(Date.now() - 120_000) },
+    });
+    const ctx: ControllerContext = {
+      engine: null,
+      noEngineReason: "no cluster in this test",
+      installationId: await getInstallationId(),
+      settings: databaseSettings(3_600_000),
+      exposedClaims: [],
+      now: () => new Date(),
+      log: () => undefined,
+    };
+    const abort = new AbortController();
+    const running = runWorker({ databaseUrl: database.url, context: ctx, signal: abort.signal, leaderPollMs: 50, poolScanMs: 600_000, resyncMs: 600_000 });
+    try {
+      const row = () => db().instance.findUniqueOrThrow({ where: { id: queued.id } });
+      await until("the worker to look at it", async () => (await row()).message === "no cluster in this test");
+      expect((await row()).phase).toBe("Pending");
+
+      await updateSettings(SYSTEM_IDENTITY, { launch: { installTimeoutSeconds: 60 } });
+      const failed = await until("the launch to fail", async () => {
+        const current = await row();
+        return current.phase === "Failed" && current;
+      });
+      expect(failed.message).toMatch(/^Gave up after 1 min without progress applying the release to the cluster \(the limit is the setting launch\.installTimeoutSeconds\)/);
+    } finally {
+      abort.abort();
+      await running;
+      await updateSettings(SYSTEM_IDENTITY, { launch: null });
+    }
+  });
+
   it("reads them again once they are older than the limit, and after a failed read", async () => {
     let now = 0;
     const settings = databaseSettings(1000, () => now);
@@ -94,6 +134,16 @@ describe("updating settings", () => {
       [{ connectionUrlTemplate: "https://{{ host" }, "connectionUrlTemplate"],
       [{ values: { note: "a\u0000b" } }, "values"],
       [{ surprise: 1 }, ""],
+      [{ launch: { fetchTimeoutSeconds: 0 } }, "launch"],
+      [{ launch: { fetchTimeoutSeconds: -180 } }, "launch"],
+      [{ launch: { fetchTimeoutSeconds: 4 } }, "launch"],
+      [{ launch: { installTimeoutSeconds: 86_401 } }, "launch"],
+      [{ launch: { installTimeoutSeconds: 1.5 } }, "launch"],
+      [{ launch: { installTimeoutSeconds: "600" } }, "launch"],
+      [{ launch: { fetchTimeoutSeconds: Number.NaN } }, "launch"],
+      [{ launch: { fetchTimeoutSeconds: Number.POSITIVE_INFINITY } }, "launch"],
+      [{ launch: { retries: 3 } }, "launch"],
+      [{ launch: 180 }, "launch"],
     ] as const) {
       const error = await updateSettings(SYSTEM_IDENTITY, input).catch((e: unknown) => e);
       expect(error, JSON.stringify(input)).toMatchObject({ code: "INVALID_INPUT" });
@@ -103,6 +153,28 @@ describe("updating settings", () => {
     const student = { ...SYSTEM_IDENTITY, source: "local" as const, roles: ["student" as const] };
     await expect(updateSettings(student, { defaultQuota: 3 })).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await db().setting.findMany({ orderBy: { key: "asc" } })).toEqual(before);
+  });
+
+  it("keeps each launch limit under a key of its own, with defaults, and resets them with null", async () => {
+    expect((await readSettings()).launch).toEqual({ fetchTimeoutSeconds: 180, installTimeoutSeconds: 600 });
+    expect((await updateSettings(SYSTEM_IDENTITY, { launch: { fetchTimeoutSeconds: 30 } })).launch).toEqual({ fetchTimeoutSeconds: 30, installTimeoutSeconds: 600 });
+    expect((await updateSettings(SYSTEM_IDENTITY, { launch: { installTimeoutSeconds: 900 } })).launch).toEqual({ fetchTimeoutSeconds: 30, installTimeoutSeconds: 900 });
+    const stored = await db().setting.findMany({ where: { key: { startsWith: "launch." } }, orderBy: { key: "asc" } });
+    expect(stored.map((row) => [row.key, row.value])).toEqual([
+      ["launch.fetchTimeoutSeconds", 30],
+      ["launch.installTimeoutSeconds", 900],
+    ]);
+    expect((await updateSettings(SYSTEM_IDENTITY, { launch: { fetchTimeoutSeconds: null } })).launch).toEqual({ fetchTimeoutSeconds: 180, installTimeoutSeconds: 900 });
+    expect((await updateSettings(SYSTEM_IDENTITY, { launch: null })).launch).toEqual({ fetchTimeoutSeconds: 180, installTimeoutSeconds: 600 });
+    expect(await db().setting.count({ where: { key: { startsWith: "launch." } } })).toBe(0);
+  });
+
+  it("falls back to the default limit when a stored one is not usable", async () => {
+    for (const bad of ["soon", -1, 0, 2.5, 10_000_000, null, { seconds: 30 }]) {
+      await db().setting.upsert({ where: { key: "launch.fetchTimeoutSeconds" }, create: { key: "launch.fetchTimeoutSeconds", value: bad as never }, update: { value: bad as never } });
+      expect((await readSettings()).launch.fetchTimeoutSeconds, JSON.stringify(bad)).toBe(180);
+    }
+    await db().setting.delete({ where: { key: "launch.fetchTimeoutSeconds" } });
   });
 
   it("writes an audit entry with the settings before and after", async () => {

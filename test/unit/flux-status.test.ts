@@ -60,6 +60,20 @@ describe("mapReleaseStatus", () => {
     });
   });
 
+  it("a repository that answers but lacks the chart is still fetching, not installing (as the real controllers report it)", () => {
+    const repository: FluxObjectStatus = { status: { conditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "stored artifact: revision 'sha256:7449d56c'" }] } };
+    const message =
+      "HelmChart 's-badversion-00000003/s-badversion-00000003-badversion-00000003' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'envdeck-test' chart with version matching '9.9.9' found";
+    const status = mapReleaseStatus(
+      release([
+        { type: "Reconciling", status: "True", reason: "Progressing", message: "Fulfilling prerequisites" },
+        { type: "Ready", status: "False", reason: "SourceNotReady", message },
+      ]),
+      repository,
+    );
+    expect(status).toMatchObject({ state: "progressing", step: "fetching", message });
+  });
+
   it("transient reasons Flux retries by itself stay progressing", () => {
     expect(mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "ArtifactFailed", message: "Source not ready: artifact not found" }]))).toMatchObject({
       state: "progressing",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, IllegalTransitionError, isLive, nextPhase, PHASES } from "@/lib/domain/phase";
+import { canTransition, COUNTED_PHASES, IllegalTransitionError, isLive, nextPhase, PHASES } from "@/lib/domain/phase";
 
 describe("the phase machine", () => {
   it("allows the on-demand and pool paths", () => {
@@ -25,16 +25,18 @@ describe("the phase machine", () => {
     expect(() => nextPhase("Available", "Ready")).toThrow(IllegalTransitionError);
   });
 
-  it("lets a failed instance recover when Flux later succeeds", () => {
-    expect(nextPhase("Failed", "Ready")).toBe("Ready");
-    expect(nextPhase("Failed", "Provisioning")).toBe("Provisioning");
+  it("keeps a failed instance failed until it is torn down", () => {
+    for (const phase of PHASES) expect(canTransition("Failed", phase), phase).toBe(phase === "Failed" || phase === "Expiring");
+    expect(() => nextPhase("Failed", "Ready")).toThrow(IllegalTransitionError);
+    expect(() => nextPhase("Failed", "Provisioning")).toThrow(IllegalTransitionError);
   });
 
   it("staying in a phase is always allowed", () => {
     for (const phase of PHASES) expect(nextPhase(phase, phase)).toBe(phase);
   });
 
-  it("counts every phase but Expiring as live", () => {
+  it("counts every phase but Expiring as live, and every live phase but Failed against a quota", () => {
     expect(PHASES.filter(isLive)).toEqual(["Pending", "Provisioning", "Ready", "Available", "Claimed", "Failed"]);
+    expect(COUNTED_PHASES).toEqual(["Pending", "Provisioning", "Ready", "Available", "Claimed"]);
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PHASES, type Phase } from "@/lib/domain/phase";
-import { describeEstimate, formatDuration, launchProgress } from "@/lib/domain/progress";
+import { describeEstimate, formatDuration, formatWhen, launchProgress } from "@/lib/domain/progress";
 
 const states = (phase: Phase, step: string | null) => launchProgress({ phase, step }).steps.map((s) => s.state);
 
@@ -72,5 +72,22 @@ describe("formatDuration", () => {
     expect(formatDuration(3600)).toBe("1 h");
     expect(formatDuration(3720)).toBe("1 h 2 min");
     expect(formatDuration(-5)).toBe("0 s");
+  });
+});
+
+describe("formatWhen", () => {
+  const now = new Date("2026-11-25T10:00:00Z");
+  const utc = { locale: "en-GB", timeZone: "UTC" };
+
+  it("says the time alone on the same day, and the day too otherwise", () => {
+    expect(formatWhen(new Date("2026-11-25T14:05:00Z"), now, utc)).toBe("14:05");
+    expect(formatWhen(new Date("2026-11-26T09:15:00Z"), now, utc)).toBe("Thu 26 Nov, 09:15");
+    expect(formatWhen(new Date("2026-11-24T23:59:00Z"), now, utc)).toBe("Tue 24 Nov, 23:59");
+  });
+
+  it("decides 'the same day' in the reader's time zone, not in UTC", () => {
+    // 23:30 UTC on the 25th is already the 26th in Tokyo, while "now" is still the 25th there.
+    expect(formatWhen(new Date("2026-11-25T23:30:00Z"), now, { locale: "en-GB", timeZone: "Asia/Tokyo" })).toBe("Thu 26 Nov, 08:30");
+    expect(formatWhen(new Date("2026-11-25T23:30:00Z"), now, { locale: "en-GB", timeZone: "America/New_York" })).toBe("18:30");
   });
 });

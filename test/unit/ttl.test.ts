@@ -19,26 +19,26 @@ describe("expiryFrom", () => {
 
 describe("decideExtend", () => {
   it("adds extendSeconds to the current expiry, not to now", () => {
-    const decision = decideExtend(policy, { expiresAt: later(600), extendCount: 0 }, now);
+    const decision = decideExtend(policy, { phase: "Ready", expiresAt: later(600), extendCount: 0 }, now);
     expect(decision).toEqual({ ok: true, expiresAt: later(600 + 1800), extendCount: 1 });
   });
 
   it("refuses to extend an unlimited environment", () => {
     const unlimited = { ...policy, ttlSeconds: UNLIMITED_TTL };
-    const decision = decideExtend(unlimited, { expiresAt: null, extendCount: 0 }, now);
+    const decision = decideExtend(unlimited, { phase: "Ready", expiresAt: null, extendCount: 0 }, now);
     expect(decision).toMatchObject({ ok: false, reason: "unlimited" });
     expect(!decision.ok && decision.message).toMatch(/no time limit/);
     // An instance without an expiry (an unclaimed pool member, say) has nothing to extend either.
-    expect(decideExtend(policy, { expiresAt: null, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "unlimited" });
+    expect(decideExtend(policy, { phase: "Ready", expiresAt: null, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "unlimited" });
   });
 
   it("refuses once the limit is reached, saying no extensions are left", () => {
-    const decision = decideExtend(policy, { expiresAt: later(600), extendCount: 2 }, now);
+    const decision = decideExtend(policy, { phase: "Ready", expiresAt: later(600), extendCount: 2 }, now);
     expect(decision).toMatchObject({ ok: false, reason: "limit" });
     expect(!decision.ok && decision.message).toMatch(/^No extensions left: .*maximum of 2 times\.$/);
-    const once = decideExtend({ ...policy, maxExtends: 1 }, { expiresAt: later(600), extendCount: 1 }, now);
+    const once = decideExtend({ ...policy, maxExtends: 1 }, { phase: "Ready", expiresAt: later(600), extendCount: 1 }, now);
     expect(!once.ok && once.message).toMatch(/maximum of 1 time\.$/);
-    expect(decideExtend(policy, { expiresAt: later(600), extendCount: 7 }, now)).toMatchObject({ ok: false, reason: "limit" });
+    expect(decideExtend(policy, { phase: "Ready", expiresAt: later(600), extendCount: 7 }, now)).toMatchObject({ ok: false, reason: "limit" });
   });
 
   it.each([
@@ -46,19 +46,28 @@ describe("decideExtend", () => {
     ["maxExtends 0", { ...policy, maxExtends: 0 }],
     ["negative extendSeconds", { ...policy, extendSeconds: -60 }],
   ])("refuses when the template is not extendable (%s)", (_, notExtendable) => {
-    const decision = decideExtend(notExtendable, { expiresAt: later(600), extendCount: 0 }, now);
+    const decision = decideExtend(notExtendable, { phase: "Ready", expiresAt: later(600), extendCount: 0 }, now);
     expect(decision).toMatchObject({ ok: false, reason: "not-extendable" });
     expect(!decision.ok && decision.message).toMatch(/cannot be extended/);
   });
 
   it("refuses an environment that has already expired", () => {
-    expect(decideExtend(policy, { expiresAt: later(-1), extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
-    expect(decideExtend(policy, { expiresAt: now, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
+    expect(decideExtend(policy, { phase: "Ready", expiresAt: later(-1), extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
+    expect(decideExtend(policy, { phase: "Ready", expiresAt: now, extendCount: 0 }, now)).toMatchObject({ ok: false, reason: "expired" });
+  });
+
+  it("refuses a failed environment, whatever its time and extensions left, and says what to do instead", () => {
+    for (const phase of ["Pending", "Provisioning", "Ready", "Claimed"] as const) {
+      expect(decideExtend(policy, { phase, expiresAt: later(600), extendCount: 0 }, now)).toMatchObject({ ok: true });
+    }
+    const decision = decideExtend(policy, { phase: "Failed", expiresAt: later(600), extendCount: 0 }, now);
+    expect(decision).toMatchObject({ ok: false, reason: "failed" });
+    expect(!decision.ok && decision.message).toMatch(/failed to start.*Retry it or delete it/);
   });
 
   it("never tells an instance that still has an expiry that it has no time limit", () => {
     const switchedToUnlimited = { ...policy, ttlSeconds: UNLIMITED_TTL };
-    const decision = decideExtend(switchedToUnlimited, { expiresAt: later(600), extendCount: 0 }, now);
+    const decision = decideExtend(switchedToUnlimited, { phase: "Ready", expiresAt: later(600), extendCount: 0 }, now);
     expect(decision).not.toMatchObject({ reason: "unlimited" });
   });
 
@@ -72,14 +81,14 @@ describe("decideExtend", () => {
         (ttlSeconds, extendSeconds, maxExtends, remaining) => {
           const rules = { ttlSeconds, extendSeconds, maxExtends };
           const first = later(remaining);
-          let instance = { expiresAt: first as Date | null, extendCount: 0 };
+          let instance = { phase: "Ready" as const, expiresAt: first as Date | null, extendCount: 0 };
           for (let n = 1; n <= maxExtends; n++) {
             expect(extensionsLeft(rules, instance)).toBe(maxExtends - n + 1);
             const decision = decideExtend(rules, instance, now);
             if (!decision.ok) throw new Error(`extension ${n} refused: ${decision.message}`);
             expect(decision.expiresAt.getTime() - first.getTime()).toBe(n * extendSeconds * 1000);
             expect(decision.extendCount).toBe(n);
-            instance = { expiresAt: decision.expiresAt, extendCount: decision.extendCount };
+            instance = { ...instance, expiresAt: decision.expiresAt, extendCount: decision.extendCount };
           }
           expect(extensionsLeft(rules, instance)).toBe(0);
           expect(decideExtend(rules, instance, now)).toMatchObject({ ok: false, reason: "limit" });
@@ -91,7 +100,7 @@ describe("decideExtend", () => {
 });
 
 describe("extensionsLeft", () => {
-  const expiring = (extendCount: number) => ({ expiresAt: later(600), extendCount });
+  const expiring = (extendCount: number) => ({ phase: "Ready" as const, expiresAt: later(600), extendCount });
 
   it("counts the extensions still possible", () => {
     expect(extensionsLeft(policy, expiring(0))).toBe(2);
@@ -101,9 +110,13 @@ describe("extensionsLeft", () => {
   });
 
   it("is null for an instance that never expires and 0 when not extendable", () => {
-    expect(extensionsLeft(policy, { expiresAt: null, extendCount: 0 })).toBeNull();
+    expect(extensionsLeft(policy, { phase: "Ready", expiresAt: null, extendCount: 0 })).toBeNull();
     expect(extensionsLeft({ ...policy, extendSeconds: 0 }, expiring(0))).toBe(0);
     expect(extensionsLeft({ ...policy, maxExtends: 0 }, expiring(0))).toBe(0);
+  });
+
+  it("is 0 for a failed environment", () => {
+    expect(extensionsLeft(policy, { ...expiring(0), phase: "Failed" })).toBe(0);
   });
 
   it("follows the instance's own expiry when the template was switched to unlimited after launch", () => {

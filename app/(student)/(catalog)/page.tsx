@@ -19,7 +19,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       <h1 className="text-2xl font-semibold">Catalog</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Pick an environment to launch.</p>
       {!launching.available && (
-        <Notice tone="warning" className="mt-4">
+        <Notice tone="warning" className="mt-4 wrap-anywhere">
           {launching.reason}
         </Notice>
       )}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { EnvironmentList } from "@/components/student/environment-list";
 import { requirePagePermission } from "@/lib/auth/guards";
 import type { Identity } from "@/lib/domain/identity";
+import { can } from "@/lib/domain/permissions";
 import { listInstances } from "@/lib/services/instances/list";
 
 export const metadata: Metadata = { title: "My environments" };
@@ -18,7 +19,7 @@ export default async function EnvironmentsPage() {
   return (
     <>
       <h1 className="text-2xl font-semibold">My environments</h1>
-      <EnvironmentList initial={list} serverNow={readAt} />
+      <EnvironmentList initial={list} serverNow={readAt} staff={can(identity, "instance:diagnose")} />
     </>
   );
 }

@@ -88,7 +88,10 @@ export function mapReleaseStatus(helmRelease: FluxObjectStatus | undefined, sour
     return { state: "progressing", step: "fetching", health: "degraded", message: clip(`Chart source: ${sourceReady.message || sourceReady.reason || "not ready"}`) };
   }
   const released = findCondition(helmRelease, "Released");
-  const fetching = sourceReady ? sourceReady.status !== "True" : !released && (!ready || FETCHING_REASONS.has(ready.reason ?? ""));
+  // Flux saying it waits for the chart wins over a ready source: a repository that answers but lacks the
+  // chart (a wrong name or version) has a ready HelmRepository and a HelmChart that is not.
+  const waitingForChart = ready?.status === "False" && FETCHING_REASONS.has(ready.reason ?? "");
+  const fetching = waitingForChart || (sourceReady ? sourceReady.status !== "True" : !released && (!ready || FETCHING_REASONS.has(ready.reason ?? "")));
   if (ready?.status === "False" && !fetching) {
     return { state: "progressing", step: "installing", health: "degraded", message: clip(ready.message || ready.reason || "Flux is retrying the release") };
   }

@@ -76,7 +76,7 @@ onTemplatesChanged(() => shared.clear());
 export async function listCatalog(identity: Identity | null, filter: CatalogFilter = NO_FILTER): Promise<StudentCatalog> {
   assertCan(identity, "catalog:view");
   const [catalog, running] = await Promise.all([sharedCatalog(identity.groups, filter), listRunningTemplateNames(ownerKeysOf(identity))]);
-  return { ...catalog, running, launching: getLaunchAvailability() };
+  return { ...catalog, running, launching: getLaunchAvailability(identity) };
 }
 
 /** The catalog of an audience (a set of groups) and filter, read at most every few seconds per process. */

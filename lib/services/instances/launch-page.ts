@@ -49,7 +49,7 @@ export async function getLaunchPage(identity: Identity | null, input: { name: st
   const broken = brokenReason(template);
   const unavailable =
     broken ??
-    (!template.enabled ? `"${template.displayName}" is disabled by an administrator and cannot be launched right now.` : getLaunchAvailability().reason);
+    (!template.enabled ? `"${template.displayName}" is disabled by an administrator and cannot be launched right now.` : getLaunchAvailability(identity).reason);
   const parameters = template.composed && !broken ? launchFormSchema(template.composed.parameters) : { type: "object", properties: {} };
 
   const [existing, estimateSeconds, warm] = await Promise.all([

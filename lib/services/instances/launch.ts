@@ -72,7 +72,7 @@ async function assertCapacity(sql: Sql, template: LaunchableTemplate): Promise<v
  */
 export async function launchInstance(identity: Identity | null, input: LaunchInput): Promise<LaunchResult> {
   assertCan(identity, "instance:launch");
-  const availability = getLaunchAvailability();
+  const availability = getLaunchAvailability(identity);
   if (!availability.available) throw new AppError("UNAVAILABLE", availability.reason!);
   const template = requireLaunchable(await loadTemplate({ name: input.template }), { launching: true });
   const ownerKey = ownerKeyForTemplate(identity, template);

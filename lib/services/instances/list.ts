@@ -5,15 +5,16 @@ import { listQuotaOverrides } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
 import { ownerKeysOf } from "@/lib/domain/owner-key";
 import { assertCan } from "@/lib/domain/permissions";
+import { COUNTED_PHASES } from "@/lib/domain/phase";
 import { toEnvironmentView, type EnvironmentView } from "./view";
 
 export interface EnvironmentList {
   environments: EnvironmentView[];
   count: number;
   /**
-   * The caller's personal quota (their username's owner key): live instances, and the limit that applies to
-   * launching another (null = no limit). Templates with a limit of their own are listed apart, since a launch
-   * of one of those is held to its own limit.
+   * The caller's personal quota (their username's owner key): instances that count against it (a failed one
+   * does not), and the limit that applies to launching another (null = no limit). Templates with a limit of
+   * their own are listed apart, since a launch of one of those is held to its own limit.
    */
   quota: { used: number; limit: number | null; templates: { name: string; displayName: string; limit: number | null }[] };
 }
@@ -30,7 +31,8 @@ export async function listInstances(identity: Identity | null): Promise<Environm
     environments,
     count: environments.length,
     quota: {
-      used: environments.filter((e) => e.owner === personal).length,
+      // A failed environment gives its owner nothing to use, so it does not count (as in the claim).
+      used: environments.filter((e) => e.owner === personal && COUNTED_PHASES.includes(e.phase)).length,
       limit: limitOf(settings.defaultQuota),
       templates: overrides.filter((t) => t.limit !== settings.defaultQuota).map((t) => ({ ...t, limit: limitOf(t.limit) })),
     },

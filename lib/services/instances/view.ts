@@ -3,6 +3,7 @@ import type { InstanceRecord } from "@/lib/db/instances";
 import type { Identity } from "@/lib/domain/identity";
 import { toOwnerKey } from "@/lib/domain/owner-key";
 import type { Phase } from "@/lib/domain/phase";
+import { describeProblem, type Problem } from "@/lib/domain/problems";
 import { extensionsLeft } from "@/lib/domain/ttl";
 
 /** What users and API clients see of an instance: an "environment". Rendered values stay server-side. */
@@ -21,7 +22,10 @@ export interface EnvironmentView {
   /** The provisioning step Flux last reported: applying, fetching, installing or ready; null before the first. */
   step: string | null;
   health: string | null;
+  /** What the engine or Flux last reported, as they wrote it: for staff, and behind "Technical details". */
   message: string | null;
+  /** What is wrong, in plain words for the owner (with a fix for staff); null while nothing is. */
+  problem: Problem | null;
   url: string | null;
   namespace: string | null;
   engine: string;
@@ -72,6 +76,7 @@ export function toEnvironmentView(row: ViewSource, identity: Identity | null): E
     step: row.step,
     health: row.health,
     message: row.deletedAt ? "Deleted" : row.message,
+    problem: describeProblem({ phase, step: row.step, health: row.health, message: row.message }),
     url: row.url,
     namespace: row.namespace,
     engine: row.engine,

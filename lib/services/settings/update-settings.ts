@@ -11,6 +11,7 @@ import {
   baseDomainSchema,
   connectionUrlTemplateSchema,
   fluxSettingsSchema,
+  launchTimeoutSchema,
   quotaSchema,
   SETTING_KEYS,
   settingsValuesSchema,
@@ -27,18 +28,36 @@ export const settingsChangeSchema = z
     values: settingsValuesSchema.nullable(),
     defaultQuota: quotaSchema.nullable(),
     flux: fluxSettingsSchema.partial().strict().nullable(),
+    // Each limit is a key of its own; null resets one, a null object resets both.
+    launch: z
+      .object({ fetchTimeoutSeconds: launchTimeoutSchema.nullable(), installTimeoutSeconds: launchTimeoutSchema.nullable() })
+      .partial()
+      .strict()
+      .nullable(),
   })
   .partial()
   .strict();
 export type SettingsChange = z.infer<typeof settingsChangeSchema>;
 
-const KEY: Record<keyof SettingsChange, string> = {
+const KEY: Record<Exclude<keyof SettingsChange, "launch">, string> = {
   baseDomain: SETTING_KEYS.baseDomain,
   connectionUrlTemplate: SETTING_KEYS.connectionUrlTemplate,
   values: SETTING_KEYS.values,
   defaultQuota: SETTING_KEYS.defaultQuota,
   flux: SETTING_KEYS.flux,
 };
+const LAUNCH_KEY = { fetchTimeoutSeconds: SETTING_KEYS.fetchTimeout, installTimeoutSeconds: SETTING_KEYS.installTimeout } as const;
+
+/** The change as setting keys and values (null = back to the default). */
+function keyedChange(change: SettingsChange): [key: string, value: unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const [field, value] of Object.entries(change) as [keyof SettingsChange, unknown][]) {
+    if (field !== "launch") entries.push([KEY[field], value]);
+    else if (change.launch === null) entries.push(...Object.values(LAUNCH_KEY).map((key): [string, unknown] => [key, null]));
+    else for (const [limit, seconds] of Object.entries(change.launch ?? {})) entries.push([LAUNCH_KEY[limit as keyof typeof LAUNCH_KEY], seconds]);
+  }
+  return entries;
+}
 
 /**
  * Changes cluster-wide settings: validated, written in one transaction with its audit entry, and announced to
@@ -62,8 +81,7 @@ export async function updateSettings(identity: Identity | null, input: unknown):
   }
   return db().$transaction(async (tx) => {
     const before = await readSettings(tx);
-    for (const [field, value] of Object.entries(change) as [keyof SettingsChange, unknown][]) {
-      const key = KEY[field];
+    for (const [key, value] of keyedChange(change)) {
       if (value === null) await tx.setting.deleteMany({ where: { key } });
       else {
         const json = value as Prisma.InputJsonValue;

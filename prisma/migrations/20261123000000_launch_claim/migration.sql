@@ -1,4 +1,4 @@
--- The hot path of a launch in one round trip (lib/services/launch.ts). Under the owner's advisory lock it
+-- The hot path of a launch in one round trip (lib/db/claim.ts). Under the owner's advisory lock it
 -- counts the owner's live instances, finds the owner's live instance of the template, and, for a pool
 -- template when the owner has none and is under quota, claims one Available member with
 -- FOR UPDATE SKIP LOCKED and wakes the worker. PL/pgSQL takes a fresh snapshot for each statement, so the

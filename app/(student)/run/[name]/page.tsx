@@ -6,6 +6,7 @@ import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { describeTtl } from "@/lib/domain/catalog";
+import { can } from "@/lib/domain/permissions";
 import { getLaunchPage } from "@/lib/services/instances/launch-page";
 
 type Props = { params: Promise<{ name: string }> };
@@ -13,16 +14,16 @@ type Props = { params: Promise<{ name: string }> };
 /** The page's data, read once per request though both the title and the page ask for it. */
 const readPage = cache(async (name: string) => {
   const identity = await requirePagePermission("instance:launch", `/run/${encodeURIComponent(name)}`);
-  return pageData(getLaunchPage(identity, { name }));
+  return { identity, page: await pageData(getLaunchPage(identity, { name })) };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { template, existing } = await readPage((await params).name);
+  const { template, existing } = (await readPage((await params).name)).page;
   return { title: existing ? template.displayName : `Launch ${template.displayName}` };
 }
 
 export default async function RunPage({ params }: Props) {
-  const page = await readPage((await params).name);
+  const { identity, page } = await readPage((await params).name);
   const { template, existing, unavailable } = page;
   return (
     <>
@@ -53,11 +54,12 @@ export default async function RunPage({ params }: Props) {
           existing={existing}
           estimateSeconds={page.estimateSeconds}
           serverNow={page.readAt}
+          staff={can(identity, "instance:diagnose")}
         />
       ) : (
         <Notice tone="warning" className="mt-6">
           <p className="font-medium">This environment cannot be launched right now.</p>
-          <p className="mt-1">{unavailable}</p>
+          <p className="mt-1 wrap-anywhere">{unavailable}</p>
           <Link href="/" className="mt-2 inline-block font-medium underline">
             Back to the catalog
           </Link>
