@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/domain/errors";
 import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
+import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMembers, phasesOf } from "@/test/support/launch";
 
 /**
@@ -16,8 +17,9 @@ import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMe
 allowLaunching();
 setupTestDatabase();
 
+// The pool controller keeps pools only for a portal with a cluster; these passes never contact it.
 const poolContext: ControllerContext = {
-  engine: null,
+  engine: unreachableEngine("edtest"),
   noEngineReason: "",
   installationId: "edtest",
   settings: fixedSettings({

@@ -9,6 +9,7 @@ import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { updateSettings } from "@/lib/services/settings/update-settings";
 import { createTemplate } from "@/lib/services/templates/create-template";
 import { setupTestDatabase } from "@/test/support/database";
+import { unreachableEngine } from "@/test/support/engine";
 
 const database = setupTestDatabase();
 
@@ -33,10 +34,12 @@ describe("the worker reads settings live", () => {
     });
     // Kept for an hour: only the wake-up a change sends can make the worker read the settings again.
     const settings = databaseSettings(3_600_000);
+    // Pools are kept only with a cluster: this one is configured but down, so members are created and stay Pending.
+    const installationId = await getInstallationId();
     const ctx: ControllerContext = {
-      engine: null,
-      noEngineReason: "no cluster in this test",
-      installationId: await getInstallationId(),
+      engine: unreachableEngine(installationId),
+      noEngineReason: "",
+      installationId,
       settings,
       exposedClaims: [],
       now: () => new Date(),
