@@ -1,0 +1,39 @@
+/**
+ * Pure helpers for the commands the scripts run and the commands they print for the user to copy.
+ */
+import type { Config } from "@/lib/config";
+
+/** The arguments `next` is started with: the web server listens on HOST and PORT. */
+export function nextArguments(config: Pick<Config, "host" | "port">, mode: "start" | "dev"): string[] {
+  return [mode, "-H", config.host, "-p", String(config.port)];
+}
+
+/** A line telling where the portal answers and, when only this machine can reach it, how to open it to others. */
+export function describeListening(config: Pick<Config, "host" | "publicUrl">): string {
+  const loopback = config.host === "localhost" || config.host === "::1" || config.host.startsWith("127.");
+  return `portal starting on ${config.publicUrl} (listening on ${config.host}${loopback ? " only; set HOST=0.0.0.0 to accept other machines" : ""})`;
+}
+
+/** A word as a POSIX shell reads it back unchanged: bare when it is plainly safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `NAME=value … npm <script>`, every value quoted for the shell, in the order given. */
+export function shellCommand(variables: Record<string, string>, script: string): string {
+  const assignments = Object.entries(variables).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  return [...assignments, script].join(" ");
+}
+
+export interface ServedChart {
+  name: string;
+  version: string;
+  description: string;
+}
+
+/** One line per chart a Helm repository serves, as a template's chart source names it. */
+export function describeCharts(repositoryUrl: string, charts: ServedChart[]): string[] {
+  const width = Math.max(0, ...charts.map((c) => c.name.length));
+  return charts.map((c) => `  ${c.name.padEnd(width)}  version ${c.version}  repository ${repositoryUrl}${c.description ? `  (${c.description})` : ""}`);
+}

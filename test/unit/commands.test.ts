@@ -1,0 +1,66 @@
+import { execFileSync } from "node:child_process";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
+import { describeCharts, describeListening, nextArguments, shellCommand, shellQuote } from "@/scripts/commands";
+
+/** What a POSIX shell makes of a word: the proof that a printed command can be copied as it is. */
+function shellReads(word: string): string {
+  return execFileSync("sh", ["-c", `printf '%s' ${word}`], { encoding: "utf8" });
+}
+
+describe("nextArguments", () => {
+  it("listens on loopback with the embedded demo, and on every interface with a database of its own", () => {
+    expect(nextArguments(parseConfig({}), "start")).toEqual(["start", "-H", "127.0.0.1", "-p", "3000"]);
+    expect(nextArguments(parseConfig({ DATABASE_URL: "postgresql://u@db/envdeck", PORT: "8080" }), "dev")).toEqual(["dev", "-H", "0.0.0.0", "-p", "8080"]);
+    expect(nextArguments(parseConfig({ HOST: "::" }), "start")).toEqual(["start", "-H", "::", "-p", "3000"]);
+  });
+});
+
+describe("describeListening", () => {
+  it("says how to reach the portal from other machines only when it cannot be", () => {
+    expect(describeListening(parseConfig({}))).toBe("portal starting on http://localhost:3000 (listening on 127.0.0.1 only; set HOST=0.0.0.0 to accept other machines)");
+    expect(describeListening(parseConfig({ HOST: "0.0.0.0" }))).toBe("portal starting on http://localhost:3000 (listening on 0.0.0.0)");
+  });
+});
+
+describe("shellQuote", () => {
+  it.each([
+    ["/srv/envdeck/data", "/srv/envdeck/data"],
+    ["54330", "54330"],
+    ["my data", "'my data'"],
+    ["it's", `'it'\\''s'`],
+    ["$(rm -rf ~)", "'$(rm -rf ~)'"],
+    ["", "''"],
+  ])("quotes %j as %s", (word, quoted) => {
+    expect(shellQuote(word)).toBe(quoted);
+    expect(shellReads(quoted)).toBe(word);
+  });
+
+  it("gives back any word unchanged through a real shell", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\u0000")), (word) => shellReads(shellQuote(word)) === word),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("shellCommand", () => {
+  it("keeps every variable, quoted, before the script", () => {
+    expect(shellCommand({ KUBECONFIG: "/tmp/a b/kubeconfig", PORT: "8080" }, "npm start")).toBe("KUBECONFIG='/tmp/a b/kubeconfig' PORT=8080 npm start");
+  });
+});
+
+describe("describeCharts", () => {
+  it("names each chart with its version and repository, aligned", () => {
+    expect(
+      describeCharts("http://127.0.0.1:8879", [
+        { name: "envdeck-hello", version: "0.1.0", description: "A hello page" },
+        { name: "envdeck-test", version: "0.2.0", description: "" },
+      ]),
+    ).toEqual([
+      "  envdeck-hello  version 0.1.0  repository http://127.0.0.1:8879  (A hello page)",
+      "  envdeck-test   version 0.2.0  repository http://127.0.0.1:8879",
+    ]);
+  });
+});
