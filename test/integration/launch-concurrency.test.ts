@@ -27,7 +27,7 @@ const poolContext: ControllerContext = {
     connectionUrlTemplate: null,
     values: {},
     defaultQuota: 5,
-    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3 },
+    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
   }),
   exposedClaims: [],
   now: () => new Date(),

@@ -66,6 +66,17 @@ describe("the worker reads settings live", () => {
     }
   });
 
+  it("Flux's wait setting: only true or false is accepted, and a stored value that is neither falls back to waiting", async () => {
+    for (const wait of ["false", "no", 0, 1, null, {}]) {
+      await expect(updateSettings(SYSTEM_IDENTITY, { flux: { wait } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    }
+    expect((await updateSettings(SYSTEM_IDENTITY, { flux: { wait: false } })).flux.wait).toBe(false);
+    await db().setting.update({ where: { key: "flux" }, data: { value: { wait: "no" } } });
+    const settings = databaseSettings(0);
+    expect((await settings.read()).flux.wait).toBe(true);
+    await updateSettings(SYSTEM_IDENTITY, { flux: null });
+  });
+
   it("reads them again once they are older than the limit, and after a failed read", async () => {
     let now = 0;
     const settings = databaseSettings(1000, () => now);
