@@ -2,6 +2,7 @@
  * Pure helpers for the commands the scripts run and the commands they print for the user to copy.
  */
 import type { Config } from "@/lib/config";
+import type { ServedChart } from "./cluster/control-plane";
 
 /** The arguments `next` is started with: the web server listens on HOST and PORT. */
 export function nextArguments(config: Pick<Config, "host" | "port">, mode: "start" | "dev"): string[] {
@@ -26,14 +27,22 @@ export function shellCommand(variables: Record<string, string>, script: string):
   return [...assignments, script].join(" ");
 }
 
-export interface ServedChart {
-  name: string;
-  version: string;
-  description: string;
-}
-
 /** One line per chart a Helm repository serves, as a template's chart source names it. */
 export function describeCharts(repositoryUrl: string, charts: ServedChart[]): string[] {
   const width = Math.max(0, ...charts.map((c) => c.name.length));
   return charts.map((c) => `  ${c.name.padEnd(width)}  version ${c.version}  repository ${repositoryUrl}${c.description ? `  (${c.description})` : ""}`);
+}
+
+/**
+ * The environment `npm start` needs to use a local cluster: its kubeconfig, plus the user's own data
+ * directory, ports and address, which a printed command without them would silently drop.
+ */
+export function startVariables(config: Pick<Config, "kubernetes" | "placement">, kubeconfigPath: string): Record<string, string> {
+  return {
+    KUBECONFIG: kubeconfigPath,
+    // The kubeconfig has one context; one set for another cluster would not be found in it.
+    ...(config.kubernetes.context && { ENVDECK_KUBE_CONTEXT: "envdeck-local" }),
+    ...(!config.kubernetes.enabled && { ENVDECK_ENGINE: "auto" }),
+    ...config.placement,
+  };
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { describeCharts, describeListening, nextArguments, shellCommand, shellQuote } from "@/scripts/commands";
+import { describeCharts, describeListening, nextArguments, shellCommand, shellQuote, startVariables } from "@/scripts/commands";
 
 /** What a POSIX shell makes of a word: the proof that a printed command can be copied as it is. */
 function shellReads(word: string): string {
@@ -62,5 +62,28 @@ describe("describeCharts", () => {
       "  envdeck-hello  version 0.1.0  repository http://127.0.0.1:8879  (A hello page)",
       "  envdeck-test   version 0.2.0  repository http://127.0.0.1:8879",
     ]);
+  });
+});
+
+describe("startVariables (the command npm run cluster prints)", () => {
+  const kubeconfig = "/work/envdeck/.data/cluster/kubeconfig";
+
+  it("is the kubeconfig alone on defaults", () => {
+    expect(shellCommand(startVariables(parseConfig({}), kubeconfig), "npm start")).toBe(`KUBECONFIG=${kubeconfig} npm start`);
+  });
+
+  it("keeps the data directory, ports and address the user set, quoted", () => {
+    const config = parseConfig({ ENVDECK_DATA_DIR: "/srv/my data", ENVDECK_EMBEDDED_PG_PORT: "55432", PORT: "8080", HOST: "0.0.0.0", OIDC_SCOPES: "openid" });
+    expect(shellCommand(startVariables(config, "/srv/my data/cluster/kubeconfig"), "npm start")).toBe(
+      "KUBECONFIG='/srv/my data/cluster/kubeconfig' ENVDECK_DATA_DIR='/srv/my data' ENVDECK_EMBEDDED_PG_PORT=55432 PORT=8080 HOST=0.0.0.0 npm start",
+    );
+  });
+
+  it("overrides what would keep the portal off this cluster", () => {
+    expect(startVariables(parseConfig({ ENVDECK_ENGINE: "none", ENVDECK_KUBE_CONTEXT: "prod" }), kubeconfig)).toEqual({
+      KUBECONFIG: kubeconfig,
+      ENVDECK_KUBE_CONTEXT: "envdeck-local",
+      ENVDECK_ENGINE: "auto",
+    });
   });
 });
