@@ -21,6 +21,7 @@ async function main() {
   if (controlPlane.helmRepositoryUrl) {
     log(`its Helm repository serves these charts (a template's chart source: type helm, repository URL, chart, version):`);
     for (const line of describeCharts(controlPlane.helmRepositoryUrl, controlPlane.charts)) log(line);
+    log("no pod runs here (there is no kubelet): a chart with workloads, like envdeck-hello, turns Ready only with Flux's wait setting off, as npm run demo sets it");
   } else {
     log("Flux's controllers are not built: nothing installs charts (run scripts/cluster/build.sh all)");
   }
