@@ -175,6 +175,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return config;
 }
 
+/**
+ * The process configuration with some variables replaced, for a script that runs the portal in a setting of
+ * its own (`npm run demo`); the same values go into its child processes' environment.
+ */
+export function configWith(overrides: Record<string, string>): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}
+
 let cached: Config | undefined;
 
 /** The process configuration, parsed once on first use (never at import, so builds need no environment). */

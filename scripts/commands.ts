@@ -1,6 +1,7 @@
 /**
  * Pure helpers for the commands the scripts run and the commands they print for the user to copy.
  */
+import path from "node:path";
 import type { Config } from "@/lib/config";
 import type { ServedChart } from "./cluster/control-plane";
 
@@ -44,5 +45,33 @@ export function startVariables(config: Pick<Config, "kubernetes" | "placement">,
     ...(config.kubernetes.context && { ENVDECK_KUBE_CONTEXT: "envdeck-local" }),
     ...(!config.kubernetes.enabled && { ENVDECK_ENGINE: "auto" }),
     ...config.placement,
+  };
+}
+
+/** The demo's embedded PostgreSQL, one above `npm start`'s default so the two can run side by side. */
+export const DEMO_EMBEDDED_PG_PORT = 54330;
+
+/** Everything the demo keeps lives here, apart from `npm start`'s accounts and templates. */
+export function demoDataDir(config: Pick<Config, "dataDir">): string {
+  return path.resolve(config.dataDir, "demo");
+}
+
+/**
+ * The variables the demo's portal runs with, in this process and in the web server and worker it starts:
+ * its own data directory and database, and the local cluster instead of any other.
+ */
+export function demoVariables(config: Pick<Config, "dataDir" | "placement">, kubeconfigPath: string): Record<string, string> {
+  return {
+    // The demo's database is always its own embedded one (main() refuses a DATABASE_URL, with the reason).
+    DATABASE_URL: "",
+    ENVDECK_DATA_DIR: demoDataDir(config),
+    ENVDECK_EMBEDDED_PG_PORT: config.placement.ENVDECK_EMBEDDED_PG_PORT ?? String(DEMO_EMBEDDED_PG_PORT),
+    KUBECONFIG: kubeconfigPath,
+    ENVDECK_ENGINE: "auto",
+    // Empty means unset: a context or an in-cluster service account from the user's environment would
+    // otherwise win over the demo's cluster.
+    ENVDECK_KUBE_CONTEXT: "",
+    KUBERNETES_SERVICE_HOST: "",
+    ENVDECK_DEMO: "true",
   };
 }

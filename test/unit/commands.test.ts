@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { describeCharts, describeListening, nextArguments, shellCommand, shellQuote, startVariables } from "@/scripts/commands";
+import { describeCharts, describeListening, demoVariables, nextArguments, shellCommand, shellQuote, startVariables } from "@/scripts/commands";
 
 /** What a POSIX shell makes of a word: the proof that a printed command can be copied as it is. */
 function shellReads(word: string): string {
@@ -85,5 +85,36 @@ describe("startVariables (the command npm run cluster prints)", () => {
       ENVDECK_KUBE_CONTEXT: "envdeck-local",
       ENVDECK_ENGINE: "auto",
     });
+  });
+});
+
+describe("demoVariables (what npm run demo's portal runs with)", () => {
+  const kubeconfig = "/work/envdeck/.data/demo/cluster/kubeconfig";
+
+  it("a data directory and database of its own inside the user's, on the demo's cluster, on loopback", () => {
+    const user = { ENVDECK_DATA_DIR: "/srv/envdeck" };
+    const variables = demoVariables(parseConfig(user), kubeconfig);
+    expect(variables).toMatchObject({ ENVDECK_DATA_DIR: "/srv/envdeck/demo", ENVDECK_EMBEDDED_PG_PORT: "54330", KUBECONFIG: kubeconfig });
+    const demo = parseConfig({ ...user, ...variables });
+    expect(demo).toMatchObject({ databaseUrl: undefined, dataDir: "/srv/envdeck/demo", embeddedPgPort: 54330, host: "127.0.0.1", demo: "true" });
+    expect(demo.kubernetes).toMatchObject({ enabled: true, kubeconfigPaths: [kubeconfig], context: null, inCluster: false });
+  });
+
+  it("wins over whatever would point the portal at another cluster or database, and keeps the user's port settings", () => {
+    const user = {
+      DATABASE_URL: "postgresql://u@db.example.edu/envdeck",
+      KUBECONFIG: "/home/me/.kube/prod",
+      ENVDECK_KUBE_CONTEXT: "prod",
+      ENVDECK_ENGINE: "none",
+      KUBERNETES_SERVICE_HOST: "10.96.0.1",
+      KUBERNETES_SERVICE_PORT: "443",
+      ENVDECK_DEMO: "false",
+      ENVDECK_EMBEDDED_PG_PORT: "55000",
+      PORT: "8080",
+      HOST: "0.0.0.0",
+    };
+    const demo = parseConfig({ ...user, ...demoVariables(parseConfig(user), kubeconfig) });
+    expect(demo).toMatchObject({ databaseUrl: undefined, embeddedPgPort: 55000, port: 8080, host: "0.0.0.0", demo: "true" });
+    expect(demo.kubernetes).toMatchObject({ enabled: true, kubeconfigPaths: [kubeconfig], context: null, inCluster: false });
   });
 });
