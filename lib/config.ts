@@ -31,6 +31,19 @@ const postgresUrl = z.string().refine(
   { message: "must be a URL like postgresql://user:password@host:5432/database" },
 );
 
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
+// RFC 1123 host names, ASCII only (a Unicode name must be given in its xn-- form). A name made only of digits
+// and dots is a mistyped IPv4 address, not a host name.
+const hostName = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const listenAddress = z.string().refine(
+  (value) => ipv4.safeParse(value).success || ipv6.safeParse(value).success || (hostName.test(value) && !/^[0-9.]+$/.test(value)),
+  { message: "must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name (portal.example.edu)" },
+);
+
+/** Addresses a browser on this machine reaches as `localhost`: the loopback ones and the wildcards. */
+const LOCAL_ADDRESSES = new Set(["127.0.0.1", "::1", "localhost", "0.0.0.0", "::"]);
+
 const claimName = z
   .string()
   .min(1)
@@ -42,6 +55,7 @@ const envSchema = z.object({
   ENVDECK_DATA_DIR: z.string().min(1).default(".data"),
   ENVDECK_EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: listenAddress.optional(),
   NEXTAUTH_URL: z.url({ protocol: /^https?$/, error: "must be the portal's public URL, like https://envdeck.example.edu" }).optional(),
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be the issuer URL of your OpenID Provider" }).optional(),
@@ -81,7 +95,7 @@ export class ConfigError extends Error {
   }
 }
 
-function toConfig(env: z.infer<typeof envSchema>) {
+function toConfig(env: z.infer<typeof envSchema>, given: ReadonlySet<string>) {
   const oidc =
     env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
       ? {
@@ -99,12 +113,20 @@ function toConfig(env: z.infer<typeof envSchema>) {
           },
         }
       : null;
+  // Demo accounts, whose passwords are printed and saved in the data directory, may exist: on the embedded
+  // database without OIDC (ENVDECK_DEMO=auto seeds them there, and they outlive ENVDECK_DEMO=false), and
+  // wherever ENVDECK_DEMO=true. Such a portal listens on loopback unless HOST says otherwise.
+  const demoAccountsMayExist = (!env.DATABASE_URL && !oidc) || env.ENVDECK_DEMO === "true";
+  const host = env.HOST ?? (demoAccountsMayExist ? "127.0.0.1" : "0.0.0.0");
+  const urlHost = LOCAL_ADDRESSES.has(host) ? "localhost" : host.includes(":") ? `[${host}]` : host;
   return {
     databaseUrl: env.DATABASE_URL,
     dataDir: env.ENVDECK_DATA_DIR,
     embeddedPgPort: env.ENVDECK_EMBEDDED_PG_PORT,
     port: env.PORT,
-    publicUrl: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+    /** The address the web server listens on (`next start -H`). */
+    host,
+    publicUrl: env.NEXTAUTH_URL ?? `http://${urlHost}:${env.PORT}`,
     authSecret: env.NEXTAUTH_SECRET,
     oidc,
     roleGroups: { admin: env.ENVDECK_ADMIN_GROUPS, teacher: env.ENVDECK_TEACHER_GROUPS },
@@ -120,6 +142,13 @@ function toConfig(env: z.infer<typeof envSchema>) {
       inCluster: Boolean(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT),
     },
     baseDomain: env.ENVDECK_BASE_DOMAIN,
+    /**
+     * Where this portal lives, as the user set it (unset ones left out), for commands printed back to them:
+     * a command that starts the portal elsewhere must keep these.
+     */
+    placement: Object.fromEntries(
+      (["ENVDECK_DATA_DIR", "ENVDECK_EMBEDDED_PG_PORT", "PORT", "HOST"] as const).filter((key) => given.has(key)).map((key) => [key, String(env[key])]),
+    ) as Partial<Record<"ENVDECK_DATA_DIR" | "ENVDECK_EMBEDDED_PG_PORT" | "PORT" | "HOST", string>>,
   };
 }
 
@@ -138,12 +167,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const missing = oidcKeys.filter((k) => !parsed.data[k]);
     problems.push(`OIDC sign-in is partly configured: ${missing.join(" and ")} missing (set all three, or none)`);
   }
-  const config = toConfig(parsed.data);
+  const config = toConfig(parsed.data, new Set(Object.keys(present)));
   if (!config.localAccounts && !config.oidc) {
     problems.push("ENVDECK_LOCAL_ACCOUNTS is false and OIDC is not configured: nobody could sign in");
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The process configuration with some variables replaced, for a script that runs the portal in a setting of
+ * its own (`npm run demo`); the same values go into its child processes' environment.
+ */
+export function configWith(overrides: Record<string, string>): Config {
+  return parseConfig({ ...process.env, ...overrides });
 }
 
 let cached: Config | undefined;

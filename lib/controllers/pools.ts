@@ -15,6 +15,9 @@ import type { ControllerContext } from "./context";
  * template is disabled, deleted or no longer a pool; claimed members are never touched. Creating members
  * takes the template's capacity lock, as on-demand launches of the template do, so maxSize holds under any
  * interleaving. Claims do not take that lock: `SKIP LOCKED` and the owner_key test keep the two apart.
+ *
+ * Without a cluster (no engine) it changes nothing: a new member could never run, and a removed one could
+ * never be torn down, so members a portal warmed before it lost its cluster stay as they are until it is back.
  */
 
 export interface PoolPass {
@@ -22,6 +25,8 @@ export interface PoolPass {
   removed: string[];
   /** True when more members are due than this pass's budget allowed. */
   more: boolean;
+  /** True when nothing was done because there is no cluster to run members on. */
+  noCluster?: boolean;
 }
 
 const UNCLAIMED = `owner_key IS NULL AND pooled AND deleted_at IS NULL AND phase <> 'Expiring'`;
@@ -40,6 +45,7 @@ export async function findPoolTemplates(): Promise<string[]> {
  * any number of times; returns what it did.
  */
 export async function reconcilePool(ctx: ControllerContext, templateId: string, budget: number): Promise<PoolPass> {
+  if (!ctx.engine) return { created: [], removed: [], more: false, noCluster: true };
   // Loaded before the transaction: a query on another connection while holding the capacity lock could wait
   // for a connection held by a launch that waits for that lock.
   let template: LoadedTemplate | null = null;

@@ -40,6 +40,8 @@ export interface WorkerOptions {
  */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const { context: ctx, signal } = options;
+  // Said once per worker, not once per pool and scan: every pool scan finds the same reason.
+  let saidNoCluster = false;
   while (!signal.aborted) {
     const leadership = await acquireLeadership({ databaseUrl: options.databaseUrl, signal, pollMs: options.leaderPollMs, log: ctx.log });
     if (!leadership) return;
@@ -52,6 +54,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const poolQueue = new WorkQueue(
       async (templateId) => {
         const pass = await reconcilePool(ctx, templateId, options.poolRefillBatch ?? 5);
+        if (pass.noCluster && !saidNoCluster) {
+          saidNoCluster = true;
+          ctx.log(`no pool members are created: ${ctx.noEngineReason}`);
+        }
         for (const uuid of [...pass.created, ...pass.removed]) memberQueue.add(uuid);
         if (pass.created.length > 0 || pass.removed.length > 0) ctx.log(`pool ${templateId}: +${pass.created.length} −${pass.removed.length}`);
         return pass.more ? 250 : null;

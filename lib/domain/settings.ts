@@ -37,9 +37,14 @@ export interface FluxSettings {
   serviceAccountName: string | null;
   /** Install and upgrade attempts Flux retries after a failure before giving up. */
   remediationRetries: number;
+  /**
+   * Whether Helm waits for the release's workloads to be ready before Flux calls it Ready (Flux's default).
+   * Off, a release is Ready once installed: for clusters where no pod ever runs, like `npm run demo`'s.
+   */
+  wait: boolean;
 }
 
-export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 };
+export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true };
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, "a duration like 30s, 5m or 1h");
 
@@ -51,6 +56,7 @@ export const fluxSettingsSchema = z.object({
     .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/)
     .nullable(),
   remediationRetries: z.number().int().min(0).max(10),
+  wait: z.boolean(),
 });
 
 /** Live instances an owner key may hold when the template sets no limit of its own. */

@@ -3,9 +3,10 @@
  * kube-controller-manager built from Go modules (scripts/cluster/build.sh), certificates generated with
  * openssl, the Flux CRDs installed, and, when built, Flux's source-controller and helm-controller with a
  * local Helm repository serving the fixture charts under test/fixtures/charts. No containers run: there is
- * no kubelet, so charts used here create objects that need no pods (ConfigMaps, Services).
+ * no kubelet, so the test charts create objects that need no pods (ConfigMaps, Services), and the demo's
+ * hello chart, whose Deployment never gets a running pod, is installed with Flux told not to wait for it.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -85,6 +86,33 @@ export async function buildBinaries(log: (line: string) => void): Promise<Binari
   return binaries;
 }
 
+/** Something this machine lacks to run the control plane; its message says what to install. */
+export class ControlPlaneUnavailableError extends Error {}
+
+/** Whether the Go tool is on PATH: the control plane is built from Go modules. */
+export function hasGo(): boolean {
+  try {
+    execFileSync("go", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The built binaries, building what is missing first (needs Go). With `flux`, Flux's controllers count as
+ * missing too. Without Go, throws one sentence saying what to install.
+ */
+export async function ensureBinaries(log: (line: string) => void, options: { flux: boolean }): Promise<Binaries> {
+  const found = findBinaries();
+  if (found && (found.flux || !options.flux)) return found;
+  if (!hasGo()) {
+    throw new ControlPlaneUnavailableError(
+      `the local Kubernetes control plane${found ? "'s Flux controllers are" : " is"} not built, and building ${found ? "them" : "it"} needs Go 1.26 or newer: install Go (https://go.dev/dl/) and run this again (the first build takes about ten minutes)`,
+    );
+  }
+  return buildBinaries(log);
+}
 
 /** Tokens of the static token file: a restricted user RBAC forbids everything, for bad-input tests. */
 export interface Tokens {
@@ -103,6 +131,8 @@ export interface ControlPlane {
   /** True when Flux's controllers run (HelmReleases really install); false when tests must act as Flux. */
   flux: boolean;
   helmRepositoryUrl: string | null;
+  /** What that repository serves (empty without Flux). */
+  charts: ServedChart[];
   stopApiServer(): Promise<void>;
   startApiServer(): Promise<void>;
   /**
@@ -118,6 +148,11 @@ export interface StartOptions {
   binaries: Binaries;
   /** Run Flux's controllers (default true). */
   withFlux?: boolean;
+  /**
+   * Port of the local Helm repository, so templates pointed at it keep working across restarts; any free port
+   * when it is taken. Default: any free port.
+   */
+  helmRepositoryPort?: number;
   log?: (line: string) => void;
 }
 
@@ -217,25 +252,38 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s:\n${diagnostics()}`);
 }
 
+/** A chart the local Helm repository serves, as a template's chart source names it. */
+export interface ServedChart {
+  name: string;
+  version: string;
+  description: string;
+}
+
+/** Listens on `port` on loopback, or on any free port when it is taken (or not given); returns the port. */
+async function listenOnLoopback(server: Server, port: number | undefined): Promise<number> {
+  const attempt = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(p, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+  if (port === undefined) return attempt(0);
+  try {
+    return await attempt(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    return attempt(0);
+  }
+}
+
 /** Builds `<chart>-<version>.tgz` archives and an index.yaml from test/fixtures/charts, served over HTTP. */
-async function startHelmRepository(dir: string): Promise<{ url: string; server: Server }> {
+async function startHelmRepository(dir: string, preferredPort?: number): Promise<{ url: string; server: Server; charts: ServedChart[] }> {
   const chartsDir = path.join(repoRoot, "test", "fixtures", "charts");
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const entries: Record<string, unknown[]> = {};
-  for (const name of (await readdir(chartsDir)).sort()) {
-    const chartYaml = await readFile(path.join(chartsDir, name, "Chart.yaml"), "utf8");
-    const version = /^version:\s*(\S+)/m.exec(chartYaml)?.[1];
-    if (!version) throw new Error(`${name}/Chart.yaml has no version`);
-    const archive = `${name}-${version}.tgz`;
-    await run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-czf", path.join(dir, archive), "-C", chartsDir, name]);
-    const digest = createHash("sha256").update(await readFile(path.join(dir, archive))).digest("hex");
-    entries[name] = [{ apiVersion: "v2", name, version, urls: [`${url}/${archive}`], digest, created: "2026-01-01T00:00:00Z" }];
-  }
-  await writeFile(path.join(dir, "index.yaml"), JSON.stringify({ apiVersion: "v1", entries, generated: "2026-01-01T00:00:00Z" }));
   const server = createServer(async (req, res) => {
-    const file = path.join(dir, path.basename(new URL(req.url ?? "/", url).pathname));
+    const file = path.join(dir, path.basename(new URL(req.url ?? "/", "http://127.0.0.1").pathname));
     try {
       const body = await readFile(file);
       res.writeHead(200, { "content-type": file.endsWith(".yaml") ? "application/yaml" : "application/gzip" }).end(body);
@@ -243,8 +291,27 @@ async function startHelmRepository(dir: string): Promise<{ url: string; server: 
       res.writeHead(404).end("not found");
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url, server };
+  // The index names each archive by its full URL, so the port is settled before the index is written.
+  const url = `http://127.0.0.1:${await listenOnLoopback(server, preferredPort)}`;
+  try {
+    const entries: Record<string, unknown[]> = {};
+    const charts: ServedChart[] = [];
+    for (const name of (await readdir(chartsDir)).sort()) {
+      const chartYaml = await readFile(path.join(chartsDir, name, "Chart.yaml"), "utf8");
+      const version = /^version:\s*(\S+)/m.exec(chartYaml)?.[1];
+      if (!version) throw new Error(`${name}/Chart.yaml has no version`);
+      const archive = `${name}-${version}.tgz`;
+      await run("tar", ["--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-czf", path.join(dir, archive), "-C", chartsDir, name]);
+      const digest = createHash("sha256").update(await readFile(path.join(dir, archive))).digest("hex");
+      entries[name] = [{ apiVersion: "v2", name, version, urls: [`${url}/${archive}`], digest, created: "2026-01-01T00:00:00Z" }];
+      charts.push({ name, version, description: /^description:\s*(.+)$/m.exec(chartYaml)?.[1]?.trim() ?? "" });
+    }
+    await writeFile(path.join(dir, "index.yaml"), JSON.stringify({ apiVersion: "v1", entries, generated: "2026-01-01T00:00:00Z" }));
+    return { url, server, charts };
+  } catch (error) {
+    server.close();
+    throw error;
+  }
 }
 
 /**
@@ -307,8 +374,17 @@ async function applyCrds(kc: KubeConfig, crdDir: string): Promise<string[]> {
 
 export async function startControlPlane(options: StartOptions): Promise<ControlPlane> {
   const log = options.log ?? (() => undefined);
+  // Ctrl-C in a terminal reaches every component at once, before stop() is done with them: from the moment
+  // the control plane is being stopped, a component that exits is not news.
+  let stopping = false;
+  const componentLog = (line: string) => {
+    if (!stopping) log(line);
+  };
   const { binaries, dir } = options;
   const started = performance.now();
+  await run("openssl", ["version"]).catch(() => {
+    throw new ControlPlaneUnavailableError("the local control plane needs openssl for its certificates: install it (apt-get install openssl) and run this again");
+  });
   await rm(dir, { recursive: true, force: true });
   const pki = path.join(dir, "pki");
   await generatePki(pki);
@@ -330,7 +406,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     "--log-level=error",
     // Test data need not survive a power cut; fsync on every write would dominate the run time.
     "--unsafe-no-fsync",
-  ], {}, log);
+  ], {}, componentLog);
   const apiServerArgs = (port: number, etcdPrefix: string) => [
     `--etcd-servers=${etcdUrl}`,
     `--etcd-prefix=${etcdPrefix}`,
@@ -350,7 +426,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     "--enable-priority-and-fairness=false",
     "--v=0",
   ];
-  const apiServer = new Process("kube-apiserver", binaries.kubeApiserver, apiServerArgs(apiPort, "/registry"), {}, log);
+  const apiServer = new Process("kube-apiserver", binaries.kubeApiserver, apiServerArgs(apiPort, "/registry"), {}, componentLog);
   const admin = kubeconfigYaml(server, pki, { cert: true });
   const kubeconfigPath = path.join(dir, "kubeconfig");
   await writeFile(kubeconfigPath, admin, { mode: 0o600 });
@@ -397,7 +473,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       `--secure-port=${await freePort()}`,
       "--controllers=*,-nodeipam,-nodelifecycle,-service-lb-controller,-cloud-node-lifecycle-controller",
       "--v=0",
-    ], {}, log);
+    ], {}, componentLog);
     controllerManager.start();
     processes.push(controllerManager);
 
@@ -418,10 +494,10 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     );
     log(`Flux CRDs installed (${crds.length}) after ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    let helmRepository: { url: string; server: Server } | null = null;
+    let helmRepository: { url: string; server: Server; charts: ServedChart[] } | null = null;
     const withFlux = (options.withFlux ?? true) && binaries.flux !== null;
     if (withFlux && binaries.flux) {
-      helmRepository = await startHelmRepository(path.join(dir, "helm-repository"));
+      helmRepository = await startHelmRepository(path.join(dir, "helm-repository"), options.helmRepositoryPort);
       await objects.patch({ apiVersion: "v1", kind: "Namespace", metadata: { name: "flux-system" } }, undefined, undefined, "envdeck-cluster", true, PatchStrategy.ServerSideApply);
       const storagePort = await freePort();
       await mkdir(path.join(dir, "flux-storage"), { recursive: true });
@@ -439,14 +515,14 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
           `--health-addr=127.0.0.1:${await freePort()}`,
         ],
         fluxEnv,
-        log,
+        componentLog,
       );
       const helmController = new Process(
         "helm-controller",
         binaries.flux.helmController,
         [...common, `--metrics-addr=127.0.0.1:${await freePort()}`, `--health-addr=127.0.0.1:${await freePort()}`],
         fluxEnv,
-        log,
+        componentLog,
       );
       sourceController.start();
       helmController.start();
@@ -463,6 +539,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       invalidKubeconfigPath,
       flux: withFlux,
       helmRepositoryUrl: helmRepository?.url ?? null,
+      charts: helmRepository?.charts ?? [],
       stopApiServer: () => apiServer.stop(),
       startApiServer: async () => {
         apiServer.start();
@@ -470,7 +547,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       },
       startBareApiServer: async () => {
         const port = await freePort();
-        const bare = new Process("kube-apiserver (bare)", binaries.kubeApiserver, apiServerArgs(port, "/bare"), {}, log);
+        const bare = new Process("kube-apiserver (bare)", binaries.kubeApiserver, apiServerArgs(port, "/bare"), {}, componentLog);
         bare.start();
         processes.push(bare);
         const bareServer = `https://127.0.0.1:${port}`;
@@ -483,6 +560,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
         return file;
       },
       stop: async () => {
+        stopping = true;
         helmRepository?.server.close();
         await stopAll();
       },

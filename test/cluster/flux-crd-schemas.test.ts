@@ -29,7 +29,7 @@ describeWithCluster("every generated object against the real Flux CRD schemas", 
         ...base,
         chart,
         valueFiles: ["values.yaml"],
-        flux: { interval: "1m", timeout: "30s", serviceAccountName: "deployer", remediationRetries: 3 },
+        flux: { interval: "1m", timeout: "30s", serviceAccountName: "deployer", remediationRetries: 3, wait: false },
       });
       validate(m.source);
       validate(m.helmRelease);

@@ -13,6 +13,7 @@ import { launchInstance } from "@/lib/services/instances/launch";
 import { listInstances } from "@/lib/services/instances/list";
 import { releaseInstance } from "@/lib/services/instances/release";
 import { setupTestDatabase } from "@/test/support/database";
+import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers, phasesOf } from "@/test/support/launch";
 
 /**
@@ -127,7 +128,8 @@ describe("a warm pool", () => {
     const [broken, warm] = await insertAvailableMembers(pool.id, 2);
     await db().instance.update({ where: { uuid: broken }, data: { phase: "Failed", message: "Gave up after 3 min without progress fetching the chart" } });
 
-    const pass = await reconcilePool(workerAhead(0), pool.id, 5);
+    // The pool controller works only with a configured cluster; this one is down, and nothing here asks it.
+    const pass = await reconcilePool({ ...workerAhead(0), engine: unreachableEngine("edtest") }, pool.id, 5);
     expect(pass.removed).toEqual([broken]);
     expect(pass.created).toHaveLength(1);
     expect(await phasesOf(pool.id)).toEqual({ Available: 1, Expiring: 1, Pending: 1 });

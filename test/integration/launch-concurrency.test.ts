@@ -7,6 +7,7 @@ import { isAppError } from "@/lib/domain/errors";
 import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
+import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMembers, phasesOf } from "@/test/support/launch";
 
 /**
@@ -17,8 +18,9 @@ import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMe
 allowLaunching();
 setupTestDatabase();
 
+// The pool controller keeps pools only for a portal with a cluster; these passes never contact it.
 const poolContext: ControllerContext = {
-  engine: null,
+  engine: unreachableEngine("edtest"),
   noEngineReason: "",
   installationId: "edtest",
   settings: fixedSettings({
@@ -26,7 +28,7 @@ const poolContext: ControllerContext = {
     connectionUrlTemplate: null,
     values: {},
     defaultQuota: 5,
-    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3 },
+    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
     launch: DEFAULT_LAUNCH_SETTINGS,
   }),
   exposedClaims: [],

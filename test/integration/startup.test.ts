@@ -4,9 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config";
 import { createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase } from "@/lib/db/connect";
 import { checkHealth } from "@/lib/services/health/check-health";
+import { nextArguments } from "@/scripts/commands";
 import { freePort } from "../support/postgres";
 
 const run = promisify(execFile);
@@ -55,6 +57,25 @@ describe("start-up", () => {
     expect(second.stdout).toMatch(/schema is up to date/);
     expect(second.stdout).not.toMatch(/demo accounts created/);
     expect(await readFile(path.join(dataDir, "demo-accounts.txt"), "utf8")).toBe(file);
+    // Every later start says, in one line, where the passwords are, and never shows them again.
+    const pointers = second.stdout.split("\n").filter((line) => line.includes("demo-accounts.txt"));
+    expect(pointers).toEqual([`[envdeck] demo accounts and their passwords: ${path.join(dataDir, "demo-accounts.txt")}`]);
+    expect(second.stdout).not.toContain(adminPassword);
+
+    // Without the file there is nothing to point at.
+    await rm(path.join(dataDir, "demo-accounts.txt"));
+    const third = await start({ ENVDECK_DATA_DIR: dataDir, ENVDECK_EMBEDDED_PG_PORT: port });
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).not.toMatch(/demo accounts/);
+  });
+
+  it("on embedded defaults the demo applies and the web server would listen on loopback only", async () => {
+    const env = { ENVDECK_DATA_DIR: await tempDir(), ENVDECK_EMBEDDED_PG_PORT: String(await freePort()) };
+    const result = await start(env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/demo accounts created/);
+    // The arguments `npm start` gives `next start` in this very environment (a real start needs a production build: e2e/start.spec.ts).
+    expect(nextArguments(parseConfig(env), "start")).toEqual(["start", "-H", "127.0.0.1", "-p", "3000"]);
   });
 
   it("seeds no demo accounts when OIDC is configured", async () => {
@@ -74,6 +95,8 @@ describe("start-up", () => {
     [{ DATABASE_URL: "not-a-url" }, /cannot start: Invalid configuration:\n\s+- DATABASE_URL must be a URL like postgresql:/],
     [{ DATABASE_URL: "postgresql://envdeck@127.0.0.1:1/envdeck" }, /cannot start: Cannot use the database at 127\.0\.0\.1:1\/envdeck \(ECONNREFUSED/],
     [{ OIDC_ISSUER: "https://id.example.edu" }, /OIDC sign-in is partly configured: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET missing/],
+    [{ HOST: "http://0.0.0.0" }, /cannot start: Invalid configuration:\n\s+- HOST must be an IP address \(127\.0\.0\.1, 0\.0\.0\.0, ::\) or a host name/],
+    [{ HOST: "0.0.0.0; curl evil.example" }, /cannot start: Invalid configuration:\n\s+- HOST must be an IP address/],
   ])("exits non-zero with one clear line for %j", async (env, message) => {
     const result = await start(env);
     expect(result.code).not.toBe(0);

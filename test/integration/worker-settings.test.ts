@@ -9,6 +9,7 @@ import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { updateSettings } from "@/lib/services/settings/update-settings";
 import { createTemplate } from "@/lib/services/templates/create-template";
 import { setupTestDatabase } from "@/test/support/database";
+import { unreachableEngine } from "@/test/support/engine";
 
 const database = setupTestDatabase();
 
@@ -33,10 +34,12 @@ describe("the worker reads settings live", () => {
     });
     // Kept for an hour: only the wake-up a change sends can make the worker read the settings again.
     const settings = databaseSettings(3_600_000);
+    // Pools are kept only with a cluster: this one is configured but down, so members are created and stay Pending.
+    const installationId = await getInstallationId();
     const ctx: ControllerContext = {
-      engine: null,
-      noEngineReason: "no cluster in this test",
-      installationId: await getInstallationId(),
+      engine: unreachableEngine(installationId),
+      noEngineReason: "",
+      installationId,
       settings,
       exposedClaims: [],
       now: () => new Date(),
@@ -101,6 +104,17 @@ describe("the worker reads settings live", () => {
       await running;
       await updateSettings(SYSTEM_IDENTITY, { launch: null });
     }
+  });
+
+  it("Flux's wait setting: only true or false is accepted, and a stored value that is neither falls back to waiting", async () => {
+    for (const wait of ["false", "no", 0, 1, null, {}]) {
+      await expect(updateSettings(SYSTEM_IDENTITY, { flux: { wait } })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    }
+    expect((await updateSettings(SYSTEM_IDENTITY, { flux: { wait: false } })).flux.wait).toBe(false);
+    await db().setting.update({ where: { key: "flux" }, data: { value: { wait: "no" } } });
+    const settings = databaseSettings(0);
+    expect((await settings.read()).flux.wait).toBe(true);
+    await updateSettings(SYSTEM_IDENTITY, { flux: null });
   });
 
   it("reads them again once they are older than the limit, and after a failed read", async () => {

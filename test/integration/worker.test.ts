@@ -113,6 +113,52 @@ describe("without a cluster", () => {
     expect((await db().instance.findUniqueOrThrow({ where: { uuid } })).updatedAt).toEqual(updatedAt);
   });
 
+  it("creates no pool members, says why once, and leaves the members it already has as they are", async () => {
+    const pool = await createTemplate(SYSTEM_IDENTITY, {
+      name: "nocluster-pool",
+      displayName: "No cluster pool",
+      method: "pool",
+      poolSize: 2,
+      spec: { chart: { type: "helm", repoUrl: "https://charts.example.edu", chart: "x" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
+    });
+    const retired = await createTemplate(SYSTEM_IDENTITY, {
+      name: "nocluster-retired",
+      displayName: "Lost its cluster",
+      method: "pool",
+      poolSize: 1,
+      spec: { chart: { type: "helm", repoUrl: "https://charts.example.edu", chart: "x" }, valuesTemplate: "host: {{ host }}\n", valueFiles: [], parameters: {}, ownerClaim: "" },
+    });
+    // A member warmed while the portal still had its cluster; the template has since been disabled.
+    const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: retired.id } });
+    const kept = await db().instance.create({
+      data: { uuid: randomBytes(4).toString("hex"), templateId: retired.id, templateVersionId: version.id, pooled: true, phase: "Available", namespace: "pool-x", url: "https://x.test/" },
+    });
+    await db().template.update({ where: { id: retired.id }, data: { enabled: false } });
+    const logs: string[] = [];
+    const ctx: ControllerContext = {
+      engine: null,
+      noEngineReason: NO_CLUSTER_MESSAGE,
+      installationId: await getInstallationId(),
+      settings: databaseSettings(),
+      exposedClaims: [],
+      now: () => new Date(),
+      log: (line) => logs.push(line),
+    };
+    const abort = new AbortController();
+    const running = runWorker({ databaseUrl: database.url, context: ctx, signal: abort.signal, leaderPollMs: 50, poolScanMs: 50 });
+    try {
+      await until(() => logs.some((line) => line.includes("pool members")));
+      // Many pool scans later: still nothing created, and the reason said once.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await db().instance.count({ where: { templateId: pool.id } })).toBe(0);
+      expect(logs.filter((line) => line.includes("pool members"))).toEqual([`no pool members are created: ${NO_CLUSTER_MESSAGE}`]);
+      expect(await db().instance.findUniqueOrThrow({ where: { id: kept.id } })).toMatchObject({ phase: "Available", deletedAt: null, updatedAt: kept.updatedAt });
+    } finally {
+      abort.abort();
+      await running;
+    }
+  });
+
   it("creates one installation id, however many processes ask at once", async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, () => getInstallationId()));
     expect(new Set(ids).size).toBe(1);
@@ -131,12 +177,12 @@ describe("engine settings", () => {
       ],
     });
     const settings = await readSettings();
-    expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0 });
+    expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true });
     expect(settings.baseDomain).toBe("envdeck.localhost");
     expect(settings.connectionUrlTemplate).toBeNull();
     expect(settings.values).toEqual({});
     await db().setting.update({ where: { key: "flux" }, data: { value: { interval: "10m", serviceAccountName: "deployer" } } });
-    expect((await readSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0 });
+    expect((await readSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0, wait: true });
     await db().setting.deleteMany({ where: { key: { in: ["flux", "baseDomain", "connectionUrlTemplate", "values"] } } });
   });
 });

@@ -93,6 +93,83 @@ describe("parseConfig", () => {
     expect(problems({ PORT: "x", ENVDECK_DEMO: "y" })).toHaveLength(2);
   });
 
+  describe("HOST", () => {
+    const oidc = { OIDC_ISSUER: "https://id.example.edu", OIDC_CLIENT_ID: "envdeck", OIDC_CLIENT_SECRET: "secret" };
+
+    it("listens on loopback when demo accounts with printed passwords may exist", () => {
+      expect(parseConfig({}).host).toBe("127.0.0.1");
+      expect(parseConfig({ ENVDECK_DEMO: "false" }).host).toBe("127.0.0.1");
+      expect(parseConfig({ DATABASE_URL: "postgresql://u@db/envdeck", ENVDECK_DEMO: "true" }).host).toBe("127.0.0.1");
+    });
+
+    it("listens on every interface with a database of its own or with OIDC, as before", () => {
+      expect(parseConfig({ DATABASE_URL: "postgresql://u@db/envdeck" }).host).toBe("0.0.0.0");
+      expect(parseConfig(oidc).host).toBe("0.0.0.0");
+    });
+
+    it("takes an explicit HOST whatever the defaults would be", () => {
+      expect(parseConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+      expect(parseConfig({ HOST: "127.0.0.1", DATABASE_URL: "postgresql://u@db/envdeck" }).host).toBe("127.0.0.1");
+      expect(parseConfig({ HOST: "::" }).host).toBe("::");
+      expect(parseConfig({ HOST: "portal-1.example.edu" }).host).toBe("portal-1.example.edu");
+    });
+
+    it("treats an empty HOST as unset, like every variable", () => {
+      expect(parseConfig({ HOST: "" }).host).toBe("127.0.0.1");
+    });
+
+    it.each([
+      [{}, "http://localhost:3000"],
+      [{ HOST: "0.0.0.0", PORT: "8080" }, "http://localhost:8080"],
+      [{ HOST: "::1" }, "http://localhost:3000"],
+      [{ HOST: "192.0.2.7" }, "http://192.0.2.7:3000"],
+      [{ HOST: "fd00::7" }, "http://[fd00::7]:3000"],
+      [{ HOST: "portal.example.edu", PORT: "80" }, "http://portal.example.edu:80"],
+      [{ HOST: "192.0.2.7", NEXTAUTH_URL: "https://envdeck.example.edu" }, "https://envdeck.example.edu"],
+    ])("keeps NEXTAUTH_URL's default on an address the portal answers on: %j", (env, url) => {
+      expect(parseConfig(env).publicUrl).toBe(url);
+    });
+
+    it.each([
+      [" "],
+      ["   127.0.0.1"],
+      ["127.0.0.1 "],
+      ["my host"],
+      ["http://x"],
+      ["127.0.0.1:3000"],
+      ["[::1]"],
+      ["999.1.1.1"],
+      ["1.2.3"],
+      ["a".repeat(300)],
+      [`${"a".repeat(64)}.example.edu`],
+      ["héllo.example.edu"],
+      ["ポータル"],
+      ["127.0.0.1; rm -rf /"],
+      ["$(id)"],
+      ["`id`"],
+      ["localhost && curl evil.example"],
+      ["-p"],
+      ["--inspect=0.0.0.0"],
+      ["host\nX-Injected: 1"],
+      ["host\u0000"],
+      ["a..b"],
+      ["-leading.example.edu"],
+    ])("rejects %j with one message naming HOST", (value) => {
+      const found = problems({ HOST: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^HOST must be an IP address \(127\.0\.0\.1, 0\.0\.0\.0, ::\) or a host name/);
+    });
+  });
+
+  it("remembers the placement settings the user gave, and only those", () => {
+    expect(parseConfig({}).placement).toEqual({});
+    expect(parseConfig({ ENVDECK_DATA_DIR: "/srv/envdeck data", PORT: "8080", HOST: "", ENVDECK_EMBEDDED_PG_PORT: "55432" }).placement).toEqual({
+      ENVDECK_DATA_DIR: "/srv/envdeck data",
+      PORT: "8080",
+      ENVDECK_EMBEDDED_PG_PORT: "55432",
+    });
+  });
+
   it("splits group lists and trims them", () => {
     expect(parseConfig({ ENVDECK_TEACHER_GROUPS: " teachers , ta,," }).roleGroups.teacher).toEqual(["teachers", "ta"]);
   });

@@ -51,7 +51,7 @@ describe("buildInstanceManifests", () => {
     const m = buildInstanceManifests({
       ...base,
       valueFiles: ["values-small.yaml"],
-      flux: { interval: "10m", timeout: "3m", serviceAccountName: "envdeck-deployer", remediationRetries: 2 },
+      flux: { interval: "10m", timeout: "3m", serviceAccountName: "envdeck-deployer", remediationRetries: 2, wait: true },
     });
     expect(m.helmRelease).toMatchObject({
       apiVersion: "helm.toolkit.fluxcd.io/v2",
@@ -68,6 +68,15 @@ describe("buildInstanceManifests", () => {
       },
     });
     expect(buildInstanceManifests(base).helmRelease.spec).not.toHaveProperty("serviceAccountName");
+  });
+
+  it("tells Flux not to wait for workloads only when the setting says so, leaving default releases as they were", () => {
+    const waiting = buildInstanceManifests(base).helmRelease.spec!;
+    expect(waiting.install).toEqual({ remediation: { retries: 0 } });
+    expect(waiting.upgrade).toEqual({ remediation: { retries: 0, remediateLastFailure: true }, cleanupOnFail: true });
+    const installed = buildInstanceManifests({ ...base, flux: { ...base.flux, wait: false } }).helmRelease.spec!;
+    expect(installed.install).toEqual({ remediation: { retries: 0 }, disableWait: true });
+    expect(installed.upgrade).toMatchObject({ disableWait: true, cleanupOnFail: true });
   });
 
   it("is deterministic", () => {

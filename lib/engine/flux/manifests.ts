@@ -133,6 +133,8 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
   const labels = instanceLabels(input);
   const metadata = { name, namespace: input.namespace, labels };
   const remediation = { retries: input.flux.remediationRetries };
+  // Only written when waiting is off, so releases applied with the default keep their applied hash.
+  const wait = input.flux.wait ? {} : { disableWait: true };
   return {
     namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace, labels } },
     source: sourceFor(input.chart, metadata, input.flux.interval),
@@ -145,8 +147,8 @@ export function buildInstanceManifests(input: InstanceManifestInput): InstanceMa
         timeout: input.flux.timeout,
         ...(input.flux.serviceAccountName && { serviceAccountName: input.flux.serviceAccountName }),
         chart: { spec: chartSpecFor(input.chart, name, input.valueFiles) },
-        install: { remediation },
-        upgrade: { remediation: { ...remediation, remediateLastFailure: true }, cleanupOnFail: true },
+        install: { remediation, ...wait },
+        upgrade: { remediation: { ...remediation, remediateLastFailure: true }, cleanupOnFail: true, ...wait },
         values: input.values,
       },
     },

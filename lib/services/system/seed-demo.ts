@@ -109,11 +109,19 @@ export const DEMO_TEMPLATES: NewTemplate[] = [
   },
 ];
 
+/** What a first run seeds besides the accounts: templates, and the demo class's catalog (template names, in order). */
+export interface DemoContent {
+  templates: NewTemplate[];
+  classCatalog: string[];
+}
+
+export const DEMO_CONTENT: DemoContent = { templates: DEMO_TEMPLATES, classCatalog: ["webterm", "jupyter"] };
+
 /**
  * Seeds demo accounts and templates as the portal itself; returns the generated credentials (shown once,
  * never stored in clear in the database).
  */
-export async function seedDemo(): Promise<DemoAccount[]> {
+export async function seedDemo(content: DemoContent = DEMO_CONTENT): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = [];
   for (const user of DEMO_USERS) {
     const password = generatePassword();
@@ -121,10 +129,10 @@ export async function seedDemo(): Promise<DemoAccount[]> {
     accounts.push({ username: user.username, password, role: user.role });
   }
   const templates: { id: string; name: string }[] = [];
-  for (const template of DEMO_TEMPLATES) templates.push(await createTemplate(SYSTEM_IDENTITY, template));
+  for (const template of content.templates) templates.push(await createTemplate(SYSTEM_IDENTITY, template));
   // A teacher's catalog for the demo class, so students see "for your class" first.
   const teacher = await db().user.findUniqueOrThrow({ where: { username: "teacher" }, select: { id: true } });
-  const picks = ["webterm", "jupyter"].map((name) => templates.find((t) => t.name === name)!);
+  const picks = content.classCatalog.map((name) => templates.find((t) => t.name === name)!);
   await db().catalog.create({
     data: {
       slug: "class-1a-week-1",
