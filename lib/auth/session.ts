@@ -1,9 +1,10 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { cache } from "react";
+import { getConfig } from "@/lib/config";
 import type { Identity } from "@/lib/domain/identity";
 import { loadIdentity } from "@/lib/services/accounts/internal/sign-in";
-import { authOptions } from "./options";
+import { readSessionToken, sessionToken } from "./session-cookie";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,8 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Cached per request so a page and its components share one lookup.
  */
 export const getIdentity = cache(async (): Promise<Identity | null> => {
-  const session = await getServerSession(authOptions());
-  const userId = session?.userId;
-  if (!userId || !UUID.test(userId)) return null;
-  return loadIdentity(userId, session.claims ?? {});
+  const token = sessionToken((await cookies()).getAll());
+  const secret = getConfig().authSecret;
+  if (!token || !secret) return null;
+  const session = await readSessionToken(token, secret);
+  if (!session || !UUID.test(session.userId)) return null;
+  return loadIdentity(session.userId, session.claims);
 });
