@@ -23,6 +23,8 @@ export interface InstanceRecord {
   health: string | null;
   message: string | null;
   url: string | null;
+  /** How to connect, rendered at launch; null when the template opens the URL instead. */
+  connectionMessage: string | null;
   namespace: string | null;
   engine: string;
   engineRef: string | null;
@@ -44,6 +46,7 @@ const RECORD_COLUMNS = {
   health: "health",
   message: "message",
   url: "url",
+  connectionMessage: "connection_message",
   namespace: "namespace",
   engine: "engine",
   engineRef: "engine_ref",
@@ -73,6 +76,7 @@ export function recordFromJson(row: Record<string, unknown>): InstanceRecord {
     health: row.health as string | null,
     message: row.message as string | null,
     url: row.url as string | null,
+    connectionMessage: (row.connection_message as string | null | undefined) ?? null,
     namespace: row.namespace as string | null,
     engine: row.engine as string,
     engineRef: row.engine_ref as string | null,
@@ -111,6 +115,7 @@ export interface NewInstance {
   valueFiles: string[];
   namespace: string;
   url: string;
+  connectionMessage: string | null;
   engine: string;
   expiresAt: Date | null;
   createdById: string | null;
@@ -130,8 +135,8 @@ export async function insertInstance(sql: Sql, build: (uuid: string) => Promise<
     const { rows } = await sql.query<InstanceRecord>(
       `WITH created AS (
          INSERT INTO instances (uuid, template_id, template_version_id, owner_key, params, values, value_files, phase, message,
-                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at, connection_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $10, $11, $12, $13, $14, $15, $15, $18)
          ON CONFLICT (uuid) DO NOTHING
          RETURNING *
        )
@@ -154,6 +159,7 @@ export async function insertInstance(sql: Sql, build: (uuid: string) => Promise<
         row.now,
         options.notify,
         WAKE_CHANNEL,
+        row.connectionMessage,
       ],
     );
     if (rows[0]) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/domain/errors";
 import type { TemplateIcon } from "@/lib/domain/catalog";
+import type { ConnectionType } from "@/lib/templates/connection";
 import type { Settings } from "@/lib/domain/settings";
 import { TemplateError } from "@/lib/templates/errors";
 import { composeSpec, MAX_CHAIN, resolveChain, type ComposedSpec, type TemplateLayer } from "@/lib/templates/inheritance";
@@ -48,6 +49,9 @@ export interface TemplateFields {
   ttlExtendSeconds: number;
   ttlMaxExtends: number;
   maxInstancesPerUser: number | null;
+  /** How students reach an instance: its URL, or a message rendered at launch from `connectionMessageTemplate`. */
+  connectionType: ConnectionType;
+  connectionMessageTemplate: string;
   ownerId: string | null;
   validationError: string | null;
 }
@@ -149,7 +153,8 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
             t.is_base AS "isBase", t.labels, t.annotations, t.engine, t.method::text, t.pool_size AS "poolSize",
             t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.pool_fallback::text AS "poolFallback",
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
-            t.max_instances_per_user AS "maxInstancesPerUser", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
+            t.max_instances_per_user AS "maxInstancesPerUser", t.connection_type::text AS "connectionType",
+            t.connection_message_template AS "connectionMessageTemplate", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
             v.id::text AS "versionId", v.version, v.checksum, v.base_checksum AS "baseChecksum", ${settingsSql("$2")} AS "storedSettings"
      FROM templates t
      JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
@@ -221,6 +226,8 @@ export interface LibraryEntry extends TemplateLayer {
   method: "on_demand" | "pool";
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  connectionType?: ConnectionType;
+  connectionMessageTemplate?: string;
   version: number;
   checksum: string;
   baseChecksum: string | null;
@@ -246,6 +253,8 @@ export async function loadLibrary(tx: Tx): Promise<Map<string, LibraryEntry>> {
       method: t.method,
       labels: t.labels as Record<string, string>,
       annotations: t.annotations as Record<string, string>,
+      connectionType: t.connectionType,
+      connectionMessageTemplate: t.connectionMessageTemplate,
       spec: specOf(latest),
       version: latest.version,
       checksum: latest.checksum,

@@ -33,6 +33,6 @@ export const previewAction = withIdentity(
       parsed = params;
     }
     const preview = await previewTemplate(identity, { name, params: parsed });
-    return { version: preview.version, valuesYaml: preview.valuesYaml };
+    return { version: preview.version, valuesYaml: preview.valuesYaml, connectionMessage: preview.connectionMessage };
   },
 );
