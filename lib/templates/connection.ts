@@ -1,4 +1,5 @@
 import type { Template } from "liquidjs";
+import { MAX_MESSAGE_TEMPLATE } from "@/lib/domain/template-settings";
 import { TemplateError, type TemplateIssue } from "./errors";
 import { createLiquid } from "./liquid";
 import { CONTEXT_VARIABLES, USER_VARIABLES, type RenderContext } from "./render";
@@ -14,11 +15,8 @@ import { CONTEXT_VARIABLES, USER_VARIABLES, type RenderContext } from "./render"
  * author's lines under a flood of text. A value stays on the line where the author put it, readable.
  */
 
-export const CONNECTION_TYPES = ["web", "instructions"] as const;
-export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+export { CONNECTION_TYPES, MAX_MESSAGE_TEMPLATE, type ConnectionType } from "@/lib/domain/template-settings";
 
-/** Longest message template, in characters. */
-export const MAX_MESSAGE_TEMPLATE = 4000;
 /** Longest rendered message, in characters (the instance column holds this much). */
 export const MAX_MESSAGE = 8000;
 /** Longest text one output may add; the rest is cut and marked with an ellipsis. */
