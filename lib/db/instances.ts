@@ -198,6 +198,36 @@ export function listOwnedInstances(ownerKeys: string[], limit = 500): Promise<In
   });
 }
 
+/** A template's live instances, counted as the pool controller and the impact of a settings change need them. */
+export interface TemplateInstanceCounts {
+  /** Every instance not being torn down: claimed, on-demand and unclaimed. */
+  total: number;
+  /** Pool members nobody has claimed, ready or starting. */
+  unclaimed: number;
+  /** Of those, the ones ready to claim now. */
+  unclaimedReady: number;
+  /** Instances someone owns (claimed or launched on demand), failed ones included. */
+  owned: number;
+}
+
+/**
+ * Counts a template's instances that are not being torn down, in one statement. Unclaimed members that failed
+ * are left out: the pool controller tears them down and replaces them whatever the settings say.
+ */
+export async function countTemplateInstances(sql: Sql, templateId: string): Promise<TemplateInstanceCounts> {
+  const { rows } = await sql.query<TemplateInstanceCounts>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE owner_key IS NULL AND pooled)::int AS unclaimed,
+            count(*) FILTER (WHERE owner_key IS NULL AND pooled AND phase = 'Available')::int AS "unclaimedReady",
+            count(*) FILTER (WHERE owner_key IS NOT NULL)::int AS owned
+     FROM instances
+     WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'
+       AND NOT (owner_key IS NULL AND pooled AND phase = 'Failed')`,
+    [templateId],
+  );
+  return rows[0]!;
+}
+
 /** Warm pool members of a template free to claim right now. */
 export function countWarmMembers(templateId: string): Promise<number> {
   return db().instance.count({ where: { templateId, phase: "Available", ownerKey: null, deletedAt: null } });
