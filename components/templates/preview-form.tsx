@@ -27,7 +27,7 @@ export function PreviewForm({ name, fields }: { name: string; fields: ParameterF
     <form action={action} className="space-y-4" aria-label="Preview values">
       <input type="hidden" name="name" value={name} />
       <input type="hidden" name="params" value={JSON.stringify(values)} />
-      {fields.length === 0 && <p className="text-sm text-slate-500">This template has no parameters.</p>}
+      {fields.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">This template has no parameters.</p>}
       <div className="grid gap-4 sm:grid-cols-2">
         {fields.map((field) => (
           <Field key={field.name} label={`${field.title}${field.required ? " *" : ""}`} help={field.description} errors={errorsFor(state.fieldErrors, `params.${field.name}`)}>
