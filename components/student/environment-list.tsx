@@ -12,6 +12,7 @@ import { formatDuration, launchProgress } from "@/lib/domain/progress";
 import { expiryTone } from "@/lib/domain/ttl";
 import type { EnvironmentList as List } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
+import { ConnectionInstructions } from "./connection-instructions";
 import { CopyButton } from "./copy-button";
 import { DeleteButton } from "./delete-dialog";
 import { actionFormData } from "./action-form-data";
@@ -170,7 +171,10 @@ function EnvironmentCard({
       </div>
 
       <ProblemNotice environment={environment} staff={staff} />
-      {environment.url && running && (
+      {environment.connectionType === "instructions" && environment.connectionMessage !== null && running && (
+        <ConnectionInstructions message={environment.connectionMessage} name={name} className="rounded-md border border-slate-200 bg-slate-50 p-3 dark:border-slate-800 dark:bg-slate-900" />
+      )}
+      {environment.connectionType === "web" && environment.url && running && (
         <div className="flex flex-wrap items-center gap-2">
           <a href={environment.url} target="_blank" rel="noopener noreferrer" className={PRIMARY_BUTTON}>
             Open<span className="sr-only"> {name} in a new tab</span>

@@ -8,6 +8,7 @@ import { Notice } from "@/components/ui/notice";
 import { ApiRequestError, environmentQuery } from "@/lib/client/queries";
 import { describeEstimate, formatDuration, launchProgress, type StepState } from "@/lib/domain/progress";
 import type { EnvironmentView } from "@/lib/services/instances/view";
+import { ConnectionInstructions } from "./connection-instructions";
 import { CopyButton } from "./copy-button";
 import { actionFormData } from "./action-form-data";
 import { DeleteButton } from "./delete-dialog";
@@ -120,7 +121,14 @@ export function InstanceProgress({
       </p>
       {running && <ProblemNotice environment={environment} staff={staff} className="mt-3" />}
 
-      {progress.outcome === "ready" && environment.url && (
+      {progress.outcome === "ready" && environment.connectionType === "instructions" && environment.connectionMessage !== null && (
+        <ConnectionInstructions
+          message={environment.connectionMessage}
+          name={environment.displayName}
+          className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-950 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-50"
+        />
+      )}
+      {progress.outcome === "ready" && environment.connectionType === "web" && environment.url && (
         <div className="mt-4 rounded-lg border border-emerald-200 bg-emerald-50 p-4 dark:border-emerald-900 dark:bg-emerald-950">
           <p className="text-sm font-medium text-emerald-900 dark:text-emerald-100">Your environment is at</p>
           <code data-testid="instance-url" className="mt-1 block rounded bg-white px-2 py-1 text-sm wrap-anywhere dark:bg-slate-900">

@@ -14,7 +14,7 @@ function initial(fields: ParameterField[]): Record<string, Value> {
 
 /** Renders the final values for chosen parameters, exactly as a launch by this admin would. */
 export function PreviewForm({ name, fields }: { name: string; fields: ParameterField[] }) {
-  const [state, action, pending] = useActionState<ActionState<{ version: number; valuesYaml: string }>, FormData>(previewAction, { ok: true });
+  const [state, action, pending] = useActionState<ActionState<{ version: number; valuesYaml: string; connectionMessage: string | null }>, FormData>(previewAction, { ok: true });
   const [values, setValues] = useState<Record<string, Value>>(() => initial(fields));
   const set = (field: string, value: Value | undefined) =>
     setValues((current) => {
@@ -27,7 +27,7 @@ export function PreviewForm({ name, fields }: { name: string; fields: ParameterF
     <form action={action} className="space-y-4" aria-label="Preview values">
       <input type="hidden" name="name" value={name} />
       <input type="hidden" name="params" value={JSON.stringify(values)} />
-      {fields.length === 0 && <p className="text-sm text-slate-500">This template has no parameters.</p>}
+      {fields.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">This template has no parameters.</p>}
       <div className="grid gap-4 sm:grid-cols-2">
         {fields.map((field) => (
           <Field key={field.name} label={`${field.title}${field.required ? " *" : ""}`} help={field.description} errors={errorsFor(state.fieldErrors, `params.${field.name}`)}>
@@ -61,6 +61,14 @@ export function PreviewForm({ name, fields }: { name: string; fields: ParameterF
         <pre aria-label="Rendered values" className="overflow-x-auto rounded-md bg-slate-900 p-4 text-xs text-slate-100">
           {state.result.valuesYaml}
         </pre>
+      )}
+      {state.ok && state.result?.connectionMessage != null && (
+        <div>
+          <h3 className="text-sm font-medium">Connection instructions</h3>
+          <pre aria-label="Connection instructions" className="mt-1 rounded-md border border-slate-200 bg-white p-3 text-sm whitespace-pre-wrap wrap-anywhere dark:border-slate-800 dark:bg-slate-900">
+            {state.result.connectionMessage}
+          </pre>
+        </div>
       )}
     </form>
   );

@@ -101,6 +101,13 @@ export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
     // Separate templates per journey, so journeys never meet on "your existing instance of this template".
     onDemand("e2e-keyboard", "E2E Keyboard"),
     onDemand("e2e-private", "E2E Private"),
+    // The settings journey edits this one (its values read owner and params: it cannot become a pool).
+    onDemand("e2e-settings", "E2E Settings"),
+    // Reached by instructions rather than a URL; the greeting is the parameter a student could make hostile.
+    onDemand("e2e-instructions", "E2E Instructions", {
+      connectionType: "instructions",
+      connectionMessageTemplate: "Connect with:\nssh {{ params.greeting }}@{{ host }}\nYour password is in your e-mail.",
+    }),
     // Its chart repository is a port nothing listens on: every launch of it fails once the fetch limit passes.
     withChart(onDemand("e2e-unreachable", "E2E Unreachable", { ttlSeconds: 1800 }), { ...chart, repoUrl: UNREACHABLE_REPOSITORY }),
   ];

@@ -29,8 +29,8 @@ const environment = {
   type: "object",
   description: "One instance of a template, as its owner sees it. Rendered Helm values stay on the server.",
   required: [
-    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "problem", "url", "namespace",
-    "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
+    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "problem", "url", "connectionType",
+    "connectionMessage", "namespace", "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
     "maxExtends", "extendSeconds", "extensionsLeft",
   ],
   properties: {
@@ -60,6 +60,16 @@ const environment = {
       },
     },
     url: { type: ["string", "null"], description: "Where the environment is reached once Ready." },
+    connectionType: {
+      type: "string",
+      enum: ["web", "instructions"],
+      description: "How to reach it once Ready: web opens the url; instructions follows connectionMessage.",
+    },
+    connectionMessage: {
+      type: ["string", "null"],
+      maxLength: 8000,
+      description: "Plain text on how to connect, rendered at launch (values in it cannot add lines); null for web.",
+    },
     namespace: { type: ["string", "null"] },
     engine: { type: "string" },
     engineRef: { type: ["string", "null"] },

@@ -1,10 +1,11 @@
 import "server-only";
 import { db, withSqlTransaction } from "@/lib/db/client";
 import { LOCKS } from "@/lib/db/coordination";
-import { insertInstance } from "@/lib/db/instances";
+import { countTemplateInstances, insertInstance } from "@/lib/db/instances";
 import { loadTemplate, type LoadedTemplate } from "@/lib/db/templates";
 import { isAppError } from "@/lib/domain/errors";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
+import { keepsPool, planPool } from "@/lib/domain/pool-plan";
 import { renderFor } from "@/lib/templates/compose";
 import type { ControllerContext } from "./context";
 
@@ -18,6 +19,9 @@ import type { ControllerContext } from "./context";
  *
  * Without a cluster (no engine) it changes nothing: a new member could never run, and a removed one could
  * never be torn down, so members a portal warmed before it lost its cluster stay as they are until it is back.
+ *
+ * What to create and remove is decided by `planPool` (lib/domain/pool-plan.ts), which the impact preview of
+ * a settings change uses too.
  */
 
 export interface PoolPass {
@@ -54,7 +58,7 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
   } catch (error) {
     if (!isAppError(error) || error.code !== "NOT_FOUND") throw error;
   }
-  const active = template !== null && template.enabled && template.method === "pool" && !template.isBase && !template.validationError;
+  const active = template !== null && keepsPool(template);
   const want = active ? template!.poolSize : 0;
   if (active && want > 0 && template!.error) ctx.log(`pool ${template!.name}: cannot create members: ${template!.error.message}`);
 
@@ -70,21 +74,17 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
       [templateId, nextPhase("Failed", "Expiring")],
     );
     pass.removed.push(...failed.map((member) => member.uuid));
-    const { rows: counts } = await sql.query<{ total: number; unclaimed: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE owner_key IS NULL AND pooled)::int AS unclaimed
-       FROM instances WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'`,
-      [templateId],
-    );
-    const { total, unclaimed } = counts[0]!;
+    const counts = await countTemplateInstances(sql, templateId);
+    const plan = planPool({ size: want, maxSize: active ? template!.poolMaxSize : 0 }, counts);
 
-    if (unclaimed > want) {
+    if (plan.remove > 0) {
       // Members not yet ready go first, newest first: the warm ones are what users are waiting for.
       const { rows: excess } = await sql.query<{ id: string; uuid: string; phase: Phase }>(
         `SELECT id, uuid, phase::text AS phase FROM instances
          WHERE template_id = $1::uuid AND ${UNCLAIMED}
          ORDER BY (phase = 'Available'), created_at DESC
          LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [templateId, unclaimed - want],
+        [templateId, plan.remove],
       );
       const message = active ? "Removed: the pool was made smaller" : "Removed: the template no longer keeps a pool";
       for (const member of excess) {
@@ -100,11 +100,9 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
 
     if (!active || !template!.composed) return pass;
     const launchable = template as LoadedTemplate & { composed: NonNullable<LoadedTemplate["composed"]> };
-    const room = launchable.poolMaxSize > 0 ? launchable.poolMaxSize - total : Number.POSITIVE_INFINITY;
-    const due = Math.min(want - unclaimed, room);
-    if (due <= 0) return pass;
-    const count = Math.min(due, budget);
-    pass.more = due > count;
+    if (plan.create <= 0) return pass;
+    const count = Math.min(plan.create, budget);
+    pass.more = plan.create > count;
     for (let i = 0; i < count; i++) {
       const member = await insertInstance(
         sql,

@@ -23,6 +23,8 @@ export interface InstanceRecord {
   health: string | null;
   message: string | null;
   url: string | null;
+  /** How to connect, rendered at launch; null when the template opens the URL instead. */
+  connectionMessage: string | null;
   namespace: string | null;
   engine: string;
   engineRef: string | null;
@@ -44,6 +46,7 @@ const RECORD_COLUMNS = {
   health: "health",
   message: "message",
   url: "url",
+  connectionMessage: "connection_message",
   namespace: "namespace",
   engine: "engine",
   engineRef: "engine_ref",
@@ -73,6 +76,7 @@ export function recordFromJson(row: Record<string, unknown>): InstanceRecord {
     health: row.health as string | null,
     message: row.message as string | null,
     url: row.url as string | null,
+    connectionMessage: (row.connection_message as string | null | undefined) ?? null,
     namespace: row.namespace as string | null,
     engine: row.engine as string,
     engineRef: row.engine_ref as string | null,
@@ -111,6 +115,7 @@ export interface NewInstance {
   valueFiles: string[];
   namespace: string;
   url: string;
+  connectionMessage: string | null;
   engine: string;
   expiresAt: Date | null;
   createdById: string | null;
@@ -130,8 +135,8 @@ export async function insertInstance(sql: Sql, build: (uuid: string) => Promise<
     const { rows } = await sql.query<InstanceRecord>(
       `WITH created AS (
          INSERT INTO instances (uuid, template_id, template_version_id, owner_key, params, values, value_files, phase, message,
-                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                                namespace, url, engine, pooled, expires_at, created_by_id, created_at, updated_at, connection_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $10, $11, $12, $13, $14, $15, $15, $18)
          ON CONFLICT (uuid) DO NOTHING
          RETURNING *
        )
@@ -154,6 +159,7 @@ export async function insertInstance(sql: Sql, build: (uuid: string) => Promise<
         row.now,
         options.notify,
         WAKE_CHANNEL,
+        row.connectionMessage,
       ],
     );
     if (rows[0]) {
@@ -190,6 +196,36 @@ export function listOwnedInstances(ownerKeys: string[], limit = 500): Promise<In
     orderBy: { createdAt: "desc" },
     take: limit,
   });
+}
+
+/** A template's live instances, counted as the pool controller and the impact of a settings change need them. */
+export interface TemplateInstanceCounts {
+  /** Every instance not being torn down: claimed, on-demand and unclaimed. */
+  total: number;
+  /** Pool members nobody has claimed, ready or starting. */
+  unclaimed: number;
+  /** Of those, the ones ready to claim now. */
+  unclaimedReady: number;
+  /** Instances someone owns (claimed or launched on demand), failed ones included. */
+  owned: number;
+}
+
+/**
+ * Counts a template's instances that are not being torn down, in one statement. Unclaimed members that failed
+ * are left out: the pool controller tears them down and replaces them whatever the settings say.
+ */
+export async function countTemplateInstances(sql: Sql, templateId: string): Promise<TemplateInstanceCounts> {
+  const { rows } = await sql.query<TemplateInstanceCounts>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE owner_key IS NULL AND pooled)::int AS unclaimed,
+            count(*) FILTER (WHERE owner_key IS NULL AND pooled AND phase = 'Available')::int AS "unclaimedReady",
+            count(*) FILTER (WHERE owner_key IS NOT NULL)::int AS owned
+     FROM instances
+     WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'
+       AND NOT (owner_key IS NULL AND pooled AND phase = 'Failed')`,
+    [templateId],
+  );
+  return rows[0]!;
 }
 
 /** Warm pool members of a template free to claim right now. */

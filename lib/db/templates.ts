@@ -1,7 +1,9 @@
 import "server-only";
 import { AppError } from "@/lib/domain/errors";
 import type { TemplateIcon } from "@/lib/domain/catalog";
+import type { ConnectionType } from "@/lib/templates/connection";
 import type { Settings } from "@/lib/domain/settings";
+import { pickTemplateSettings, type TemplateSettings } from "@/lib/domain/template-settings";
 import { TemplateError } from "@/lib/templates/errors";
 import { composeSpec, MAX_CHAIN, resolveChain, type ComposedSpec, type TemplateLayer } from "@/lib/templates/inheritance";
 import { assertParameterSchema } from "@/lib/templates/parameters";
@@ -48,6 +50,9 @@ export interface TemplateFields {
   ttlExtendSeconds: number;
   ttlMaxExtends: number;
   maxInstancesPerUser: number | null;
+  /** How students reach an instance: its URL, or a message rendered at launch from `connectionMessageTemplate`. */
+  connectionType: ConnectionType;
+  connectionMessageTemplate: string;
   ownerId: string | null;
   validationError: string | null;
 }
@@ -149,7 +154,8 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
             t.is_base AS "isBase", t.labels, t.annotations, t.engine, t.method::text, t.pool_size AS "poolSize",
             t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.pool_fallback::text AS "poolFallback",
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
-            t.max_instances_per_user AS "maxInstancesPerUser", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
+            t.max_instances_per_user AS "maxInstancesPerUser", t.connection_type::text AS "connectionType",
+            t.connection_message_template AS "connectionMessageTemplate", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
             v.id::text AS "versionId", v.version, v.checksum, v.base_checksum AS "baseChecksum", ${settingsSql("$2")} AS "storedSettings"
      FROM templates t
      JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
@@ -221,6 +227,8 @@ export interface LibraryEntry extends TemplateLayer {
   method: "on_demand" | "pool";
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  connectionType?: ConnectionType;
+  connectionMessageTemplate?: string;
   version: number;
   checksum: string;
   baseChecksum: string | null;
@@ -246,6 +254,8 @@ export async function loadLibrary(tx: Tx): Promise<Map<string, LibraryEntry>> {
       method: t.method,
       labels: t.labels as Record<string, string>,
       annotations: t.annotations as Record<string, string>,
+      connectionType: t.connectionType,
+      connectionMessageTemplate: t.connectionMessageTemplate,
       spec: specOf(latest),
       version: latest.version,
       checksum: latest.checksum,
@@ -282,6 +292,42 @@ export async function findVersionSpec(templateId: string, version: number): Prom
 /** Records the outcome of validating a template: the reason it is broken, or null. */
 export async function recordValidation(templateId: string, error: string | null): Promise<void> {
   await db().template.update({ where: { id: templateId }, data: { validationError: error } });
+}
+
+/**
+ * A template's settings and latest version id, read in `tx` with its row locked until the transaction ends, so
+ * a settings save compares and writes one consistent state. Null when the template is gone.
+ */
+export async function lockTemplateSettings(tx: Tx, templateId: string): Promise<{ settings: TemplateSettings; latestVersionId: string | null } | null> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM templates WHERE id = ${templateId}::uuid AND deleted_at IS NULL FOR UPDATE`;
+  if (locked.length === 0) return null;
+  const row = await tx.template.findUniqueOrThrow({
+    where: { id: templateId },
+    include: { versions: { orderBy: { version: "desc" }, take: 1, select: { id: true } } },
+  });
+  const settings = pickTemplateSettings({ ...row, labels: (row.labels ?? {}) as Record<string, string>, annotations: (row.annotations ?? {}) as Record<string, string> });
+  return { settings, latestVersionId: row.versions[0]?.id ?? null };
+}
+
+/** Writes changed settings of a template, in the caller's transaction. */
+export async function writeTemplateSettings(tx: Tx, templateId: string, change: Partial<TemplateSettings>): Promise<void> {
+  await tx.template.update({ where: { id: templateId }, data: change });
+}
+
+/** Every category in use (`cat` or `cat,subcat`), once each, sorted. */
+export async function listCategoryValues(): Promise<string[]> {
+  const rows = await db().template.findMany({
+    where: { deletedAt: null, category: { not: "" } },
+    distinct: ["category"],
+    select: { category: true },
+    orderBy: { category: "asc" },
+  });
+  return rows.map((row) => row.category);
+}
+
+/** How many teachers' catalogs list a template: their audiences see it even when it is hidden. */
+export function countCatalogsListing(templateId: string): Promise<number> {
+  return db().catalogItem.count({ where: { templateId, catalog: { deletedAt: null } } });
 }
 
 /** A template row of the student catalog, with the pool members free to claim right now. */

@@ -1,4 +1,5 @@
 import { evaluateCel } from "./cel";
+import { checkMessageTemplate, renderConnectionMessage, type ConnectionType } from "./connection";
 import { buildInstanceScope, NO_INSTANCE_UUID, VALIDATION_USER, type InstanceScope, type InstanceScopeInput, type ScopeUser } from "./context";
 import { TemplateError, type TemplateIssue } from "./errors";
 import { composeSpec, type ComposedSpec, type TemplateLayer } from "./inheritance";
@@ -27,12 +28,20 @@ export async function renderChain(
 export interface RenderedInstance {
   namespace: string;
   url: string;
+  /** How to connect, for templates whose connection type is `instructions`; null for `web`. */
+  connectionMessage: string | null;
   values: Record<string, unknown>;
   valueFiles: string[];
 }
 
+/** How an instance is reached: its URL, or instructions rendered from a message template. */
+export interface ConnectionSettings {
+  connectionType: ConnectionType;
+  connectionMessageTemplate: string;
+}
+
 /** A template as rendering needs it: display fields, its latest version number, its composition, the settings. */
-export interface RenderableTemplate {
+export interface RenderableTemplate extends ConnectionSettings {
   name: string;
   displayName: string;
   labels: Record<string, string>;
@@ -45,6 +54,7 @@ export interface RenderableTemplate {
 /**
  * Addresses and renders one instance of a template: what a launch stores, a pool member is created with, a
  * preview shows and validation checks. `owner` null renders an unclaimed pool member, which is anonymous.
+ * The connection message sees the context the values see, with the final URL.
  */
 export async function renderFor(
   template: RenderableTemplate,
@@ -63,7 +73,8 @@ export async function renderFor(
     settings: template.settings,
   });
   const values = await renderChain(composed, scope);
-  return { namespace: scope.namespace, url: scope.url, values, valueFiles: composed.valueFiles };
+  const connectionMessage = template.connectionType === "instructions" ? await renderConnectionMessage(template.connectionMessageTemplate, scope.context) : null;
+  return { namespace: scope.namespace, url: scope.url, connectionMessage, values, valueFiles: composed.valueFiles };
 }
 
 /** Plausible parameter values for validation: defaults, else the first allowed value, else a typed sample. */
@@ -85,12 +96,14 @@ export interface ValidationScope {
   exposedClaims: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** The template's connection; absent = `web`. */
+  connection?: ConnectionSettings;
 }
 
 /**
  * Every check a template must pass before it is saved, and again at start-up: parameter schema, template
- * syntax and variables (no per-user variables in pool templates), and a full render with CEL against a
- * synthetic scope. Throws one TemplateError with every issue found.
+ * syntax and variables (no per-user variables in pool templates), the connection message template likewise,
+ * and a full render with CEL against a synthetic scope. Throws one TemplateError with every issue found.
  */
 export async function validateChain(chain: TemplateLayer[], method: "on_demand" | "pool", scope: ValidationScope): Promise<ComposedSpec> {
   const issues: TemplateIssue[] = [];
@@ -110,9 +123,20 @@ export async function validateChain(chain: TemplateLayer[], method: "on_demand" 
   for (const layer of chain) {
     collect(() => checkValuesTemplate(layer.spec.valuesTemplate, { pool: method === "pool" }));
   }
+  const connection = scope.connection ?? { connectionType: "web", connectionMessageTemplate: "" };
+  if (connection.connectionType === "instructions") collect(() => checkMessageTemplate(connection.connectionMessageTemplate, { pool: method === "pool" }));
   if (issues.length === 0 && composed) {
     const leaf = chain.at(-1)!;
-    const template = { name: leaf.name, displayName: leaf.name, labels: scope.labels ?? {}, annotations: scope.annotations ?? {}, latest: { version: 0 }, composed, settings: scope.settings };
+    const template = {
+      name: leaf.name,
+      displayName: leaf.name,
+      labels: scope.labels ?? {},
+      annotations: scope.annotations ?? {},
+      ...connection,
+      latest: { version: 0 },
+      composed,
+      settings: scope.settings,
+    };
     try {
       await renderFor(template, {
         owner: method === "pool" ? null : { user: VALIDATION_USER, ownerKey: VALIDATION_USER.username },

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { Liquid, type Template } from "liquidjs";
+import type { Liquid, Template } from "liquidjs";
 import { isScalar, parseDocument, Scalar, visit, type Document } from "yaml";
 import { TemplateError, type TemplateIssue } from "./errors";
+import { createLiquid } from "./liquid";
 
 /**
  * Renders a template's `valuesTemplate` (Liquid syntax) into Helm values.
@@ -33,36 +34,8 @@ export const USER_VARIABLES = ["owner", "params", "claims"] as const;
 export const CONTEXT_VARIABLES = ["owner", "uuid", "host", "url", "namespace", "template", "params", "claims", "config"] as const;
 
 function createEngine(outputEscape?: (value: unknown) => string): Liquid {
-  const engine = new Liquid({
-    strictVariables: true,
-    strictFilters: true,
-    ownPropertyOnly: true,
-    // Denial-of-service limits: template size, render time (ms) and memory (roughly, in string length).
-    parseLimit: MAX_TEMPLATE_BYTES,
-    renderLimit: 2000,
-    memoryLimit: 64 * 1024 * 1024,
-    outputEscape,
-  });
-  // Aliases for the filter names of other template languages, so templates written for them read naturally.
-  engine.registerFilter("upper", (v: unknown) => String(v ?? "").toUpperCase());
-  engine.registerFilter("lower", (v: unknown) => String(v ?? "").toLowerCase());
-  engine.registerFilter("trim", (v: unknown) => String(v ?? "").trim());
-  // `raw` would skip the output escaping that keeps input out of the YAML structure.
-  engine.registerFilter("raw", () => {
-    throw new Error("the raw filter is not available in values templates");
-  });
-  // No file access from templates.
-  for (const tag of ["include", "render", "layout", "block"]) {
-    engine.registerTag(tag, {
-      parse() {
-        throw new Error(`the ${tag} tag is not available in values templates`);
-      },
-      render() {
-        return "";
-      },
-    });
-  }
-  return engine;
+  // Denial-of-service limits: template size, render time (ms) and memory (roughly, in string length).
+  return createLiquid({ what: "values templates", outputEscape, parseLimit: MAX_TEMPLATE_BYTES, renderLimit: 2000, memoryLimit: 64 * 1024 * 1024 });
 }
 
 const parser = createEngine();

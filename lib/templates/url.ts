@@ -1,5 +1,5 @@
-import { Liquid } from "liquidjs";
 import { TemplateError } from "./errors";
+import { createLiquid } from "./liquid";
 import type { RenderContext } from "./render";
 
 /**
@@ -11,10 +11,8 @@ import type { RenderContext } from "./render";
 
 export const MAX_URL_TEMPLATE = 2048;
 
-const engine = new Liquid({
-  strictVariables: true,
-  strictFilters: true,
-  ownPropertyOnly: true,
+const engine = createLiquid({
+  what: "connection URL templates",
   parseLimit: MAX_URL_TEMPLATE,
   renderLimit: 200,
   outputEscape: (value: unknown) =>

@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ActionState } from "@/lib/auth/actions";
 import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
@@ -12,15 +13,23 @@ import { freePort } from "@/test/support/postgres";
 /**
  * The portal with its database gone: the REST routes and server actions called as Next calls them, against
  * a port nothing listens on and against a real PostgreSQL server stopped (and started again) mid-test. One
- * stand-in: these run outside a Next.js request, where next-auth cannot read a cookie, so its session
- * lookup answers with the user id the test names. Everything after it is real, the portal's own lookup of
- * that user in the (unreachable) database included.
+ * stand-in: these run outside a Next.js request, where `cookies()` has nothing to read, so it answers with
+ * a real session cookie (encrypted with the portal's secret) for the user id the test names. Everything after
+ * it is real: decrypting the cookie and the portal's own lookup of that user in the (unreachable) database.
  */
-const session = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("next-auth", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => (session.userId ? { userId: session.userId, expires: new Date(Date.now() + 60_000).toISOString() } : null),
+const SECRET = "database-outage-test-secret-0123456789abcdef";
+process.env.NEXTAUTH_SECRET = SECRET;
+const session = vi.hoisted(() => ({ userId: null as string | null, cookie: "" }));
+vi.mock("next/headers", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/headers")>()),
+  cookies: async () => ({ getAll: () => (session.userId ? [{ name: "next-auth.session-token", value: session.cookie }] : []) }),
 }));
+
+/** Signs `userId` in: the cookie next-auth would have set at sign-in. */
+async function signIn(userId: string) {
+  session.userId = userId;
+  session.cookie = await encode({ token: { sub: userId }, secret: SECRET });
+}
 
 const { createTokenAction } = await import("@/app/(student)/actions");
 const { GET: listInstances } = await import("@/app/api/v1/environments/route");
@@ -51,7 +60,7 @@ function form(fields: Record<string, string>): FormData {
 describe("with nothing listening at the database address", () => {
   beforeAll(async () => {
     setDb(createPrismaClient(`postgresql://envdeck:hunter2-secret@127.0.0.1:${await freePort()}/envdeck`, 2));
-    session.userId = "2f0c5a52-8d3e-4c51-9d36-0b8f4f1f7a10";
+    await signIn("2f0c5a52-8d3e-4c51-9d36-0b8f4f1f7a10");
   });
 
   it("API routes answer 503 UNAVAILABLE with a clear message, for a token and for a session, reading and writing", async () => {
@@ -97,7 +106,7 @@ describe("when the database server stops while the portal runs", () => {
   });
 
   it("answers 503 while it is down, and as before once it is back", { timeout: 60_000 }, async () => {
-    session.userId = (await createUser({ name: "outage" })).userId;
+    await signIn((await createUser({ name: "outage" })).userId);
     const created = await send(createToken, { session: true, method: "POST", body: { name: "script" } });
     expect(created.status).toBe(201);
     const { token } = created.body as { token: string };

@@ -37,4 +37,12 @@ describe("connection URL precedence", () => {
     await expect(renderUrlTemplate("https://{{ uuid", context)).rejects.toThrow(TemplateError);
     await expect(renderUrlTemplate(`https://x/${"a".repeat(3000)}`, context)).rejects.toThrow(/at most 2048/);
   });
+
+  it("has no way around the escaping and no way to the portal's files: no raw filter, no file tags", async () => {
+    await expect(renderUrlTemplate("https://envs.example.edu/{{ owner | raw }}", { ...context, owner: "x@evil.example/" })).rejects.toThrow(/raw filter is not available/);
+    // The portal's working directory holds its package.json (and, embedded, its data directory).
+    for (const tag of ["include", "render", "layout"]) {
+      await expect(renderUrlTemplate(`https://envs.example.edu/{% ${tag} 'package.json' %}`, context)).rejects.toThrow(new RegExp(`${tag} tag is not available`));
+    }
+  });
 });

@@ -83,7 +83,7 @@ describe("composeSpec", () => {
 
   it("renders every layer and merges the values root first", async () => {
     const composed = composeSpec(resolveChain("python", lookup));
-    const template = { name: "python", displayName: "Python", labels: {}, annotations: {}, latest: { version: 1 }, composed, settings: scope.settings };
+    const template = { name: "python", displayName: "Python", labels: {}, annotations: {}, connectionType: "web" as const, connectionMessageTemplate: "", latest: { version: 1 }, composed, settings: scope.settings };
     const { values } = await renderFor(template, {
       owner: { user: VALIDATION_USER, ownerKey: "validation-user" },
       params: { tz: "Europe/Paris", version: "3.12" },

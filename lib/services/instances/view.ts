@@ -27,6 +27,12 @@ export interface EnvironmentView {
   /** What is wrong, in plain words for the owner (with a fix for staff); null while nothing is. */
   problem: Problem | null;
   url: string | null;
+  /**
+   * How to reach it: `web` opens `url`; `instructions` follows `connectionMessage`, plain text rendered at
+   * launch (the template's type at that moment decides, so a later change never alters a running one).
+   */
+  connectionType: "web" | "instructions";
+  connectionMessage: string | null;
   namespace: string | null;
   engine: string;
   engineRef: string | null;
@@ -78,6 +84,8 @@ export function toEnvironmentView(row: ViewSource, identity: Identity | null): E
     message: row.deletedAt ? "Deleted" : row.message,
     problem: describeProblem({ phase, step: row.step, health: row.health, message: row.message }),
     url: row.url,
+    connectionType: row.connectionMessage === null ? "web" : "instructions",
+    connectionMessage: row.connectionMessage,
     namespace: row.namespace,
     engine: row.engine,
     engineRef: row.engineRef,

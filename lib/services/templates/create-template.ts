@@ -30,6 +30,8 @@ export interface NewTemplate {
   isBase?: boolean;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  connectionType?: "web" | "instructions";
+  connectionMessageTemplate?: string;
   spec: VersionSpec;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { listVersionSummaries, loadTemplate, type VersionSummary } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
+import { pickTemplateSettings, type TemplateSettings } from "@/lib/domain/template-settings";
 import { specText } from "@/lib/templates/checksum";
 import type { VersionSpec } from "@/lib/templates/spec";
 
@@ -15,6 +16,10 @@ export interface TemplateDetail {
   spec: VersionSpec;
   specYaml: string;
   versions: VersionSummary[];
+  /** The operational settings, as the settings form edits them. */
+  settings: TemplateSettings;
+  /** The quota that applies when the template sets none (the setting's value now). */
+  defaultQuota: number;
 }
 
 /** Everything the admin page of one template shows. */
@@ -33,5 +38,7 @@ export async function getTemplateDetail(identity: Identity | null, input: { name
     spec,
     specYaml: specText(spec),
     versions,
+    settings: pickTemplateSettings(template),
+    defaultQuota: template.settings.defaultQuota,
   };
 }

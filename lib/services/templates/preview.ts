@@ -16,6 +16,8 @@ export interface TemplatePreview {
   params: Record<string, unknown>;
   namespace: string;
   url: string;
+  /** The connection message a launch would show, for templates that give instructions; null for web. */
+  connectionMessage: string | null;
   values: Record<string, unknown>;
   valuesYaml: string;
 }
@@ -42,6 +44,7 @@ export async function previewTemplate(identity: Identity | null, input: { name: 
       params,
       namespace: rendered.namespace,
       url: rendered.url,
+      connectionMessage: rendered.connectionMessage,
       values: rendered.values,
       valuesYaml: toYaml(rendered.values),
     };

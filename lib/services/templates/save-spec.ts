@@ -51,7 +51,7 @@ export async function saveTemplateSpec(identity: Identity | null, input: SaveSpe
     const current = library.get(name);
     if (!current) throw new AppError("NOT_FOUND", `There is no template named "${String(name).slice(0, 80)}".`);
     library.set(name, { ...current, spec });
-    const scope = validationScope(await readSettings(tx));
+    const settings = await readSettings(tx);
 
     const affected = [...library.values()].filter((entry) => {
       try {
@@ -65,7 +65,7 @@ export async function saveTemplateSpec(identity: Identity | null, input: SaveSpe
       let chain: TemplateLayer[];
       try {
         chain = resolveChain(entry.name, (n) => library.get(n));
-        await validateChain(chain, entry.method, { ...scope, labels: entry.labels, annotations: entry.annotations });
+        await validateChain(chain, entry.method, validationScope(settings, entry));
       } catch (error) {
         if (entry.name !== name && error instanceof TemplateError) {
           throw new AppError("INVALID_INPUT", `This change would break "${entry.name}", which extends it: ${error.message}`);

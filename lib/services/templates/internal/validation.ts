@@ -1,9 +1,13 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import type { Settings } from "@/lib/domain/settings";
-import type { ValidationScope } from "@/lib/templates/compose";
+import type { ConnectionSettings, ValidationScope } from "@/lib/templates/compose";
 
-/** What validation renders templates with: the settings in force and the claims templates may see. */
-export function validationScope(settings: Settings, template: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): ValidationScope {
-  return { settings, exposedClaims: getConfig().exposedClaims, labels: template.labels, annotations: template.annotations };
+/** What validation renders templates with: the settings in force, the claims templates may see, the template's own fields. */
+export function validationScope(
+  settings: Settings,
+  template: { labels?: Record<string, string>; annotations?: Record<string, string> } & Partial<ConnectionSettings> = {},
+): ValidationScope {
+  const connection = template.connectionType ? { connectionType: template.connectionType, connectionMessageTemplate: template.connectionMessageTemplate ?? "" } : undefined;
+  return { settings, exposedClaims: getConfig().exposedClaims, labels: template.labels, annotations: template.annotations, connection };
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
+import { SettingsForm } from "@/components/templates/settings-form";
 import { SpecEditor } from "@/components/templates/spec-editor";
 import { DataTable } from "@/components/ui/table";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
@@ -9,6 +10,7 @@ import { isAppError } from "@/lib/domain/errors";
 import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
 import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
+import { listTemplateCategories } from "@/lib/services/templates/list-categories";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -26,7 +28,7 @@ function diffLineClass(line: string): string {
 export default async function TemplatePage({ params, searchParams }: Props) {
   const { name } = await params;
   const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
-  const detail = await pageData(getTemplateDetail(identity, { name }));
+  const [detail, categories] = await Promise.all([pageData(getTemplateDetail(identity, { name })), listTemplateCategories(identity)]);
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
@@ -46,7 +48,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         / Templates
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
-        {detail.displayName} <span className="text-base font-normal text-slate-500">{detail.name} · v{detail.version}</span>
+        {detail.displayName} <span className="text-base font-normal text-slate-600 dark:text-slate-400">{detail.name} · v{detail.version}</span>
       </h1>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         {detail.isBase ? "Base template (never launched)" : detail.method === "pool" ? "Warm pool" : "On demand"}
@@ -57,7 +59,44 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         </p>
       )}
 
-      <section aria-labelledby="history" className="mt-10">
+      <nav aria-label="On this page" className="mt-4 text-sm">
+        <ul className="flex flex-wrap gap-2">
+          {[
+            ["settings", "Settings"],
+            ["spec", "Spec"],
+            ["history", "History"],
+            ["preview", "Preview"],
+          ].map(([id, label]) => (
+            <li key={id}>
+              <a href={`#${id}`} className="inline-block rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <section aria-labelledby="settings" className="mt-8 scroll-mt-4">
+        <h2 id="settings" className="text-lg font-semibold">
+          Settings
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
+          How the template is listed, launched and reached. Saved in place, not versioned; a change that ends or removes something asks first.
+        </p>
+        <SettingsForm name={detail.name} isBase={detail.isBase} initial={detail.settings} defaultQuota={detail.defaultQuota} categories={categories} />
+      </section>
+
+      <section aria-labelledby="spec" className="mt-12 scroll-mt-4">
+        <h2 id="spec" className="text-lg font-semibold">
+          Spec
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
+          Saving validates everything and creates version {detail.version + 1}; running instances keep their version.
+        </p>
+        <SpecEditor name={detail.name} spec={detail.spec} />
+      </section>
+
+      <section aria-labelledby="history" className="mt-12 scroll-mt-4">
         <h2 id="history" className="text-lg font-semibold">
           History
         </h2>
@@ -75,65 +114,54 @@ export default async function TemplatePage({ params, searchParams }: Props) {
             </tr>
           ))}
         </DataTable>
+        {detail.versions.length > 1 && (
+          <section aria-labelledby="diff" className="mt-6">
+            <h3 id="diff" className="text-base font-semibold">
+              Compare versions
+            </h3>
+            <form className="mt-3 flex flex-wrap items-end gap-3 text-sm">
+              {(["from", "to"] as const).map((key) => (
+                <label key={key} className="font-medium">
+                  {key === "from" ? "From" : "To"}
+                  <select name={key} defaultValue={String(key === "from" ? from : to)} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                    {detail.versions.map((v) => (
+                      <option key={v.version} value={v.version}>
+                        v{v.version}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ))}
+              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+                Compare
+              </button>
+            </form>
+            {diff instanceof Error ? (
+              <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">{diff.message}</p>
+            ) : (
+              diff && (
+                <pre aria-label="Differences" className="mt-3 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs">
+                  {diff
+                    .split("\n")
+                    .slice(2)
+                    .map((line, i) => (
+                      <div key={i} className={diffLineClass(line)}>
+                        {line || " "}
+                      </div>
+                    ))}
+                </pre>
+              )
+            )}
+          </section>
+        )}
       </section>
 
-      {detail.versions.length > 1 && (
-        <section aria-labelledby="diff" className="mt-10">
-          <h2 id="diff" className="text-lg font-semibold">
-            Compare versions
-          </h2>
-          <form className="mt-3 flex flex-wrap items-end gap-3 text-sm">
-            {(["from", "to"] as const).map((key) => (
-              <label key={key} className="font-medium">
-                {key === "from" ? "From" : "To"}
-                <select name={key} defaultValue={String(key === "from" ? from : to)} className="ml-2 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
-                  {detail.versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      v{v.version}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ))}
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
-              Compare
-            </button>
-          </form>
-          {diff instanceof Error ? (
-            <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">{diff.message}</p>
-          ) : (
-            diff && (
-              <pre aria-label="Differences" className="mt-3 overflow-x-auto rounded-md bg-slate-900 p-4 text-xs">
-                {diff
-                  .split("\n")
-                  .slice(2)
-                  .map((line, i) => (
-                    <div key={i} className={diffLineClass(line)}>
-                      {line || " "}
-                    </div>
-                  ))}
-              </pre>
-            )
-          )}
-        </section>
-      )}
-
-      <section aria-labelledby="preview" className="mt-10">
+      <section aria-labelledby="preview" className="mt-12 mb-16 scroll-mt-4">
         <h2 id="preview" className="text-lg font-semibold">
           Preview
         </h2>
         <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">Renders the final Helm values for you, without launching anything.</p>
         <PreviewForm name={detail.name} fields={fields} />
-      </section>
-
-      <section aria-labelledby="edit" className="mt-10 mb-16">
-        <h2 id="edit" className="text-lg font-semibold">
-          Deployable spec
-        </h2>
-        <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Saving validates everything and creates version {detail.version + 1}; running instances keep their version.
-        </p>
-        <SpecEditor name={detail.name} spec={detail.spec} />
       </section>
     </>
   );
