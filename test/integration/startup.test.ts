@@ -67,7 +67,7 @@ describe("start-up", () => {
     const third = await start({ ENVDECK_DATA_DIR: dataDir, ENVDECK_EMBEDDED_PG_PORT: port });
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).not.toMatch(/demo accounts/);
-  });
+  }, 120_000); // Three starts of a fresh embedded database, each compiling the start script: slow on a busy machine.
 
   it("on embedded defaults the demo applies and the web server would listen on loopback only", async () => {
     const env = { ENVDECK_DATA_DIR: await tempDir(), ENVDECK_EMBEDDED_PG_PORT: String(await freePort()) };
