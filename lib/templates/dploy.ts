@@ -224,7 +224,10 @@ function translated(m: FileMapper, value: unknown, path: YamlPath, to: string): 
   try {
     const result = goToLiquid(value, to.slice("spec.".length));
     if (result.rewritten > 0) {
-      m.adjust(path, `Go template syntax was rewritten in Envdeck's Liquid (${result.rewritten} expression${result.rewritten === 1 ? "" : "s"}: {{ .Owner }} is {{ owner }})${result.notes.map((n) => `; ${n}`).join("")}`);
+      m.adjust(
+        path,
+        `Dploy's Go template syntax was rewritten as Envdeck's Liquid: ${result.rewritten} expression${result.rewritten === 1 ? "" : "s"}, as {{ .Owner }} becomes {{ owner }}${result.notes.map((n) => `; ${n}`).join("")}`,
+      );
     }
     return result.text;
   } catch (error) {

@@ -24,7 +24,7 @@ export interface ImportInput {
   name?: unknown;
 }
 
-const FORMAT_NAMES: Record<TemplateFileFormat, string> = { dploy: "DployTemplate", envdeck: "Envdeck template file" };
+const FORMAT_NAMES: Record<TemplateFileFormat, string> = { dploy: "a DployTemplate", envdeck: "an Envdeck template file" };
 
 /**
  * Every problem of a file as one INVALID_INPUT: a field error per place in the file, each message ending with
@@ -67,7 +67,7 @@ export async function runTemplateImport(identity: Identity, input: ImportInput, 
   try {
     await insertTemplate(identity, draft, {
       action: "template.import",
-      message: `Imported from a ${FORMAT_NAMES[file.format]}`,
+      message: `Imported from ${FORMAT_NAMES[file.format]}`,
       origin: { format: file.format, ignored: file.ignored.map((note) => note.path) },
       dryRun,
     });
