@@ -9,7 +9,7 @@ export function Field({ label, help, errors, children }: { label: string; help?:
     <label className="block text-sm font-medium">
       {label}
       {children}
-      {help && <span className="mt-1 block text-xs font-normal text-slate-500">{help}</span>}
+      {help && <span className="mt-1 block text-xs font-normal text-slate-600 dark:text-slate-400">{help}</span>}
       {errors?.map((error) => (
         <span key={error} className="mt-1 block text-xs font-normal text-red-700 dark:text-red-300">
           {error}

@@ -3,11 +3,13 @@ import Link from "next/link";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SpecEditor } from "@/components/templates/spec-editor";
+import { TemplateActions } from "@/components/templates/template-actions";
 import { DataTable } from "@/components/ui/table";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/domain/errors";
 import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
 import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
+import { getTemplateDeleteImpact } from "@/lib/services/templates/get-delete-impact";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -26,7 +28,7 @@ function diffLineClass(line: string): string {
 export default async function TemplatePage({ params, searchParams }: Props) {
   const { name } = await params;
   const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
-  const detail = await pageData(getTemplateDetail(identity, { name }));
+  const [detail, impact] = await pageData(Promise.all([getTemplateDetail(identity, { name }), getTemplateDeleteImpact(identity, { name })]));
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
@@ -43,7 +45,10 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
           Administration
         </Link>{" "}
-        / Templates
+        /{" "}
+        <Link href="/admin/templates" className="text-brand-600 hover:underline dark:text-brand-100">
+          Templates
+        </Link>
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
         {detail.displayName} <span className="text-base font-normal text-slate-500">{detail.name} · v{detail.version}</span>
@@ -51,6 +56,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         {detail.isBase ? "Base template (never launched)" : detail.method === "pool" ? "Warm pool" : "On demand"}
       </p>
+      <TemplateActions impact={impact} />
       {detail.validationError && (
         <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           This template is invalid and hidden from the catalog: {detail.validationError}
