@@ -12,11 +12,18 @@ export type RoleName = "student" | "teacher" | "admin";
  * Extra student accounts, so journeys that launch can each use an account of their own and never see another
  * journey's environments (quotas and "your existing instance" are per account).
  */
-export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16"] as const;
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17"] as const;
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
-/** Every account the global setup signs in: one per role, plus the extra students. */
-export type AccountName = RoleName | ExtraStudent;
+/**
+ * Extra admin accounts, for journeys that change the template catalog (create, delete, restore): what they do
+ * is theirs, and the admin account's journeys keep the catalog they expect.
+ */
+export const EXTRA_ADMINS = ["admin2"] as const;
+export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
+
+/** Every account the global setup signs in: one per role, plus the extra students and admins. */
+export type AccountName = RoleName | ExtraStudent | ExtraAdmin;
 
 export interface Account {
   username: string;
