@@ -110,7 +110,8 @@ export function fromDployTemplate(source: YamlSource): MappedTemplate {
   });
   if (!root) m.issue(["spec"], "is required");
   else {
-    if (fields.displayName === undefined && isText(fields.name)) {
+    // Dploy shows the name when there is no display name, empty or missing.
+    if ((fields.displayName === undefined || fields.displayName === "") && isText(fields.name)) {
       fields.displayName = fields.name;
       m.adjust(["spec"], `has no displayName: the catalog shows the name "${fields.name}"`);
     }

@@ -211,6 +211,7 @@ describe("fields read with a change", () => {
     const file = read(dploy(`  icon: rocket\n${chart}`));
     expect(file.checked.fields).toMatchObject({ icon: "default", displayName: "lab" });
     expect(file.adjusted.map((n) => n.path)).toEqual(expect.arrayContaining(["spec.icon", "spec"]));
+    expect(read(dploy(`  displayName: ""\n${chart}`)).checked.fields.displayName).toBe("lab");
   });
 
   it("parameter defaults written as numbers or booleans are read as the text Dploy gives them", () => {
