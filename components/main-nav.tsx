@@ -4,9 +4,14 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 
-/** Whether a section's link is the page being shown: the catalog only at "/", the others for their subpages too. */
-function isCurrent(href: string, pathname: string): boolean {
+/** Whether a section's link leads to the page being shown: the catalog only at "/", the others for their subpages too. */
+function leadsTo(href: string, pathname: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/** The link of the section being shown: of links that lead to it (Admin and Templates both lead to a template), the most specific. */
+function currentLink(hrefs: string[], pathname: string): string | undefined {
+  return hrefs.filter((href) => leadsTo(href, pathname)).sort((a, b) => b.length - a.length)[0];
 }
 
 /**
@@ -15,6 +20,10 @@ function isCurrent(href: string, pathname: string): boolean {
  */
 export function MainNav({ links, children }: { links: { href: string; label: string }[]; children: ReactNode }) {
   const pathname = usePathname();
+  const current = currentLink(
+    links.map((link) => link.href),
+    pathname,
+  );
   const [open, setOpen] = useState(false);
   // Following a link closes the menu: the page it opened is what the user wants to see.
   const [openedAt, setOpenedAt] = useState(pathname);
@@ -36,13 +45,13 @@ export function MainNav({ links, children }: { links: { href: string; label: str
       <div id="main-menu" className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 sm:flex sm:w-auto sm:flex-1 sm:flex-row sm:items-center sm:gap-6`}>
         <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-row">
           {links.map((link) => {
-            const current = isCurrent(link.href, pathname);
+            const isCurrent = link.href === current;
             return (
               <Link
                 key={link.href}
                 href={link.href}
-                aria-current={current ? "page" : undefined}
-                className={`rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800 ${current ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
+                aria-current={isCurrent ? "page" : undefined}
+                className={`rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800 ${isCurrent ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
               >
                 {link.label}
               </Link>

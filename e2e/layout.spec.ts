@@ -32,6 +32,11 @@ const PAGES: [AccountName | null, string][] = [
   ["teacher", "/teach"],
   ["admin", "/admin"],
   ["admin", "/admin/templates/webterm"],
+  ["admin", "/admin/templates"],
+  ["admin", "/admin/templates?deleted=1"],
+  ["admin", "/admin/templates/new"],
+  ["admin", "/admin/templates/new?from=duplicate"],
+  ["admin", "/admin/templates/new?from=import"],
 ];
 
 test.describe("phone layout", () => {

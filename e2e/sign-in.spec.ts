@@ -15,6 +15,7 @@ test.describe("local accounts", () => {
       const nav = page.getByRole("navigation", { name: "Main" });
       await expect(nav.getByRole("link", { name: "Teach" })).toHaveCount(role === "student" ? 0 : 1);
       await expect(nav.getByRole("link", { name: "Admin" })).toHaveCount(role === "admin" ? 1 : 0);
+      await expect(nav.getByRole("link", { name: "Templates" })).toHaveCount(role === "admin" ? 1 : 0);
 
       const teach = await page.goto("/teach");
       expect(teach?.status()).toBe(role === "student" ? 403 : 200);
@@ -25,7 +26,8 @@ test.describe("local accounts", () => {
       expect(admin?.status()).toBe(role === "admin" ? 200 : 403);
       if (role === "admin") {
         await expect(page.getByRole("heading", { name: "Administration" })).toBeVisible();
-        await expect(page.getByRole("cell", { name: /Web Terminal/ })).toBeVisible();
+        // The overview leads to the list of templates (template-catalog.spec.ts).
+        await expect(page.getByRole("link", { name: "Manage templates" })).toBeVisible();
         await shootBothWidths(page, shoot, "admin");
       }
       if (role === "teacher") {

@@ -16,8 +16,8 @@ export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
 /**
- * Extra admin accounts, for journeys that change templates: their edits then never meet another journey's
- * (the admin area shows what each admin did, and a saved form reads what is stored).
+ * Extra admin accounts, for journeys that change templates (their settings, or the catalog: create, delete,
+ * restore): what they do is theirs, and the admin account's journeys keep the templates they expect.
  */
 export const EXTRA_ADMINS = ["admin2"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];

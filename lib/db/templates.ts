@@ -9,6 +9,8 @@ import { composeSpec, MAX_CHAIN, resolveChain, type ComposedSpec, type TemplateL
 import { assertParameterSchema } from "@/lib/templates/parameters";
 import { specChecksum } from "@/lib/templates/checksum";
 import { TEMPLATE_NAME, type VersionSpec } from "@/lib/templates/spec";
+import { searchPatterns, type TemplateListFilter } from "@/lib/domain/template-list";
+import type { InstancePhase } from "./generated/enums";
 import { db, sqlPool, type Prisma } from "./client";
 import { SETTINGS_READ, settingsFrom, settingsSql } from "./settings";
 
@@ -369,36 +371,6 @@ export async function listAudienceCatalogs(groups: string[]): Promise<{ slug: st
   return rows;
 }
 
-/** A template's line in the admin list. */
-export interface TemplateSummary {
-  name: string;
-  displayName: string;
-  version: number;
-  method: "on_demand" | "pool";
-  enabled: boolean;
-  visible: boolean;
-  isBase: boolean;
-  validationError: string | null;
-}
-
-export async function listTemplateSummaries(): Promise<TemplateSummary[]> {
-  const rows = await db().template.findMany({
-    where: { deletedAt: null },
-    orderBy: { name: "asc" },
-    select: {
-      name: true,
-      displayName: true,
-      method: true,
-      enabled: true,
-      visible: true,
-      isBase: true,
-      validationError: true,
-      versions: { orderBy: { version: "desc" }, take: 1, select: { version: true } },
-    },
-  });
-  return rows.map(({ versions, ...t }) => ({ ...t, version: versions[0]?.version ?? 0 }));
-}
-
 /** Templates that set a quota of their own, among those a student can launch: the exceptions to the default. */
 export async function listQuotaOverrides(): Promise<{ name: string; displayName: string; limit: number }[]> {
   const rows = await db().template.findMany({
@@ -407,4 +379,141 @@ export async function listQuotaOverrides(): Promise<{ name: string; displayName:
     select: { name: true, displayName: true, maxInstancesPerUser: true },
   });
   return rows.map((r) => ({ name: r.name, displayName: r.displayName, limit: r.maxInstancesPerUser! }));
+}
+
+/** A template's line in the admin's list of templates, with its environments and pool members. */
+export interface AdminTemplateRow {
+  name: string;
+  displayName: string;
+  category: string;
+  method: "on_demand" | "pool";
+  enabled: boolean;
+  visible: boolean;
+  isBase: boolean;
+  /** null: a system template (admins'); otherwise a teacher's class template. */
+  ownerName: string | null;
+  isSystem: boolean;
+  validationError: string | null;
+  version: number;
+  deletedAt: Date | null;
+  /** Live environments someone uses (claimed pool members included). */
+  live: number;
+  /** Pool members: warm and free, claimed, and all of them (warming ones included). */
+  poolAvailable: number;
+  poolClaimed: number;
+  poolTotal: number;
+}
+
+/** At most this many rows are listed; the page says so when there are more. */
+export const ADMIN_LIST_LIMIT = 500;
+
+/**
+ * The admin's list of templates for a filter (lib/domain/template-list.ts), by display name, at most
+ * ADMIN_LIST_LIMIT + 1 rows (the extra one tells the caller there are more). One statement.
+ */
+export async function listAdminTemplates(filter: TemplateListFilter): Promise<AdminTemplateRow[]> {
+  const where: string[] = [filter.deleted ? "t.deleted_at IS NOT NULL" : "t.deleted_at IS NULL"];
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  for (const pattern of searchPatterns(filter.query)) {
+    const p = param(pattern);
+    where.push(`(t.name ILIKE ${p} OR t.display_name ILIKE ${p} OR t.description ILIKE ${p} OR t.category ILIKE ${p})`);
+  }
+  if (filter.state === "invalid") where.push("t.validation_error IS NOT NULL");
+  if (filter.state === "base") where.push("t.is_base");
+  if (filter.state === "enabled") where.push("t.enabled AND NOT t.is_base AND t.validation_error IS NULL");
+  if (filter.state === "disabled") where.push("NOT t.enabled AND NOT t.is_base AND t.validation_error IS NULL");
+  if (filter.method) where.push(`t.method = ${param(filter.method)}::"LaunchMethod"`);
+  if (filter.category !== null) where.push(`btrim(split_part(t.category, ',', 1)) = ${param(filter.category)}`);
+  if (filter.owner === "system") where.push("t.owner_id IS NULL");
+  if (filter.owner === "class") where.push("t.owner_id IS NOT NULL");
+  const { rows } = await sqlPool().query<AdminTemplateRow>(
+    `SELECT t.name, t.display_name AS "displayName", t.category, t.method::text AS method, t.enabled, t.visible, t.is_base AS "isBase",
+            u.username AS "ownerName", t.owner_id IS NULL AS "isSystem", t.validation_error AS "validationError", v.version,
+            t.deleted_at AS "deletedAt",
+            coalesce(c.live, 0)::int AS live, coalesce(c.available, 0)::int AS "poolAvailable",
+            coalesce(c.claimed, 0)::int AS "poolClaimed", coalesce(c.members, 0)::int AS "poolTotal"
+     FROM templates t
+     LEFT JOIN users u ON u.id = t.owner_id
+     JOIN LATERAL (SELECT version FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
+     LEFT JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE i.owner_key IS NOT NULL) AS live,
+              count(*) FILTER (WHERE i.pooled AND i.owner_key IS NULL AND i.phase = 'Available') AS available,
+              count(*) FILTER (WHERE i.pooled AND i.owner_key IS NOT NULL) AS claimed,
+              count(*) FILTER (WHERE i.pooled) AS members
+       FROM instances i WHERE i.template_id = t.id AND i.deleted_at IS NULL AND i.phase <> 'Expiring'
+     ) c ON true
+     WHERE ${where.join(" AND ")}
+     ORDER BY lower(t.display_name), t.name
+     LIMIT ${ADMIN_LIST_LIMIT + 1}`,
+    values,
+  );
+  return rows;
+}
+
+/** How many templates there are, live and deleted, and the main categories of the live ones (for the filters). */
+export async function countTemplates(): Promise<{ live: number; deleted: number; categories: string[] }> {
+  const { rows } = await sqlPool().query<{ live: number; deleted: number; categories: string[] | null }>(
+    `SELECT count(*) FILTER (WHERE deleted_at IS NULL)::int AS live, count(*) FILTER (WHERE deleted_at IS NOT NULL)::int AS deleted,
+            array_agg(DISTINCT btrim(split_part(category, ',', 1))) FILTER (WHERE deleted_at IS NULL) AS categories
+     FROM templates`,
+  );
+  const row = rows[0]!;
+  return { live: row.live, deleted: row.deleted, categories: (row.categories ?? []).sort((a, b) => a.localeCompare(b)) };
+}
+
+/**
+ * A template's row by name, locked for the rest of `tx`: the live one, or with `deleted` the most recently
+ * deleted one; null when there is none.
+ */
+export async function lockTemplateByName(
+  tx: Tx,
+  name: string,
+  options: { deleted: boolean },
+): Promise<{ id: string; name: string; displayName: string; method: "on_demand" | "pool"; deletedAt: Date | null } | null> {
+  const rows = await tx.$queryRaw<{ id: string; name: string; displayName: string; method: "on_demand" | "pool"; deletedAt: Date | null }[]>`
+    SELECT id::text, name, display_name AS "displayName", method::text AS method, deleted_at AS "deletedAt"
+    FROM templates WHERE name = ${name} AND (deleted_at IS NOT NULL) = ${options.deleted}
+    ORDER BY deleted_at DESC NULLS FIRST LIMIT 1 FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** Whether any template, deleted ones included, has this name: names are never reused. */
+export async function isTemplateNameTaken(name: string, tx: Pick<Tx, "template"> = db()): Promise<{ taken: boolean; deleted: boolean }> {
+  const row = await tx.template.findUnique({ where: { name }, select: { deletedAt: true } });
+  return { taken: row !== null, deleted: row?.deletedAt != null };
+}
+
+/** Names of the live templates whose latest version extends `name`. */
+export async function listTemplatesExtending(tx: Tx, name: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ name: string }[]>`
+    SELECT t.name FROM templates t
+    JOIN LATERAL (SELECT extends_name FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
+    WHERE t.deleted_at IS NULL AND v.extends_name = ${name}
+    ORDER BY t.name`;
+  return rows.map((r) => r.name);
+}
+
+/** A live instance of a template, as deleting the template sees it. */
+export interface TemplateInstance {
+  id: string;
+  uuid: string;
+  phase: InstancePhase;
+  ownerKey: string | null;
+  expiresAt: Date | null;
+}
+
+/** The instances of a template that are not being torn down; locked for the rest of `tx` when `lock`. */
+export async function listTemplateInstances(tx: Tx, templateId: string, options: { lock: boolean }): Promise<TemplateInstance[]> {
+  return tx.$queryRawUnsafe<TemplateInstance[]>(
+    `SELECT id::text, uuid, phase::text AS phase, owner_key AS "ownerKey", expires_at AS "expiresAt"
+     FROM instances WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'
+     ORDER BY created_at${options.lock ? " FOR UPDATE" : ""}`,
+    templateId,
+  );
+}
+
+/** Marks a template deleted (`at`) or live again (null). */
+export async function setTemplateDeleted(tx: Tx, templateId: string, at: Date | null): Promise<void> {
+  await tx.template.update({ where: { id: templateId }, data: { deletedAt: at } });
 }

@@ -112,7 +112,7 @@ const wholeNumber = (min: number, max: number, range = `from ${min} to ${max}`) 
     .int({ error: "Enter a whole number." })
     .min(min, { error: `Enter a whole number ${range}.` })
     .max(max, { error: `Enter a whole number ${range}.` });
-const flag = z.boolean(typed("Choose yes or no."));
+const flag = z.boolean(typed("Use true or false."));
 
 /** Key/value rows of labels or annotations, checked row by row, leaving as a map. */
 function metadataRows(what: "label" | "annotation", valueProblem: (value: string) => string | null) {
@@ -132,8 +132,11 @@ function metadataRows(what: "label" | "annotation", valueProblem: (value: string
     .transform((rows) => Object.fromEntries(rows.map((row) => [row.key, row.value])) as Record<string, string>);
 }
 
-export const templateSettingsSchema = z
-  .object({
+/**
+ * Each setting's own rules, shared by the settings form (`templateSettingsSchema`) and a new template's fields
+ * (`templateFieldsSchema` in template-import.ts), so a field is judged the same way however it arrives.
+ */
+export const settingFields = {
     displayName: z
       .string(typed("Enter text."))
       .trim()
@@ -169,12 +172,12 @@ export const templateSettingsSchema = z
     poolRecycle: flag,
     poolFallback: z.enum(POOL_FALLBACKS, { error: "Choose on demand or refuse." }),
     ttlSeconds: z
-      .number(typed("Enter a duration."))
+      .number(typed("Enter a whole number of seconds."))
       .int({ error: "Enter a whole number of seconds." })
       .refine((s) => s === -1 || (s >= MIN_TTL_SECONDS && s <= MAX_TTL_SECONDS), {
         error: "Unlimited, or from 1 minute to 365 days.",
       }),
-    ttlExtendSeconds: wholeNumber(0, MAX_TTL_SECONDS, "of seconds from 0 to 365 days").refine((s) => s === 0 || s >= MIN_TTL_SECONDS, {
+    ttlExtendSeconds: wholeNumber(0, MAX_TTL_SECONDS, "of seconds from 0 to 365 days").refine((s) => s <= 0 || s >= MIN_TTL_SECONDS, {
       error: "0 (no extensions), or at least 1 minute.",
     }),
     ttlMaxExtends: wholeNumber(0, MAX_EXTENDS),
@@ -189,27 +192,54 @@ export const templateSettingsSchema = z
           .max(MAX_MESSAGE_TEMPLATE, { error: `At most ${MAX_MESSAGE_TEMPLATE} characters.` })
           .refine((text) => !NOT_IN_TEXT.test(text), { error: "Use printable characters only (line breaks are fine)." }),
       ),
-    labels: metadataRows("label", labelValueProblem),
-    annotations: metadataRows("annotation", annotationValueProblem),
-  })
+};
+
+/** Labels and annotations as a form sends them: rows of key and value, leaving as maps. */
+export const labelRows = metadataRows("label", labelValueProblem);
+export const annotationRows = metadataRows("annotation", annotationValueProblem);
+
+/** Labels and annotations as a file or an API body sends them: a map of key to value. */
+function metadataMap(what: "label" | "annotation", valueProblem: (value: string) => string | null) {
+  return z
+    .record(z.string(), z.string(typed("Enter text.")), typed(`Give the ${what}s as a map of keys to values.`))
+    .superRefine((map, ctx) => {
+      const keys = Object.keys(map);
+      if (keys.length > MAX_METADATA_ENTRIES) ctx.addIssue({ code: "custom", message: `At most ${MAX_METADATA_ENTRIES} ${what}s.` });
+      for (const key of keys.slice(0, MAX_METADATA_ENTRIES)) {
+        const keyProblem = qualifiedNameProblem(key);
+        if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: keyProblem });
+        else {
+          const problem = valueProblem(map[key]!);
+          if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+        }
+      }
+    });
+}
+export const labelMap = metadataMap("label", labelValueProblem);
+export const annotationMap = metadataMap("annotation", annotationValueProblem);
+
+/**
+ * The rules between settings: a pool's maxSize and size, extensions and their duration, instructions and
+ * their text. Each looks only at fields that are valid on their own, so every error shows at once.
+ */
+export function checkSettingsRules(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  const number = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+  if (value.method === "pool" && number(value.poolSize) && number(value.poolMaxSize) && value.poolMaxSize > 0 && value.poolMaxSize < value.poolSize) {
+    ctx.addIssue({ code: "custom", path: ["poolMaxSize"], message: `At least the pool size (${value.poolSize}), or 0 for no limit.` });
+  }
+  if (number(value.ttlMaxExtends) && value.ttlMaxExtends > 0 && value.ttlExtendSeconds === 0) {
+    ctx.addIssue({ code: "custom", path: ["ttlExtendSeconds"], message: "Give extensions a duration, or allow 0 extensions." });
+  }
+  if (value.connectionType === "instructions" && typeof value.connectionMessageTemplate === "string" && value.connectionMessageTemplate.trim() === "") {
+    ctx.addIssue({ code: "custom", path: ["connectionMessageTemplate"], message: "Write the instructions students see, or choose Web." });
+  }
+}
+
+export const templateSettingsSchema = z
+  .object({ ...settingFields, labels: labelRows, annotations: annotationRows })
   .strict()
-  .superRefine(
-    (value, ctx) => {
-      // Run whatever else is wrong, so every error shows at once; each rule looks only at valid fields.
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return;
-      const number = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
-      if (value.method === "pool" && number(value.poolSize) && number(value.poolMaxSize) && value.poolMaxSize > 0 && value.poolMaxSize < value.poolSize) {
-        ctx.addIssue({ code: "custom", path: ["poolMaxSize"], message: `At least the pool size (${value.poolSize}), or 0 for no limit.` });
-      }
-      if (number(value.ttlMaxExtends) && value.ttlMaxExtends > 0 && value.ttlExtendSeconds === 0) {
-        ctx.addIssue({ code: "custom", path: ["ttlExtendSeconds"], message: "Give extensions a duration, or allow 0 extensions." });
-      }
-      if (value.connectionType === "instructions" && typeof value.connectionMessageTemplate === "string" && value.connectionMessageTemplate.trim() === "") {
-        ctx.addIssue({ code: "custom", path: ["connectionMessageTemplate"], message: "Write the instructions students see, or choose Web." });
-      }
-    },
-    { when: () => true },
-  );
+  .superRefine(checkSettingsRules, { when: () => true });
 
 /** The settings as the form and callers send them: labels and annotations as rows. */
 export type TemplateSettingsInput = z.input<typeof templateSettingsSchema>;

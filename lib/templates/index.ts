@@ -16,6 +16,10 @@
  * render.ts per layer → merge.ts (root first) → cel.ts; context.ts builds what a template sees and
  * compose.ts ties these together for launches, pool members, previews and validation; checksum.ts
  * identifies versions.
+ *
+ * Template files (template-file.ts): yaml-source.ts reads one with limits and keeps every value's line,
+ * dploy.ts maps a DployTemplate (go-template.ts turns its Go templates into Liquid and back), envdeck-yaml.ts
+ * is Envdeck's own format; starters.ts holds what a new template can start from.
  */
 export { checkCelSyntax, evaluateCel, type CelScope } from "./cel";
 export { canonicalJson, specChecksum } from "./checksum";
@@ -27,3 +31,5 @@ export { DEFAULT_STRATEGIES, mergeLayers, mergeValues, type MergeStrategy, type 
 export { assertParameterSchema, coerceParameterStrings, describeParameters, toParameterSchema, validateParameters, type ParameterField } from "./parameters";
 export { CelExpression, checkValuesTemplate, renderValues, type RenderContext } from "./render";
 export { versionSpecSchema, type ChartSource, type VersionSpec } from "./spec";
+export { checkTemplateFile, readTemplateFile, writeTemplateFile, type TemplateFile, type TemplateFileFormat } from "./template-file";
+export { findStarter, STARTERS, starterDraft, type Starter, type StarterId } from "./starters";

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
 
@@ -26,30 +25,24 @@ export default async function AdminPage() {
           </div>
         ))}
       </dl>
-      <h2 className="mt-10 text-lg font-semibold">Templates</h2>
-      <DataTable columns={["Name", "Version", "Method", "State"]}>
-        {overview.templates.map((t) => (
-          <tr key={t.name} className="border-t border-slate-200 dark:border-slate-800">
-            <td className="px-3 py-2">
-              <Link href={`/admin/templates/${t.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
-                {t.displayName}
-              </Link>{" "}
-              <span className="text-slate-500">{t.name}</span>
-            </td>
-            <td className="px-3 py-2">v{t.version}</td>
-            <td className="px-3 py-2">{t.method === "pool" ? "warm pool" : "on demand"}</td>
-            <td className="px-3 py-2">
-              {t.validationError ? (
-                <span className="font-medium text-red-700 dark:text-red-300" title={t.validationError}>
-                  invalid
-                </span>
-              ) : (
-                [t.isBase ? "base" : t.enabled ? "enabled" : "disabled", t.visible ? "listed" : "hidden"].join(", ")
-              )}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+      <section aria-labelledby="templates" className="mt-10 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="templates" className="text-lg font-semibold">
+          Templates
+        </h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          {overview.counts.templates} in use
+          {overview.invalidTemplates > 0 && `, ${overview.invalidTemplates} of them invalid (left out of the catalog)`}. Search and filter them, see their
+          environments and pools, create, import, export, delete and restore them.
+        </p>
+        <p className="mt-3 flex flex-wrap gap-3 text-sm">
+          <Link href="/admin/templates" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+            Manage templates
+          </Link>
+          <Link href="/admin/templates/new" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            New template
+          </Link>
+        </p>
+      </section>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
       {overview.recentEvents.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing has happened yet.</p>

@@ -7,6 +7,7 @@ import type { InstancePhase } from "@/lib/db/generated/enums";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { nextPhase } from "@/lib/domain/phase";
+import { endInstance } from "./internal/end-instance";
 import { findOwnedInstance, lockOwnedInstance, type InstanceRef } from "./internal/owned";
 import { toEnvironmentView, type EnvironmentView } from "./view";
 
@@ -21,12 +22,14 @@ export async function releaseInstance(identity: Identity | null, ref: InstanceRe
   await db().$transaction(async (tx) => {
     const row = await lockOwnedInstance(identity, found, tx);
     const returnToPool = row.pooled && !row.template.poolRecycle && row.phase === "Claimed";
-    const phase = nextPhase(row.phase, returnToPool ? "Available" : "Expiring") as InstancePhase;
+    if (!returnToPool) {
+      await endInstance(tx, identity, row, { message: `Deleted by ${identity.username}` });
+      return;
+    }
+    const phase = nextPhase(row.phase, "Available") as InstancePhase;
     await tx.instance.update({
       where: { id: row.id },
-      data: returnToPool
-        ? { phase, ownerKey: null, claimedAt: null, expiresAt: null, extendCount: 0, createdById: null, message: "Returned to the warm pool" }
-        : { phase, message: `Deleted by ${identity.username}` },
+      data: { phase, ownerKey: null, claimedAt: null, expiresAt: null, extendCount: 0, createdById: null, message: "Returned to the warm pool" },
     });
     await recordAudit(tx, {
       actor: identity,
@@ -34,7 +37,7 @@ export async function releaseInstance(identity: Identity | null, ref: InstanceRe
       objectType: "instance",
       objectId: row.uuid,
       before: { phase: row.phase, owner: row.ownerKey },
-      after: { phase, returnedToPool: returnToPool },
+      after: { phase, returnedToPool: true },
     });
     await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${row.uuid}), pg_notify(${WAKE_CHANNEL}, ${POOL_WAKE_PREFIX + row.templateId})`;
   });

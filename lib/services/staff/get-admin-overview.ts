@@ -1,12 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { listTemplateSummaries, type TemplateSummary } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 
 export interface AdminOverview {
   counts: { templates: number; users: number; liveInstances: number; catalogs: number };
-  templates: TemplateSummary[];
+  /** Live templates that failed their last validation. */
+  invalidTemplates: number;
   recentEvents: { at: Date; actorName: string; action: string; objectType: string }[];
 }
 
@@ -14,12 +14,12 @@ export interface AdminOverview {
 export async function getAdminOverview(identity: Identity | null): Promise<AdminOverview> {
   assertCan(identity, "admin:view");
   const client = db();
-  const [templates, users, liveInstances, catalogs, templateRows, recentEvents] = await Promise.all([
+  const [templates, users, liveInstances, catalogs, invalidTemplates, recentEvents] = await Promise.all([
     client.template.count({ where: { deletedAt: null } }),
     client.user.count(),
     client.instance.count({ where: { deletedAt: null } }),
     client.catalog.count({ where: { deletedAt: null } }),
-    listTemplateSummaries(),
+    client.template.count({ where: { deletedAt: null, validationError: { not: null } } }),
     client.auditEvent.findMany({
       orderBy: { at: "desc" },
       take: 10,
@@ -28,7 +28,7 @@ export async function getAdminOverview(identity: Identity | null): Promise<Admin
   ]);
   return {
     counts: { templates, users, liveInstances, catalogs },
-    templates: templateRows,
+    invalidTemplates,
     recentEvents,
   };
 }

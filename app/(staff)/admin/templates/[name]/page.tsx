@@ -4,11 +4,13 @@ import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SettingsForm } from "@/components/templates/settings-form";
 import { SpecEditor } from "@/components/templates/spec-editor";
+import { TemplateActions } from "@/components/templates/template-actions";
 import { DataTable } from "@/components/ui/table";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/domain/errors";
 import { describeParameters, toParameterSchema } from "@/lib/templates/parameters";
 import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
+import { getTemplateDeleteImpact } from "@/lib/services/templates/get-delete-impact";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 import { listTemplateCategories } from "@/lib/services/templates/list-categories";
 
@@ -28,7 +30,9 @@ function diffLineClass(line: string): string {
 export default async function TemplatePage({ params, searchParams }: Props) {
   const { name } = await params;
   const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
-  const [detail, categories] = await Promise.all([pageData(getTemplateDetail(identity, { name })), listTemplateCategories(identity)]);
+  const [detail, impact, categories] = await pageData(
+    Promise.all([getTemplateDetail(identity, { name }), getTemplateDeleteImpact(identity, { name }), listTemplateCategories(identity)]),
+  );
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
@@ -45,7 +49,10 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
           Administration
         </Link>{" "}
-        / Templates
+        /{" "}
+        <Link href="/admin/templates" className="text-brand-600 hover:underline dark:text-brand-100">
+          Templates
+        </Link>
       </p>
       <h1 className="mt-1 text-2xl font-semibold">
         {detail.displayName} <span className="text-base font-normal text-slate-600 dark:text-slate-400">{detail.name} · v{detail.version}</span>
@@ -53,6 +60,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         {detail.isBase ? "Base template (never launched)" : detail.method === "pool" ? "Warm pool" : "On demand"}
       </p>
+      <TemplateActions impact={impact} />
       {detail.validationError && (
         <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           This template is invalid and hidden from the catalog: {detail.validationError}

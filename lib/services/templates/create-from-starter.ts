@@ -1,0 +1,32 @@
+import "server-only";
+import { AppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
+import { assertCan } from "@/lib/domain/permissions";
+import { findStarter, STARTERS, starterDraft } from "@/lib/templates/starters";
+import { asAppError, checkNewTemplate } from "./create-template";
+import { insertTemplate } from "./internal/insert-template";
+
+export interface StarterInput {
+  starter: unknown;
+  name: unknown;
+  displayName: unknown;
+}
+
+/**
+ * Creates a template from a starter (lib/templates/starters.ts: blank, web terminal, VS Code, Jupyter,
+ * database) under the name and display name the admin chose.
+ */
+export async function createTemplateFromStarter(identity: Identity | null, input: StarterInput) {
+  assertCan(identity, "template:edit");
+  const starter = findStarter(input?.starter);
+  if (!starter) {
+    const known = STARTERS.map((s) => s.id).join(", ");
+    throw new AppError("INVALID_INPUT", `Choose a starter: ${known}.`, { starter: [`must be one of ${known}`] });
+  }
+  const draft = checkNewTemplate(starterDraft(starter, { name: input.name, displayName: input.displayName }));
+  return insertTemplate(identity, draft, {
+    action: "template.create",
+    message: `Created from the ${starter.title} starter`,
+    origin: { starter: starter.id },
+  }).catch(asAppError);
+}
