@@ -161,8 +161,8 @@ describe("a pool rolling forward to a new version", () => {
     await insertAvailableMembers(pool.id, 2);
     const v1 = await db().templateVersion.findFirstOrThrow({ where: { templateId: pool.id } });
     // A version whose base is gone (as after a base is deleted): it does not compose, so no member of it can be made.
-    const { id, createdAt, ...spec } = v1;
-    await db().templateVersion.create({ data: { ...spec, version: 2, extendsName: "no-such-base", message: "broken" } });
+    const { id, createdAt, parameters, ...spec } = v1;
+    await db().templateVersion.create({ data: { ...spec, parameters: parameters ?? {}, version: 2, extendsName: "no-such-base", message: "broken" } });
     invalidateTemplateCache();
     const logs: string[] = [];
     const pass = await reconcilePool({ ...ctx, log: (line) => logs.push(line) }, pool.id, 5);
