@@ -19,7 +19,7 @@ export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
  * Extra admin accounts, for journeys that change templates: their edits then never meet another journey's
  * (the admin area shows what each admin did, and a saved form reads what is stored).
  */
-export const EXTRA_ADMINS = ["admin2"] as const;
+export const EXTRA_ADMINS = ["admin2", "admin3"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
 
 /** Every account the global setup signs in: one per role, plus the extra students and admins. */

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PoolPanel } from "@/components/templates/pool-panel";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SettingsForm } from "@/components/templates/settings-form";
@@ -11,6 +12,7 @@ import { describeParameters, toParameterSchema } from "@/lib/templates/parameter
 import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 import { listTemplateCategories } from "@/lib/services/templates/list-categories";
+import { getPoolState } from "@/lib/services/pools/get-pool-state";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -29,6 +31,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const { name } = await params;
   const identity = await requirePagePermission("template:edit", `/admin/templates/${encodeURIComponent(name)}`);
   const [detail, categories] = await Promise.all([pageData(getTemplateDetail(identity, { name })), listTemplateCategories(identity)]);
+  const pool = detail.method === "pool" && !detail.isBase ? await pageData(getPoolState(identity, { name })) : null;
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
@@ -63,6 +66,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         <ul className="flex flex-wrap gap-2">
           {[
             ["settings", "Settings"],
+            ...(pool ? [["pool", "Pool"]] : []),
             ["spec", "Spec"],
             ["history", "History"],
             ["preview", "Preview"],
@@ -85,6 +89,18 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         </p>
         <SettingsForm name={detail.name} isBase={detail.isBase} initial={detail.settings} defaultQuota={detail.defaultQuota} categories={categories} />
       </section>
+
+      {pool && (
+        <section aria-labelledby="pool" className="mt-12 scroll-mt-4">
+          <h2 id="pool" className="text-lg font-semibold">
+            Pool
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
+            Warm members as the worker keeps them, following changes as they happen. A new version replaces unclaimed members; claimed ones are never touched.
+          </p>
+          <PoolPanel name={detail.name} initial={pool} />
+        </section>
+      )}
 
       <section aria-labelledby="spec" className="mt-12 scroll-mt-4">
         <h2 id="spec" className="text-lg font-semibold">
