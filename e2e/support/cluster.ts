@@ -108,6 +108,18 @@ export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
       connectionType: "instructions",
       connectionMessageTemplate: "Connect with:\nssh {{ params.greeting }}@{{ host }}\nYour password is in your e-mail.",
     }),
+    // The pool journey fills it, rolls it to a new spec and recycles it: empty until that journey sizes it.
+    {
+      name: "e2e-pool-roll",
+      displayName: "E2E Pool Roll",
+      description: "A warm pool an admin follows live, repoints and recycles.",
+      icon: "terminal",
+      category: "e2e,journeys",
+      method: "pool",
+      poolSize: 0,
+      ttlSeconds: 3600,
+      spec: { chart, valuesTemplate: "greeting: first {{ uuid }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
+    },
     // Its chart repository is a port nothing listens on: every launch of it fails once the fetch limit passes.
     withChart(onDemand("e2e-unreachable", "E2E Unreachable", { ttlSeconds: 1800 }), { ...chart, repoUrl: UNREACHABLE_REPOSITORY }),
   ];

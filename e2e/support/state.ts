@@ -19,7 +19,7 @@ export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
  * Extra admin accounts, for journeys that change templates (their settings, or the catalog: create, delete,
  * restore): what they do is theirs, and the admin account's journeys keep the templates they expect.
  */
-export const EXTRA_ADMINS = ["admin2"] as const;
+export const EXTRA_ADMINS = ["admin2", "admin3"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
 
 /** Every account the global setup signs in: one per role, plus the extra students and admins. */

@@ -113,6 +113,78 @@ const environmentList = {
   },
 };
 
+const memberTally = {
+  type: "object",
+  required: ["available", "starting", "stuck", "failed", "claimed", "ending"],
+  properties: {
+    available: { type: "integer", minimum: 0, description: "Unclaimed and ready to claim." },
+    starting: { type: "integer", minimum: 0, description: "Unclaimed and starting (Pending, Provisioning)." },
+    stuck: { type: "integer", minimum: 0, description: "Of the starting ones, those past their launch limit: the worker fails them." },
+    failed: { type: "integer", minimum: 0, description: "Unclaimed members that failed to start: the worker replaces them." },
+    claimed: { type: "integer", minimum: 0, description: "Claimed by someone: never touched by the pool." },
+    ending: { type: "integer", minimum: 0, description: "Unclaimed members being torn down." },
+  },
+};
+
+const endedMember = {
+  type: "object",
+  required: ["uuid", "version", "message", "at"],
+  properties: {
+    uuid: { type: "string", pattern: "^[0-9a-f]{8}$" },
+    version: { type: "integer", description: "The template version it was created from." },
+    message: { type: "string", description: "Why it ended, or its last report, as written." },
+    at: { type: "string", format: "date-time" },
+  },
+};
+
+const poolState = {
+  type: "object",
+  description: "A pool template's warm pool now. Members of older versions are replaced by members of the current one.",
+  required: [
+    "name", "currentVersion", "size", "desired", "maxSize", "liveInstances", "paused", "totals", "versions", "recyclable", "rolling", "lastFailure", "recent", "sentence",
+    "observedAt",
+  ],
+  properties: {
+    name: { type: "string" },
+    currentVersion: { type: "integer", description: "The template's latest version: new members are created from it." },
+    size: { type: "integer", minimum: 0, description: "The pool's size setting." },
+    desired: { type: "integer", minimum: 0, description: "Unclaimed members the worker keeps now (0 when the template keeps no pool)." },
+    maxSize: { type: "integer", minimum: 0, description: "The most instances of the template in all; 0 = no limit." },
+    liveInstances: { type: "integer", minimum: 0, description: "Instances counted against maxSize: claimed, on-demand and unclaimed." },
+    paused: { type: ["string", "null"], description: "Why the worker does not keep the pool filled now (no cluster, disabled, invalid); null when it does." },
+    totals: memberTally,
+    versions: {
+      type: "array",
+      description: "Versions with members, newest first.",
+      items: {
+        allOf: [
+          memberTally,
+          {
+            type: "object",
+            required: ["version", "current", "beingReplaced"],
+            properties: {
+              version: { type: "integer" },
+              current: { type: "boolean", description: "True for the template's latest version." },
+              beingReplaced: { type: "boolean", description: "True while its unclaimed members are being replaced by members of the current version." },
+            },
+          },
+        ],
+      },
+    },
+    recyclable: {
+      type: "object",
+      description: "How many unclaimed members a recycle by hand of each scope would end now.",
+      required: ["all", "failed", "outdated"],
+      properties: { all: { type: "integer", minimum: 0 }, failed: { type: "integer", minimum: 0 }, outdated: { type: "integer", minimum: 0 } },
+    },
+    rolling: { type: "boolean", description: "True while unclaimed members of an older version wait to be replaced." },
+    lastFailure: { oneOf: [endedMember, { type: "null" }], description: "The last unclaimed member that failed to start, with its report." },
+    recent: { type: "array", items: endedMember, description: "The unclaimed members ended last, newest first, with why." },
+    sentence: { type: "string", description: "The state in one sentence." },
+    observedAt: { type: "string", format: "date-time" },
+  },
+};
+
 const apiToken = {
   type: "object",
   required: ["id", "name", "createdAt", "lastUsedAt", "expiresAt", "revoked"],
@@ -155,6 +227,7 @@ export const openApiDocument = {
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
     { name: "tokens", description: "Personal API tokens." },
+    { name: "templates", description: "Templates and their warm pools (admins only)." },
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -301,6 +374,21 @@ export const openApiDocument = {
         responses: { "204": { description: "Revoked (revoking twice is fine)." }, ...stateChange, "404": response("NotFound") },
       },
     },
+    "/api/v1/templates/{name}/pool": {
+      parameters: [nameParameter],
+      get: {
+        tags: ["templates"],
+        operationId: "getPoolState",
+        summary: "A pool template's warm pool: its members by state and by version",
+        description: "Admins only. Poll it to follow a pool filling, rolling forward to a new version, or replacing failed members.",
+        responses: {
+          "200": { description: "The pool now.", content: jsonContent(ref("PoolState")) },
+          ...signedIn,
+          "403": { ...response("Forbidden"), description: "The caller is not an admin (code FORBIDDEN)." },
+          "404": { ...response("NotFound"), description: "No such template, or a template that is not a warm pool (code NOT_FOUND)." },
+        },
+      },
+    },
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
@@ -362,6 +450,7 @@ export const openApiDocument = {
         properties: { params: { type: "object", additionalProperties: true, description: "Launch parameter values, typed as the template's schema says." } },
       },
       ApiToken: apiToken,
+      PoolState: poolState,
       NewApiToken: {
         type: "object",
         required: ["name"],

@@ -1,6 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { EnvironmentList } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
+import type { PoolState } from "@/lib/services/pools/get-pool-state";
 
 /**
  * Query factories for the browser (STYLE.md): components never build keys or URLs by hand. They read the
@@ -41,5 +42,20 @@ export function environmentsQuery() {
   return queryOptions({
     queryKey: ["environments", "list"],
     queryFn: () => getJson<EnvironmentList>("/api/v1/environments"),
+  });
+}
+
+/** How often an open template page asks for its pool: members change in seconds while a pool fills or rolls. */
+export const POOL_POLL_MS = 2500;
+
+/** A pool template's warm pool, polled while the page showing it is open (admins only). */
+export function poolStateQuery(name: string) {
+  return queryOptions({
+    queryKey: ["templates", name, "pool"],
+    queryFn: () => getJson<PoolState>(`/api/v1/templates/${encodeURIComponent(name)}/pool`),
+    refetchInterval: POOL_POLL_MS,
+    // A hidden tab has nobody to show the pool to.
+    refetchIntervalInBackground: false,
+    retry: (failures, error) => !(error instanceof ApiRequestError && [403, 404].includes(error.status)) && failures < 2,
   });
 }

@@ -13,4 +13,9 @@ export interface ControllerContext {
   exposedClaims: string[];
   now: () => Date;
   log: (line: string) => void;
+  /**
+   * Asks the pool controller to look at a template soon: the worker sets it, so that a member turning ready or
+   * failing moves its pool on at once; reconcilers called on their own leave it unset.
+   */
+  wakePool?: (templateId: string) => void;
 }

@@ -45,10 +45,16 @@ interface Change {
   deletedAt?: Date;
 }
 
+/** Phases of an unclaimed member that move its pool on: a replacement ready, or a member to replace. */
+const POOL_MOVES: readonly Phase[] = ["Available", "Failed"];
+
 /** Writes a change if the row is still as read; false when someone else changed it first. */
-async function update(row: InstanceRow, change: Change): Promise<boolean> {
+async function update(ctx: ControllerContext, row: InstanceRow, change: Change): Promise<boolean> {
   const data = { ...change, ...(change.phase && { phase: nextPhase(row.phase, change.phase) as InstancePhase }) };
   const { count } = await db().instance.updateMany({ where: { id: row.id, updatedAt: row.updatedAt, deletedAt: null }, data });
+  if (count === 1 && change.phase && change.phase !== row.phase && POOL_MOVES.includes(change.phase) && row.pooled && row.ownerKey === null) {
+    ctx.wakePool?.(row.templateId);
+  }
   return count === 1;
 }
 
@@ -76,7 +82,7 @@ async function enforceDeadline(ctx: ControllerContext, row: InstanceRow, setting
   const decision = decideLaunchDeadline({ ...row, message }, settings.launch, ctx.now());
   if (decision.state === "unbounded") return { failed: false, againInMs: null };
   if (decision.state === "waiting") return { failed: false, againInMs: decision.remainingMs };
-  if (await update(row, { phase: "Failed", health: "failed", message: decision.message })) ctx.log(`instance ${row.uuid}: ${row.phase} → Failed: ${decision.message}`);
+  if (await update(ctx, row, { phase: "Failed", health: "failed", message: decision.message })) ctx.log(`instance ${row.uuid}: ${row.phase} → Failed: ${decision.message}`);
   return { failed: true, againInMs: 0 };
 }
 
@@ -88,12 +94,12 @@ export async function reconcileInstance(ctx: ControllerContext, uuid: string): P
     if (row.phase !== "Pending") return null;
     const settings = await ctx.settings.read();
     const { failed, againInMs } = await enforceDeadline(ctx, row, settings, ctx.noEngineReason);
-    if (!failed && row.message !== ctx.noEngineReason) await update(row, { message: ctx.noEngineReason, health: "degraded" });
+    if (!failed && row.message !== ctx.noEngineReason) await update(ctx, row, { message: ctx.noEngineReason, health: "degraded" });
     return againInMs;
   }
 
   if (row.phase !== "Expiring" && row.expiresAt && row.expiresAt <= ctx.now()) {
-    await update(row, { phase: "Expiring", message: "Expired: tearing down" });
+    await update(ctx, row, { phase: "Expiring", message: "Expired: tearing down" });
     return 0;
   }
   // Failed is final (lib/domain/phase.ts): its owner retries or deletes it, or it expires.
@@ -107,24 +113,29 @@ export async function reconcileInstance(ctx: ControllerContext, uuid: string): P
     const message = error.message.slice(0, 4000);
     if (row.message !== message) ctx.log(`instance ${uuid}: ${message}`);
     if (error.permanent && row.phase !== "Expiring") {
-      await update(row, { phase: "Failed", health: "failed", message });
+      await update(ctx, row, { phase: "Failed", health: "failed", message });
       return null;
     }
     // A cluster that stays out of reach fails the launch too, once its step has taken too long.
     if ((await enforceDeadline(ctx, row, await ctx.settings.read(), message)).failed) return null;
-    if (row.message !== message) await update(row, { health: "degraded", message });
+    if (row.message !== message) await update(ctx, row, { health: "degraded", message });
     throw error;
   }
 }
 
+/**
+ * Deletes what the instance holds in the cluster, then marks the row deleted. The row keeps the message that
+ * says why it ended (expired, deleted by its owner, replaced after failing…): views show a deleted instance
+ * as "Deleted", and a pool's state reads its last failures from these rows.
+ */
 async function tearDown(ctx: ControllerContext, row: InstanceRow): Promise<number | null> {
   if (!row.namespace) {
-    await update(row, { deletedAt: ctx.now(), message: "Deleted" });
+    await update(ctx, row, { deletedAt: ctx.now() });
     return null;
   }
   const result = await ctx.engine!.teardown(keyOf(row, row.namespace));
   if (result === "deleting") return TEARDOWN_POLL_MS;
-  await update(row, { deletedAt: ctx.now(), message: "Deleted", health: null });
+  await update(ctx, row, { deletedAt: ctx.now(), health: null });
   ctx.log(`instance ${row.uuid}: torn down`);
   return null;
 }
@@ -202,7 +213,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   }
 
   if (Object.keys(change).length === 0) return againInMs;
-  if (!(await update(row, change))) return 0;
+  if (!(await update(ctx, row, change))) return 0;
   if (change.phase) ctx.log(`instance ${row.uuid}: ${row.phase} → ${change.phase}${change.phase === "Failed" ? `: ${change.message ?? observed.status.message}` : ""}`);
   if (change.phase === "Failed") return null;
   return phase === target ? againInMs : 0;

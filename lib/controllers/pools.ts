@@ -2,20 +2,27 @@ import "server-only";
 import { db, withSqlTransaction } from "@/lib/db/client";
 import { LOCKS } from "@/lib/db/coordination";
 import { countTemplateInstances, insertInstance } from "@/lib/db/instances";
+import { endPoolMembers } from "@/lib/db/pools";
 import { loadTemplate, type LoadedTemplate } from "@/lib/db/templates";
 import { isAppError } from "@/lib/domain/errors";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
 import { keepsPool, planPool } from "@/lib/domain/pool-plan";
+import { MEMBER_ENDED } from "@/lib/domain/pool-state";
 import { renderFor } from "@/lib/templates/compose";
 import type { ControllerContext } from "./context";
 
 /**
  * The pool controller (docs/architecture.md, "Reconcile"). For one pool template it keeps `size` unclaimed members
- * (Pending, Provisioning or Available; a failed one is replaced) and never lets the template's live instances, claimed and
- * on-demand ones included, exceed `maxSize`. It removes unclaimed members when the size is lowered, the
- * template is disabled, deleted or no longer a pool; claimed members are never touched. Creating members
- * takes the template's capacity lock, as on-demand launches of the template do, so maxSize holds under any
- * interleaving. Claims do not take that lock: `SKIP LOCKED` and the owner_key test keep the two apart.
+ * (Pending, Provisioning or Available; a failed one is replaced) of the template's latest version and never
+ * lets the template's live instances, claimed and on-demand ones included, exceed `maxSize`. It removes
+ * unclaimed members when the size is lowered, the template is disabled, deleted or no longer a pool, and rolls
+ * members of older versions forward when the spec changes; claimed members are never touched. Creating
+ * members takes the template's capacity lock, as on-demand launches of the template do, so maxSize holds
+ * under any interleaving. Claims do not take that lock: `SKIP LOCKED` and the owner_key test keep the two apart.
+ *
+ * A member stuck at a launch step past its limit is failed by the instance reconciler, which judges it on
+ * what it has just observed in the cluster (lib/domain/launch-deadline.ts); it wakes this controller, which
+ * replaces the failed member like any other.
  *
  * Without a cluster (no engine) it changes nothing: a new member could never run, and a removed one could
  * never be torn down, so members a portal warmed before it lost its cluster stay as they are until it is back.
@@ -44,9 +51,39 @@ export async function findPoolTemplates(): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+type Sql = Parameters<Parameters<typeof withSqlTransaction>[0]>[0];
+
+/** Which unclaimed members a removal takes, and in what order. */
+interface Removal {
+  outdated: boolean;
+  ready: boolean;
+  count: number;
+  message: string;
+}
+
 /**
- * One pass over one pool: creates at most `budget` members, removes any excess. Safe to run at any time and
- * any number of times; returns what it did.
+ * Ends up to `count` unclaimed members of one kind (Expiring: the instance reconciler tears them down).
+ * Members a claim holds right now are skipped; the next pass sees what is left. Excess members of the latest
+ * version go newest first, older versions oldest first.
+ */
+async function endMembers(sql: Sql, templateId: string, latestVersion: number, removal: Removal): Promise<string[]> {
+  if (removal.count <= 0) return [];
+  const { rows } = await sql.query<{ id: string; uuid: string; phase: Phase }>(
+    `SELECT i.id, i.uuid, i.phase::text AS phase FROM instances i JOIN template_versions v ON v.id = i.template_version_id
+     WHERE i.template_id = $1::uuid AND i.owner_key IS NULL AND i.pooled AND i.deleted_at IS NULL
+       AND i.phase NOT IN ('Expiring', 'Failed') AND (i.phase = 'Available') = $3 AND (v.version < $4) = $5
+     ORDER BY ${removal.outdated ? "v.version, i.created_at" : "i.created_at DESC"}
+     LIMIT $2 FOR UPDATE OF i SKIP LOCKED`,
+    [templateId, removal.count, removal.ready, latestVersion, removal.outdated],
+  );
+  // The worker queues what it ends itself.
+  return endPoolMembers(sql, templateId, rows, removal.message, { notify: false });
+}
+
+/**
+ * One pass over one pool: replaces failed members, ends an excess and members of older versions as the plan
+ * says, and creates at most `budget` members. Safe to run at any time and any number of times; returns what
+ * it did.
  */
 export async function reconcilePool(ctx: ControllerContext, templateId: string, budget: number): Promise<PoolPass> {
   if (!ctx.engine) return { created: [], removed: [], more: false, noCluster: true };
@@ -61,6 +98,10 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
   const active = template !== null && keepsPool(template);
   const want = active ? template!.poolSize : 0;
   if (active && want > 0 && template!.error) ctx.log(`pool ${template!.name}: cannot create members: ${template!.error.message}`);
+  // Members of older versions are replaced only by members that can be made: until the spec renders, they stay.
+  const launchable = active && template!.composed ? (template as LoadedTemplate & { composed: NonNullable<LoadedTemplate["composed"]> }) : null;
+  const latestVersion = launchable ? launchable.latest.version : 0;
+  const desired = { size: want, maxSize: active ? template!.poolMaxSize : 0 };
 
   return withSqlTransaction(async (sql) => {
     await sql.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCKS.templateCapacity, templateId]);
@@ -68,42 +109,33 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
     // A member that failed to start stays failed (lib/domain/phase.ts) and serves nobody: it is torn down,
     // and the count below no longer includes it, so a new member takes its place.
     const { rows: failed } = await sql.query<{ uuid: string }>(
-      `UPDATE instances SET phase = $2::"InstancePhase", message = left('Replaced after failing to start: ' || coalesce(message, ''), 4000), updated_at = now()
+      `UPDATE instances SET phase = $2::"InstancePhase", message = left($3 || coalesce(message, ''), 4000), updated_at = now()
        WHERE template_id = $1::uuid AND ${UNCLAIMED} AND phase = 'Failed'
        RETURNING uuid`,
-      [templateId, nextPhase("Failed", "Expiring")],
+      [templateId, nextPhase("Failed", "Expiring"), MEMBER_ENDED.failed],
     );
     pass.removed.push(...failed.map((member) => member.uuid));
-    const counts = await countTemplateInstances(sql, templateId);
-    const plan = planPool({ size: want, maxSize: active ? template!.poolMaxSize : 0 }, counts);
+    const plan = planPool(desired, await countTemplateInstances(sql, templateId, latestVersion || null), budget);
 
-    if (plan.remove > 0) {
-      // Members not yet ready go first, newest first: the warm ones are what users are waiting for.
-      const { rows: excess } = await sql.query<{ id: string; uuid: string; phase: Phase }>(
-        `SELECT id, uuid, phase::text AS phase FROM instances
-         WHERE template_id = $1::uuid AND ${UNCLAIMED}
-         ORDER BY (phase = 'Available'), created_at DESC
-         LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [templateId, plan.remove],
-      );
-      const message = active ? "Removed: the pool was made smaller" : "Removed: the template no longer keeps a pool";
-      for (const member of excess) {
-        const { rowCount } = await sql.query(
-          `UPDATE instances SET phase = $2::"InstancePhase", message = $3, updated_at = now()
-           WHERE id = $1 AND owner_key IS NULL AND deleted_at IS NULL`,
-          [member.id, nextPhase(member.phase, "Expiring"), message],
-        );
-        if (rowCount === 1) pass.removed.push(member.uuid);
-      }
-      return pass;
+    const excess = active ? MEMBER_ENDED.smaller : MEMBER_ENDED.noPool;
+    const replaced = MEMBER_ENDED.replaced(latestVersion);
+    for (const removal of [
+      { outdated: true, ready: false, count: plan.removeOutdated.starting, message: replaced },
+      { outdated: true, ready: true, count: plan.removeOutdated.ready, message: replaced },
+      { outdated: false, ready: false, count: plan.removeCurrent.starting, message: excess },
+      { outdated: false, ready: true, count: plan.removeCurrent.ready, message: excess },
+    ]) {
+      pass.removed.push(...(await endMembers(sql, templateId, latestVersion, removal)));
     }
 
-    if (!active || !template!.composed) return pass;
-    const launchable = template as LoadedTemplate & { composed: NonNullable<LoadedTemplate["composed"]> };
-    if (plan.create <= 0) return pass;
-    const count = Math.min(plan.create, budget);
-    pass.more = plan.create > count;
-    for (let i = 0; i < count; i++) {
+    if (!launchable || plan.create <= 0) return pass;
+    let create = plan.create;
+    if (pass.removed.length - failed.length < plan.remove) {
+      // A member claimed meanwhile was not ended and still counts against maxSize: plan creation again.
+      create = Math.min(create, planPool(desired, await countTemplateInstances(sql, templateId, latestVersion), budget).create);
+    }
+    pass.more = plan.more;
+    for (let i = 0; i < create; i++) {
       const member = await insertInstance(
         sql,
         async (uuid) => ({

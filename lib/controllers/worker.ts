@@ -49,9 +49,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     const logInstanceError = (uuid: string, error: unknown, retryInMs: number) => {
       if (!(error as { kind?: string }).kind) ctx.log(`instance ${uuid}: reconcile failed (retry in ${retryInMs} ms): ${(error as Error).stack ?? error}`);
     };
-    const queue = new WorkQueue((uuid) => reconcileInstance(ctx, uuid), { concurrency: options.concurrency ?? 8, onError: logInstanceError });
-    const memberQueue = new WorkQueue((uuid) => reconcileInstance(ctx, uuid), { concurrency: options.poolConcurrency ?? 2, onError: logInstanceError });
-    const poolQueue = new WorkQueue(
+    // A member that turns ready or fails wakes its pool (a roll goes on, a replacement starts) without waiting for the scan.
+    const reconcilers: ControllerContext = { ...ctx, wakePool: (templateId) => poolQueue.add(templateId) };
+    const queue = new WorkQueue((uuid) => reconcileInstance(reconcilers, uuid), { concurrency: options.concurrency ?? 8, onError: logInstanceError });
+    const memberQueue = new WorkQueue((uuid) => reconcileInstance(reconcilers, uuid), { concurrency: options.poolConcurrency ?? 2, onError: logInstanceError });
+    const poolQueue: WorkQueue = new WorkQueue(
       async (templateId) => {
         const pass = await reconcilePool(ctx, templateId, options.poolRefillBatch ?? 5);
         if (pass.noCluster && !saidNoCluster) {

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { PoolClient } from "pg";
 import type { InstancePhase } from "@/lib/db/generated/enums";
 import { COUNTED_PHASES, LIVE_PHASES, type Phase } from "@/lib/domain/phase";
+import type { MemberCounts } from "@/lib/domain/pool-plan";
 import { db, sqlPool, type Prisma } from "./client";
 import { WAKE_CHANNEL } from "./coordination";
 
@@ -206,26 +207,32 @@ export interface TemplateInstanceCounts {
   unclaimed: number;
   /** Of those, the ones ready to claim now. */
   unclaimedReady: number;
+  /** Of the unclaimed members, those of a version older than the one given (none when no version is given). */
+  outdated: MemberCounts;
   /** Instances someone owns (claimed or launched on demand), failed ones included. */
   owned: number;
 }
 
 /**
  * Counts a template's instances that are not being torn down, in one statement. Unclaimed members that failed
- * are left out: the pool controller tears them down and replaces them whatever the settings say.
+ * are left out: the pool controller tears them down and replaces them whatever the settings say. With
+ * `latestVersion`, unclaimed members of older versions are counted apart: the pool replaces them.
  */
-export async function countTemplateInstances(sql: Sql, templateId: string): Promise<TemplateInstanceCounts> {
-  const { rows } = await sql.query<TemplateInstanceCounts>(
+export async function countTemplateInstances(sql: Sql, templateId: string, latestVersion: number | null = null): Promise<TemplateInstanceCounts> {
+  const { rows } = await sql.query<Omit<TemplateInstanceCounts, "outdated"> & { outdatedReady: number; outdatedStarting: number }>(
     `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE owner_key IS NULL AND pooled)::int AS unclaimed,
-            count(*) FILTER (WHERE owner_key IS NULL AND pooled AND phase = 'Available')::int AS "unclaimedReady",
-            count(*) FILTER (WHERE owner_key IS NOT NULL)::int AS owned
-     FROM instances
-     WHERE template_id = $1::uuid AND deleted_at IS NULL AND phase <> 'Expiring'
-       AND NOT (owner_key IS NULL AND pooled AND phase = 'Failed')`,
-    [templateId],
+            count(*) FILTER (WHERE i.owner_key IS NULL AND i.pooled)::int AS unclaimed,
+            count(*) FILTER (WHERE i.owner_key IS NULL AND i.pooled AND i.phase = 'Available')::int AS "unclaimedReady",
+            count(*) FILTER (WHERE i.owner_key IS NULL AND i.pooled AND i.phase = 'Available' AND v.version < $2)::int AS "outdatedReady",
+            count(*) FILTER (WHERE i.owner_key IS NULL AND i.pooled AND i.phase <> 'Available' AND v.version < $2)::int AS "outdatedStarting",
+            count(*) FILTER (WHERE i.owner_key IS NOT NULL)::int AS owned
+     FROM instances i JOIN template_versions v ON v.id = i.template_version_id
+     WHERE i.template_id = $1::uuid AND i.deleted_at IS NULL AND i.phase <> 'Expiring'
+       AND NOT (i.owner_key IS NULL AND i.pooled AND i.phase = 'Failed')`,
+    [templateId, latestVersion ?? 0],
   );
-  return rows[0]!;
+  const { outdatedReady, outdatedStarting, ...counts } = rows[0]!;
+  return { ...counts, outdated: { ready: outdatedReady, starting: outdatedStarting } };
 }
 
 /** Warm pool members of a template free to claim right now. */

@@ -1,5 +1,5 @@
 import { describeTtl } from "./catalog";
-import { keepsPool, planPool } from "./pool-plan";
+import { keepsPool, planPool, type MemberCounts } from "./pool-plan";
 import { changedSettings, type SettingName, type TemplateSettings } from "./template-settings";
 
 /**
@@ -19,6 +19,8 @@ export interface ImpactCounts {
   unclaimed: number;
   /** Of those, the ones ready now. */
   unclaimedReady: number;
+  /** Of the unclaimed members, those of an older version, which the worker is replacing. */
+  outdated?: MemberCounts;
   /** Instances someone owns: what "running environments" counts. */
   owned: number;
   /** Teachers' catalogs that list the template (their audiences see it even when hidden). */
@@ -87,8 +89,7 @@ export function describeSettingsImpact(template: ImpactTemplate, before: Templat
     if (template.noCluster && (plan.remove > 0 || plan.create > 0)) {
       add(`changes no pool member while the portal has no cluster (${plan.create > 0 ? `${plan.create} to create` : `${plan.remove} to remove`} once it has one).`);
     } else if (plan.remove > 0) {
-      // The worker removes members that are not ready first (lib/controllers/pools.ts).
-      const ready = Math.max(0, plan.remove - (counts.unclaimed - counts.unclaimedReady));
+      const ready = plan.removeCurrent.ready + plan.removeOutdated.ready;
       const which = ready > 0 ? ` (${ready} of them ready)` : "";
       add(`removes ${count(plan.remove, "unclaimed pool member")}${which}${changed.has("enabled") ? "" : untouched}.`, true);
     } else if (plan.create > 0) {

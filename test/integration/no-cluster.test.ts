@@ -6,8 +6,10 @@ import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { getLaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { getLaunchPage } from "@/lib/services/instances/launch-page";
+import { getPoolState } from "@/lib/services/pools/get-pool-state";
+import { recyclePool } from "@/lib/services/pools/recycle-pool";
 import { setupTestDatabase } from "@/test/support/database";
-import { createLaunchTemplate, createUser } from "@/test/support/launch";
+import { createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
 
 /**
  * A portal without a cluster (docs/architecture.md, "Engine selection"): it still serves the launch page, says plainly
@@ -50,5 +52,14 @@ describe("without a cluster", () => {
     await expect(launchInstance(student, { template: "lonely", params: { size: 1 } })).rejects.toMatchObject({ code: "UNAVAILABLE", message: LAUNCHING_UNAVAILABLE });
     await expect(launchInstance(admin, { template: "lonely", params: { size: 1 } })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(OPERATOR_REASON) });
     expect(await db().instance.count()).toBe(0);
+  });
+
+  it("shows an admin that the pool is left as it is, and refuses to recycle members nothing could tear down or replace", async () => {
+    const pool = await createLaunchTemplate("lonely-pool", { method: "pool", poolSize: 2 });
+    await insertAvailableMembers(pool.id, 1);
+    expect((await getPoolState(admin, { name: "lonely-pool" })).paused).toMatch(/^The worker changes no member while there is no cluster: Launching needs a Kubernetes cluster/);
+    const before = await db().instance.findMany({ where: { templateId: pool.id } });
+    await expect(recyclePool(admin, { name: "lonely-pool", scope: "all" })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/^Members cannot be recycled without a cluster: /) });
+    expect(await db().instance.findMany({ where: { templateId: pool.id } })).toEqual(before);
   });
 });

@@ -138,6 +138,7 @@ describe("the OpenAPI document", () => {
     expect(statuses("/api/run/{name}", "get")).toEqual(["200", "201", "400", "401", "403", "404", "503"]);
     expect(statuses("/api/run/{name}/extend", "post")).toEqual(["200", "400", "401", "403", "404", "409"]);
     expect(statuses("/api/run/{name}", "delete")).toEqual(["204", "401", "403", "404"]);
+    expect(statuses("/api/v1/templates/{name}/pool", "get")).toEqual(["200", "401", "403", "404"]);
     expect(Object.keys((openApiDocument.components.securitySchemes as Json) ?? {}).sort()).toEqual(["bearerToken", "sessionCookie"]);
   });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit, actorColumns } from "@/lib/db/audit";
 import { db } from "@/lib/db/client";
-import { LOCKS } from "@/lib/db/coordination";
+import { LOCKS, POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { readSettings } from "@/lib/db/settings";
 import { invalidateTemplateCache, loadLibrary, versionColumns } from "@/lib/db/templates";
 import { AppError, toAppError } from "@/lib/domain/errors";
@@ -31,7 +31,8 @@ export interface SaveSpecInput {
  * Saves a new deployable spec for a template: validated in full (schema, syntax, variables, a render for a
  * stand-in user, and every template that extends it), then stored as version n+1 with its checksum. An
  * unchanged spec creates no version. Templates that extend this one get a new version too, built on the new
- * base.
+ * base. A pool template with a new version wakes the worker's pool controller, which replaces its unclaimed
+ * members with members of the new version.
  */
 export async function saveTemplateSpec(identity: Identity | null, input: SaveSpecInput): Promise<SaveResult> {
   assertCan(identity, "template:edit");
@@ -96,6 +97,8 @@ export async function saveTemplateSpec(identity: Identity | null, input: SaveSpe
         before: { version: entry.version, spec: before },
         after: { version, spec: entry.spec },
       });
+      // The pool controller rolls the template's warm members forward to the new version (delivered at commit).
+      if (entry.method === "pool") await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${POOL_WAKE_PREFIX + entry.id})`;
       created.push({ name: entry.name, version });
     }
     const own = created.find((c) => c.name === name);

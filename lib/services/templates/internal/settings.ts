@@ -23,7 +23,8 @@ export async function settingsImpact(template: LoadedTemplate, after: TemplateSe
   const changed = changedSettings(before, after);
   if (template.isBase || !changed.some((name) => IMPACT_SETTINGS.includes(name))) return NO_IMPACT;
   const [counts, catalogs] = await Promise.all([
-    countTemplateInstances(sqlPool(), template.id),
+    // Members of older versions count as the worker counts them: it is replacing them.
+    countTemplateInstances(sqlPool(), template.id, template.error ? null : template.latest.version),
     changed.includes("visible") ? countCatalogsListing(template.id) : Promise.resolve(0),
   ]);
   return describeSettingsImpact(

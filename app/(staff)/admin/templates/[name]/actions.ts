@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { withIdentity } from "@/lib/auth/actions";
 import { AppError } from "@/lib/domain/errors";
+import type { RecycleScope } from "@/lib/domain/pool-state";
+import { recyclePool } from "@/lib/services/pools/recycle-pool";
 import { previewTemplate } from "@/lib/services/templates/preview";
 import { previewSettingsImpact } from "@/lib/services/templates/preview-settings-impact";
 import { updateTemplateSettings } from "@/lib/services/templates/update-settings";
@@ -66,4 +68,9 @@ export const updateSettingsAction = withIdentity(settingsForm, async (identity, 
 
 export const previewSettingsImpactAction = withIdentity(settingsForm, async (identity, { name, settings }) =>
   previewSettingsImpact(identity, { name, settings: settingsJson(settings) }),
+);
+
+/** The scope is any text here: the use case checks it, and its refusal names the choices. */
+export const recyclePoolAction = withIdentity(z.object({ name: z.string().min(1).max(63), scope: z.string().max(20) }), async (identity, { name, scope }) =>
+  recyclePool(identity, { name, scope: scope as RecycleScope }),
 );

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PoolPanel } from "@/components/templates/pool-panel";
 import { PreviewForm } from "@/components/templates/preview-form";
 import { RollbackButton } from "@/components/templates/rollback-button";
 import { SettingsForm } from "@/components/templates/settings-form";
@@ -13,6 +14,7 @@ import { diffTemplateVersions } from "@/lib/services/templates/diff-versions";
 import { getTemplateDeleteImpact } from "@/lib/services/templates/get-delete-impact";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 import { listTemplateCategories } from "@/lib/services/templates/list-categories";
+import { getPoolState } from "@/lib/services/pools/get-pool-state";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -33,6 +35,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
   const [detail, impact, categories] = await pageData(
     Promise.all([getTemplateDetail(identity, { name }), getTemplateDeleteImpact(identity, { name }), listTemplateCategories(identity)]),
   );
+  const pool = detail.method === "pool" && !detail.isBase ? await pageData(getPoolState(identity, { name })) : null;
   const query = await searchParams;
   const from = Number(query.from ?? Math.max(1, detail.version - 1));
   const to = Number(query.to ?? detail.version);
@@ -71,6 +74,7 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         <ul className="flex flex-wrap gap-2">
           {[
             ["settings", "Settings"],
+            ...(pool ? [["pool", "Pool"]] : []),
             ["spec", "Spec"],
             ["history", "History"],
             ["preview", "Preview"],
@@ -93,6 +97,18 @@ export default async function TemplatePage({ params, searchParams }: Props) {
         </p>
         <SettingsForm name={detail.name} isBase={detail.isBase} initial={detail.settings} defaultQuota={detail.defaultQuota} categories={categories} />
       </section>
+
+      {pool && (
+        <section aria-labelledby="pool" className="mt-12 scroll-mt-4">
+          <h2 id="pool" className="text-lg font-semibold">
+            Pool
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
+            Warm members as the worker keeps them, following changes as they happen. A new version replaces unclaimed members; claimed ones are never touched.
+          </p>
+          <PoolPanel name={detail.name} initial={pool} />
+        </section>
+      )}
 
       <section aria-labelledby="spec" className="mt-12 scroll-mt-4">
         <h2 id="spec" className="text-lg font-semibold">
