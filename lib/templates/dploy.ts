@@ -1,10 +1,9 @@
-import { stringify } from "yaml";
 import { TEMPLATE_ICONS } from "@/lib/domain/catalog";
 import { DEFAULT_EXTEND_SECONDS, DEFAULT_MAX_EXTENDS, DEFAULT_TTL_SECONDS, MAX_EXTENDS, type ExportableTemplate } from "@/lib/domain/template-import";
 import { TemplateError } from "./errors";
 import { goToLiquid, liquidToGo } from "./go-template";
 import { toParameterSchema, type SimpleParameter } from "./parameters";
-import { FileMapper, type MappedTemplate, type YamlPath, type YamlSource } from "./yaml-source";
+import { FileMapper, writeYamlText, type MappedTemplate, type YamlPath, type YamlSource } from "./yaml-source";
 
 /**
  * DployTemplate (dploy.dev/v1alpha1), the catalog entry of Dploy, mapped to an Envdeck template and back.
@@ -355,5 +354,5 @@ export function toDployYaml(template: ExportableTemplate): { text: string; lost:
     `# DployTemplate exported by Envdeck from version ${template.version} of "${template.name}" (sha256 ${template.checksum}).`,
     ...(lost.length > 0 ? ["# Not expressible in a DployTemplate, so not carried over:", ...lost.map((l) => `#   - ${l.replace(/\n/g, " ")}`)] : []),
   ];
-  return { text: `${header.join("\n")}\n${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`, lost };
+  return { text: `${header.join("\n")}\n${writeYamlText(document)}`, lost };
 }

@@ -1,6 +1,5 @@
-import { stringify } from "yaml";
 import type { ExportableTemplate } from "@/lib/domain/template-import";
-import { FileMapper, type MappedTemplate, type YamlPath, type YamlSource } from "./yaml-source";
+import { FileMapper, writeYamlText, type MappedTemplate, type YamlPath, type YamlSource } from "./yaml-source";
 
 /**
  * Envdeck's own template file (envdeck.dev/v1, kind Template): every operational field and the deployable
@@ -123,5 +122,5 @@ export function toEnvdeckYaml(template: ExportableTemplate): string {
     origin: { template: template.name, version: template.version, checksum: template.checksum },
   };
   const header = `# Envdeck template "${template.name}", exported from its version ${template.version}. Import it under Admin → Templates → New template.`;
-  return `${header}\n${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  return `${header}\n${writeYamlText(document)}`;
 }

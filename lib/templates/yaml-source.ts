@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, type Document, type Node } from "yaml";
+import { Document as YamlDocument, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, type Document, type Node } from "yaml";
 import { TemplateError, type TemplateIssue } from "./errors";
 
 /**
@@ -222,4 +222,19 @@ export class FileMapper {
     const byLine = (a: { line?: number }, b: { line?: number }) => (a.line ?? 0) - (b.line ?? 0);
     return { draft, ignored: this.ignored.sort(byLine), adjusted: this.adjusted.sort(byLine), issues: this.issues.sort(byLine), origins: this.origins };
   }
+}
+
+/**
+ * A document as the YAML text of a template file, read back exactly: text that is only spaces and line breaks
+ * is written double-quoted, because the YAML writer's block style drops a leading space there (" \n" came
+ * back as "\n").
+ */
+export function writeYamlText(document: unknown): string {
+  const doc = new YamlDocument(document, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string" && node.value.includes("\n") && node.value.trim() === "") node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
 }

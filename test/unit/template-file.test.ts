@@ -178,3 +178,14 @@ describe("writing template files", () => {
     expect(parse(writeTemplateFile(oci, "dploy").text).spec.chart).toEqual({ type: "helm", repoURL: "oci://ghcr.io/x/charts", chart: "lab", targetRevision: "1.0.0" });
   });
 });
+
+describe("template text that is only white space", () => {
+  it("is written so that it reads back the same: the YAML writer's block style would drop a leading space", () => {
+    for (const valuesTemplate of [" \n", "  \n \n", "\t\n"]) {
+      for (const format of ["envdeck", "dploy"] as const) {
+        const file = writeTemplateFile({ ...template, isBase: false, spec: { ...template.spec, extends: undefined, valuesTemplate } }, format);
+        expect(checkTemplateFile(readTemplateFile(file.text)).spec.valuesTemplate, `${format} ${JSON.stringify(valuesTemplate)}`).toBe(valuesTemplate);
+      }
+    }
+  });
+});
