@@ -134,6 +134,7 @@ export default async function globalSetup(config: FullConfig) {
       accounts,
       cluster: controlPlane !== null,
       clusterMissing: found.missing,
+      helmRepositoryUrl: controlPlane?.helmRepositoryUrl ?? null,
       portalEnv,
     };
     await writeFile(STATE_FILE, JSON.stringify(state, null, 2));
