@@ -81,6 +81,15 @@ export function StarterForm({ starters, initial }: { starters: StarterChoice[]; 
         ))}
       </fieldset>
       <NameFields errors={state.fieldErrors} displayNameRequired />
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" name="isBase" aria-describedby="new-template-base-help" className="mt-1" />
+        <span>
+          <span className="font-medium">A base template</span>
+          <span id="new-template-base-help" className="block text-slate-600 dark:text-slate-300">
+            Never listed or launched: other templates extend it to share its chart and values.
+          </span>
+        </span>
+      </label>
       <button type="submit" disabled={pending} className={buttonClass}>
         {pending ? "Validating and creating…" : "Create template"}
       </button>

@@ -185,6 +185,7 @@ export function findStarter(id: unknown): Starter | undefined {
 }
 
 /** A new template's draft from a starter, under the name and display name the admin chose. */
-export function starterDraft(starter: Starter, names: { name: unknown; displayName: unknown }): TemplateDraft {
-  return { fields: { ...starter.fields, name: names.name, displayName: names.displayName }, spec: structuredClone(starter.spec) };
+export function starterDraft(starter: Starter, names: { name: unknown; displayName: unknown; isBase?: unknown }): TemplateDraft {
+  const base = names.isBase === undefined ? {} : { isBase: names.isBase };
+  return { fields: { ...starter.fields, ...base, name: names.name, displayName: names.displayName }, spec: structuredClone(starter.spec) };
 }

@@ -150,6 +150,15 @@ describe("creating from a starter", () => {
     expect((await database.db().template.findUniqueOrThrow({ where: { name: "s-jupyter" } })).method).toBe("pool");
   });
 
+  it("creates a base template when asked: marked as such, never in a catalog, extended by others", async () => {
+    const base = await createTemplateFromStarter(admin, { starter: "webterm", name: "s-base", displayName: "Shared terminal", isBase: true });
+    expect(base.isBase).toBe(true);
+    const [version] = await database.db().templateVersion.findMany({ where: { templateId: base.id } });
+    expect(version!.message).toBe("Created from the Web terminal starter as a base template");
+    expect((await auditOf("template.create", base.id))[0]).toMatchObject({ after: { isBase: true } });
+    await expect(launchInstance(student, { template: "s-base" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("refuses bad input at its field, and saves nothing", async () => {
     await deleteTemplate(admin, { name: (await createLaunchTemplate("gone-name")).name, instances: "keep" });
     const before = await snapshot();
@@ -168,6 +177,7 @@ describe("creating from a starter", () => {
       [{ starter: "webterm", name: "ok-name" }, "displayName", /required/i],
       [{ starter: "kubernetes", name: "ok-name", displayName: "X" }, "starter", /one of blank/],
       [{ starter: { id: "webterm" }, name: "ok-name", displayName: "X" }, "starter", /one of blank/],
+      [{ starter: "webterm", name: "ok-name", displayName: "X", isBase: "yes" }, "isBase", /true or false/],
     ];
     for (const [input, field, message] of cases) {
       const error = await createTemplateFromStarter(admin, input as never).then(
@@ -191,8 +201,13 @@ describe("creating from a starter", () => {
     expect(await call(actions.createTemplateAction as AnyAction, { starter: "webterm", name: "x".repeat(300), displayName: "X" })).toMatchObject({ ok: false, fieldErrors: { name: expect.any(Array) } });
     expect(await call(actions.createTemplateAction as AnyAction, { name: "ok", displayName: "X" })).toMatchObject({ ok: false, fieldErrors: { starter: expect.any(Array) } });
     expect(await call(actions.createTemplateAction as AnyAction, { starter: "webterm", name: "ok\u0000", displayName: "X" })).toMatchObject({ ok: false, message: expect.stringMatching(/NUL/) });
+    // The base-template box sends "on" when checked and nothing otherwise: anything else is not the form's.
+    expect(await call(actions.createTemplateAction as AnyAction, { starter: "webterm", name: "ok", displayName: "X", isBase: "true" })).toMatchObject({ ok: false, fieldErrors: { isBase: expect.any(Array) } });
     expect(await snapshot()).toEqual(before);
     expect(await call(actions.createTemplateAction as AnyAction, { starter: "vscode", name: "via-action", displayName: "Via action" })).toEqual({ ok: true, result: { name: "via-action" } });
+    expect(await call(actions.createTemplateAction as AnyAction, { starter: "vscode", name: "via-action-base", displayName: "Base", isBase: "on" })).toEqual({ ok: true, result: { name: "via-action-base" } });
+    expect((await database.db().template.findUniqueOrThrow({ where: { name: "via-action" } })).isBase).toBe(false);
+    expect((await database.db().template.findUniqueOrThrow({ where: { name: "via-action-base" } })).isBase).toBe(true);
   });
 });
 
@@ -436,7 +451,7 @@ describe("the list", () => {
 
     expect(await list({ q: "web TERMINAL" })).toEqual(["dploy-webterm"]);
     expect(await list({ q: "100%_" })).toEqual([]);
-    expect(await list({ state: "base" })).toEqual(["base-lab"]);
+    expect((await list({ state: "base" })).sort()).toEqual(["base-lab", "s-base", "via-action-base"]);
     // Both made from the blank starter, which starts disabled.
     expect(await list({ state: "disabled" })).toEqual(["markup", "s-blank"]);
     expect(await list({ method: "pool" })).toEqual(expect.arrayContaining(["original", "original-copy", "s-jupyter"]));

@@ -10,11 +10,13 @@ export interface StarterInput {
   starter: unknown;
   name: unknown;
   displayName: unknown;
+  /** True for a base template: never listed or launched, other templates extend it. */
+  isBase?: unknown;
 }
 
 /**
  * Creates a template from a starter (lib/templates/starters.ts: blank, web terminal, VS Code, Jupyter,
- * database) under the name and display name the admin chose.
+ * database) under the name and display name the admin chose, as a base template if asked.
  */
 export async function createTemplateFromStarter(identity: Identity | null, input: StarterInput) {
   assertCan(identity, "template:edit");
@@ -23,10 +25,10 @@ export async function createTemplateFromStarter(identity: Identity | null, input
     const known = STARTERS.map((s) => s.id).join(", ");
     throw new AppError("INVALID_INPUT", `Choose a starter: ${known}.`, { starter: [`must be one of ${known}`] });
   }
-  const draft = checkNewTemplate(starterDraft(starter, { name: input.name, displayName: input.displayName }));
+  const draft = checkNewTemplate(starterDraft(starter, { name: input.name, displayName: input.displayName, isBase: input.isBase }));
   return insertTemplate(identity, draft, {
     action: "template.create",
-    message: `Created from the ${starter.title} starter`,
+    message: `Created from the ${starter.title} starter${draft.fields.isBase ? " as a base template" : ""}`,
     origin: { starter: starter.id },
   }).catch(asAppError);
 }

@@ -18,7 +18,10 @@ const yaml = z.string().max(1024 * 1024, "The file is larger than 1 MiB.");
 // No revalidatePath: every admin page is rendered per request (it reads the session), and each form moves on
 // to the page that shows the outcome.
 
-export const createTemplateAction = withIdentity(z.object({ starter: z.string().max(40), name, displayName }), async (identity, input) => {
+// A checked box arrives as "on", an unchecked one not at all.
+const checkbox = z.literal("on").optional().transform((value) => value === "on");
+
+export const createTemplateAction = withIdentity(z.object({ starter: z.string().max(40), name, displayName, isBase: checkbox }), async (identity, input) => {
   const template = await createTemplateFromStarter(identity, input);
   return { name: template.name };
 });
