@@ -139,10 +139,18 @@ describe("the launch page", () => {
     await expect(getLaunchPage(null, { name: "form" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
-  it("explains a template that failed validation instead of offering the form", async () => {
+  it("explains a template that failed validation instead of offering the form: the problem to staff, the plain fact to students", async () => {
     await createLaunchTemplate("broken-form");
-    await db().template.update({ where: { name: "broken-form" }, data: { validationError: "values: unknown variable" } });
-    expect((await getLaunchPage(student, { name: "broken-form" })).unavailable).toMatch(/administrator fixes it: values: unknown variable/);
+    await db().template.update({ where: { name: "broken-form" }, data: { validationError: "values: unknown variable claims.secret_group" } });
+    invalidateTemplateCache();
+    const admin = await createUser({ name: "run-admin", roles: ["admin"] });
+    expect((await getLaunchPage(admin, { name: "broken-form" })).unavailable).toMatch(/administrator fixes it: values: unknown variable claims\.secret_group/);
+    const forStudent = (await getLaunchPage(student, { name: "broken-form" })).unavailable;
+    expect(forStudent).toBe('"broken-form" cannot be launched until an administrator fixes it. Try again later or ask your teacher.');
+    allowLaunching();
+    const refused = await launchInstance(student, { template: "broken-form" }).catch((error: unknown) => error as { code: string; message: string });
+    expect(refused).toMatchObject({ code: "UNAVAILABLE", message: forStudent });
+    await expect(launchInstance(admin, { template: "broken-form" })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("secret_group") });
   });
 });
 

@@ -46,7 +46,7 @@ export async function getLaunchPage(identity: Identity | null, input: { name: st
   const template = await loadTemplate({ name: input.name });
   if (template.isBase) throw new AppError("NOT_FOUND", `There is no template named "${template.name}".`);
 
-  const broken = brokenReason(template);
+  const broken = brokenReason(template, identity);
   const unavailable =
     broken ??
     (!template.enabled ? `"${template.displayName}" is disabled by an administrator and cannot be launched right now.` : getLaunchAvailability(identity).reason);

@@ -74,7 +74,7 @@ export async function launchInstance(identity: Identity | null, input: LaunchInp
   assertCan(identity, "instance:launch");
   const availability = getLaunchAvailability(identity);
   if (!availability.available) throw new AppError("UNAVAILABLE", availability.reason!);
-  const template = requireLaunchable(await loadTemplate({ name: input.template }), { launching: true });
+  const template = requireLaunchable(await loadTemplate({ name: input.template }), identity, { launching: true });
   const ownerKey = ownerKeyForTemplate(identity, template);
   // Checked now, reported only if the launch gets as far as needing them: an existing instance is returned
   // whatever the parameters.

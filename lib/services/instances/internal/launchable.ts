@@ -1,15 +1,23 @@
 import "server-only";
 import type { LoadedTemplate } from "@/lib/db/templates";
 import { AppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
+import { audienceOf } from "@/lib/domain/problems";
 import type { ComposedSpec, TemplateLayer } from "@/lib/templates/inheritance";
 
 /** A loaded template whose chain composed: one that can be rendered. */
 export type LaunchableTemplate = LoadedTemplate & { chain: TemplateLayer[]; composed: ComposedSpec; error: null };
 
-/** Why a template that is not a base cannot be launched, for people; null when nothing is wrong with it. */
-export function brokenReason(template: LoadedTemplate): string | null {
+/**
+ * Why a template that is not a base cannot be launched, for the caller; null when nothing is wrong with it.
+ * Staff read the validation problem, which names the fix; students only that someone must fix it, since the
+ * problem quotes the template's inner workings (values, chart, claims).
+ */
+export function brokenReason(template: LoadedTemplate, identity: Identity | null): string | null {
   const problem = template.validationError ?? template.error?.message ?? null;
-  return problem && `"${template.displayName}" cannot be launched until an administrator fixes it: ${problem}`;
+  if (!problem) return null;
+  const sentence = `"${template.displayName}" cannot be launched until an administrator fixes it`;
+  return audienceOf(identity) === "staff" ? `${sentence}: ${problem}` : `${sentence}. Try again later or ask your teacher.`;
 }
 
 /**
@@ -17,9 +25,9 @@ export function brokenReason(template: LoadedTemplate): string | null {
  * never launched), broken ones UNAVAILABLE with the reason, and, when `launching`, disabled ones NOT_FOUND
  * with "disabled". Hidden templates are fine: they are launched by name.
  */
-export function requireLaunchable(template: LoadedTemplate, options: { launching: boolean }): LaunchableTemplate {
+export function requireLaunchable(template: LoadedTemplate, identity: Identity | null, options: { launching: boolean }): LaunchableTemplate {
   if (template.isBase) throw new AppError("NOT_FOUND", `"${template.name}" is a base template for other templates and cannot be launched itself.`);
-  const broken = brokenReason(template);
+  const broken = brokenReason(template, identity);
   if (broken) throw new AppError("UNAVAILABLE", broken);
   if (options.launching && !template.enabled) {
     throw new AppError("NOT_FOUND", `"${template.displayName}" is disabled by an administrator and cannot be launched right now.`);
