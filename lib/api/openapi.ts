@@ -1,8 +1,33 @@
+import { z } from "zod";
 import { appVersion } from "@/lib/version";
+import { componentSchemas, refTo } from "./schemas/registry";
+import {
+  AnnotationListSchema,
+  AnnotationSchema,
+  LabelListSchema,
+  LabelSchema,
+  SpecSaveResultSchema,
+  TemplateCatalogViewSchema,
+  TemplateChangeResultSchema,
+  TemplateCreateSchema,
+  TemplateDeleteQuerySchema,
+  TemplateDeleteResultSchema,
+  TemplateListQuerySchema,
+  TemplateListSchema,
+  TemplatePatchSchema,
+  TemplateSchema,
+  TemplateSpecSchema,
+  TemplateSpecUpdateSchema,
+  TemplateVersionListSchema,
+  TemplateVersionSchema,
+} from "./schemas/template";
 
 /**
- * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. Hand-written next to the routes;
- * test/unit/openapi.test.ts checks that it and the route files under app/api describe the same API.
+ * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. The operations are written here next
+ * to the routes; the schemas of bodies and responses are generated from the resources' zod schemas
+ * (lib/api/schemas), the same ones the routes parse requests and shape responses with.
+ * test/unit/openapi.test.ts checks that the document and the route files under app/api describe the same API;
+ * test/integration/api-templates.test.ts checks real responses against it.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -10,6 +35,211 @@ const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const jsonContent = (schema: object) => ({ "application/json": { schema } });
 
 const nameParameter = { $ref: "#/components/parameters/TemplateName" };
+
+/** The query parameters of a query schema, one per field, each with its JSON Schema. */
+function queryParameters(schema: z.ZodObject): object[] {
+  const json = z.toJSONSchema(schema, { io: "input" }) as { properties: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(json.properties).map(([name, { description, ...fieldSchema }]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    ...(description && { description }),
+    schema: fieldSchema,
+  }));
+}
+
+/** A JSON response of a resource schema. */
+const returns = (description: string, schema: z.ZodType) => ({ description, content: jsonContent(refTo(schema)) });
+/** A JSON request body of a resource schema. */
+const takes = (schema: z.ZodType, description?: string) => ({ required: true, ...(description && { description }), content: jsonContent(refTo(schema)) });
+
+/** What every admin-only template operation may answer besides its own. */
+const adminOnly = { "401": response("Unauthenticated"), "403": response("AdminOnly") };
+const adminChange = { "400": response("InvalidInput"), ...adminOnly, "404": response("TemplateNotFound") };
+const keyParameter = {
+  name: "key",
+  in: "path",
+  required: true,
+  description: "The key, which may hold a \"/\" (example.com/app): send it as it is, or with the \"/\" as %2F.",
+  schema: { type: "string", minLength: 1, maxLength: 317 },
+};
+
+/** `…/labels` and `…/annotations`, and one of them by key: alike but for their rules for values. */
+function metadataPaths(kind: "labels" | "annotations", one: string, entry: z.ZodType, list: z.ZodType, rules: string) {
+  const Kind = one[0]!.toUpperCase() + one.slice(1);
+  return {
+    [`/api/v1/templates/{name}/${kind}`]: {
+      parameters: [nameParameter],
+      get: {
+        tags: ["templates"],
+        operationId: `list${Kind}s`,
+        summary: `A template's ${kind}`,
+        responses: { "200": returns(`Its ${kind}, by key.`, list), ...adminOnly, "404": response("TemplateNotFound") },
+      },
+      post: {
+        tags: ["templates"],
+        operationId: `set${Kind}`,
+        summary: `Set one ${one} of a template`,
+        description: `Adds the ${one}, or replaces its value. ${rules} Saved like any change of the template's settings, with an audit entry.`,
+        requestBody: takes(entry),
+        responses: {
+          "200": returns(`The ${one} had another value: replaced.`, entry),
+          "201": returns(`A new ${one}.`, entry),
+          ...adminChange,
+          "413": response("PayloadTooLarge"),
+        },
+      },
+    },
+    [`/api/v1/templates/{name}/${kind}/{key}`]: {
+      parameters: [nameParameter, keyParameter],
+      get: {
+        tags: ["templates"],
+        operationId: `get${Kind}`,
+        summary: `One ${one} of a template`,
+        responses: { "200": returns(`The ${one}.`, entry), "400": { ...response("InvalidInput"), description: "The key is not a Kubernetes qualified name." }, ...adminOnly, "404": response("TemplateNotFound") },
+      },
+      delete: {
+        tags: ["templates"],
+        operationId: `remove${Kind}`,
+        summary: `Remove one ${one} of a template`,
+        responses: { "204": { description: "Removed." }, "400": { ...response("InvalidInput"), description: "The key is not a Kubernetes qualified name." }, ...adminOnly, "404": { ...response("TemplateNotFound"), description: `No such template, or it has no such ${one}.` } },
+      },
+    },
+  };
+}
+
+const templatePaths = {
+  "/api/v1/templates": {
+    get: {
+      tags: ["templates"],
+      operationId: "listTemplates",
+      summary: "List templates, with their environments and pool members",
+      description: "Admins only. The filters of the admin's list; an unknown parameter or value is refused.",
+      parameters: queryParameters(TemplateListQuerySchema),
+      responses: { "200": returns("The templates that match, by display name.", TemplateListSchema), "400": response("InvalidInput"), ...adminOnly },
+    },
+    post: {
+      tags: ["templates"],
+      operationId: "createTemplate",
+      summary: "Create a template",
+      description:
+        "From its fields and spec (leave `from` out), from a starter, as a copy of another template, or from a DployTemplate or Envdeck " +
+        "template file: each checked in full, as the admin pages check it, and stored as version 1. The body may be up to 2 MiB.",
+      requestBody: takes(TemplateCreateSchema),
+      responses: {
+        "201": {
+          ...returns("The new template.", TemplateSchema),
+          headers: { Location: { description: "The template under /api/v1/templates.", schema: { type: "string" } } },
+        },
+        "400": response("InvalidInput"),
+        ...adminOnly,
+        "404": { ...response("TemplateNotFound"), description: "The template to copy does not exist." },
+        "409": { ...response("Conflict"), description: "The name is taken by another template, a deleted one included (names are never reused)." },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+  },
+  "/api/v1/templates/{name}": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplate",
+      summary: "A template",
+      description:
+        "Admins read every setting (Template). Anyone else may read any template they may launch by name, base templates excepted, " +
+        "as its launch page shows it (TemplateCatalogView).",
+      responses: {
+        "200": { description: "The template.", content: jsonContent({ anyOf: [refTo(TemplateSchema), refTo(TemplateCatalogViewSchema)] }) },
+        "401": response("Unauthenticated"),
+        "404": response("TemplateNotFound"),
+      },
+    },
+    patch: {
+      tags: ["templates"],
+      operationId: "updateTemplate",
+      summary: "Change some of a template's settings",
+      description:
+        "Settings left out stay as they are. Each is checked by its rule, then all of them together, against the spec too. A change " +
+        "that ends or removes something (disabling with environments running, a smaller pool, a shorter lifetime…) needs `confirm: true`.",
+      requestBody: takes(TemplatePatchSchema),
+      responses: {
+        "200": returns("What changed and what it does, and the template now.", TemplateChangeResultSchema),
+        ...adminChange,
+        "409": {
+          ...response("Conflict"),
+          description: "The change ends or removes something and `confirm` is not true: `fields.confirm` says what it would end. Or the template changed meanwhile.",
+        },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+    delete: {
+      tags: ["templates"],
+      operationId: "deleteTemplate",
+      summary: "Delete a template (it can be restored)",
+      description: "It leaves the catalog and cannot be launched. Its warm members nobody claimed are removed.",
+      parameters: queryParameters(TemplateDeleteQuerySchema),
+      responses: {
+        "200": returns("Deleted.", TemplateDeleteResultSchema),
+        ...adminChange,
+        "409": { ...response("Conflict"), description: "Other templates extend it." },
+      },
+    },
+  },
+  "/api/v1/templates/{name}/spec": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplateSpec",
+      summary: "A template's latest spec",
+      responses: { "200": returns("The latest version's spec.", TemplateSpecSchema), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+    put: {
+      tags: ["templates"],
+      operationId: "saveTemplateSpec",
+      summary: "Save a new version of a template's spec",
+      description:
+        "Validated in full (syntax, variables, a render for a stand-in user, every template that extends it), then stored as the next " +
+        "version. An unchanged spec makes no version. The body may be up to 2 MiB.",
+      requestBody: takes(TemplateSpecUpdateSchema),
+      responses: { "200": returns("The version saved.", SpecSaveResultSchema), ...adminChange, "413": response("PayloadTooLarge") },
+    },
+  },
+  "/api/v1/templates/{name}/versions": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "listTemplateVersions",
+      summary: "A template's versions",
+      responses: { "200": returns("Newest first.", TemplateVersionListSchema), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+  },
+  "/api/v1/templates/{name}/versions/{version}": {
+    parameters: [nameParameter, { name: "version", in: "path", required: true, description: "The version number, from 1.", schema: { type: "string", pattern: "^[1-9][0-9]{0,8}$" } }],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplateVersion",
+      summary: "One version of a template, with its spec",
+      responses: { "200": returns("The version.", TemplateVersionSchema), "400": response("InvalidInput"), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+  },
+  "/api/v1/templates/{name}/restore": {
+    parameters: [nameParameter],
+    post: {
+      tags: ["templates"],
+      operationId: "restoreTemplate",
+      summary: "Restore a deleted template",
+      description: "Back in the catalog (if visible) and launchable; its pool is warmed again. Environments ended when it was deleted stay ended. No body, or `{}`.",
+      responses: {
+        "200": returns("The template, live again.", TemplateSchema),
+        ...adminChange,
+        "404": { ...response("TemplateNotFound"), description: "No deleted template of that name." },
+        "409": { ...response("Conflict"), description: "The template is not deleted, or another template has its name now." },
+      },
+    },
+  },
+  ...metadataPaths("labels", "label", LabelSchema, LabelListSchema, "The key is a Kubernetes qualified name; the value is empty or a Kubernetes label value."),
+  ...metadataPaths("annotations", "annotation", AnnotationSchema, AnnotationListSchema, "The key is a Kubernetes qualified name; the value is printable text on one line, at most 4096 characters."),
+};
 const uuidParameter = { $ref: "#/components/parameters/InstanceUuid" };
 
 /** Errors every authenticated operation can answer with. */
@@ -218,7 +448,7 @@ export const openApiDocument = {
     title: "Envdeck API",
     version: appVersion,
     description:
-      "Launch, inspect, extend and delete your environments. Authenticate with a personal API token " +
+      "Launch, inspect, extend and delete your environments; admins manage templates. Authenticate with a personal API token " +
       "(`Authorization: Bearer edk_…`, created while signed in) or, from the browser, with the session cookie. " +
       "Cookie-authenticated requests that change state must come from Envdeck's own pages.",
   },
@@ -227,7 +457,7 @@ export const openApiDocument = {
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
     { name: "tokens", description: "Personal API tokens." },
-    { name: "templates", description: "Templates and their warm pools (admins only)." },
+    { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -374,6 +604,7 @@ export const openApiDocument = {
         responses: { "204": { description: "Revoked (revoking twice is fine)." }, ...stateChange, "404": response("NotFound") },
       },
     },
+    ...templatePaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {
@@ -426,6 +657,7 @@ export const openApiDocument = {
       InstanceUuid: { name: "uuid", in: "path", required: true, description: "The instance's id.", schema: { type: "string", pattern: "^[0-9a-f]{8}$" } },
     },
     schemas: {
+      ...componentSchemas(),
       Environment: environment,
       LaunchResult: {
         allOf: [
@@ -465,18 +697,6 @@ export const openApiDocument = {
           { type: "object", required: ["token"], properties: { token: { type: "string", description: "The secret: shown only now, never again." } } },
         ],
       },
-      Error: {
-        type: "object",
-        required: ["error", "code"],
-        properties: {
-          error: { type: "string", description: "What went wrong, in words for people." },
-          code: {
-            type: "string",
-            enum: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "CONFLICT", "QUOTA_EXCEEDED", "POOL_EXHAUSTED", "UNAVAILABLE", "PAYLOAD_TOO_LARGE", "INTERNAL"],
-          },
-          fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description: "Problems by field or parameter." },
-        },
-      },
       Health: {
         type: "object",
         required: ["status", "version", "database"],
@@ -504,8 +724,19 @@ export const openApiDocument = {
         description: "No such template (unknown, disabled or a base template), or no such environment of the caller's. Other people's environments are reported as missing.",
         content: jsonContent(ref("Error")),
       },
-      Conflict: { description: "The environment has used all its extensions, has expired or failed to start (code CONFLICT).", content: jsonContent(ref("Error")) },
-      PayloadTooLarge: { description: "The request body is larger than 64 kB (code PAYLOAD_TOO_LARGE).", content: jsonContent(ref("Error")) },
+      Conflict: {
+        description: "Environments: it has used all its extensions, has expired or failed to start. Templates: see each operation (code CONFLICT).",
+        content: jsonContent(ref("Error")),
+      },
+      AdminOnly: {
+        description: "The caller is not an admin, or a cookie-authenticated request that changes state came from another site (code FORBIDDEN).",
+        content: jsonContent(ref("Error")),
+      },
+      TemplateNotFound: { description: "No live template of that name: unknown, or deleted (code NOT_FOUND).", content: jsonContent(ref("Error")) },
+      PayloadTooLarge: {
+        description: "The request body is larger than 64 kB, or 2 MiB where it carries a template (code PAYLOAD_TOO_LARGE).",
+        content: jsonContent(ref("Error")),
+      },
       Unavailable: {
         description:
           "POOL_EXHAUSTED: no warm environment is free and no more may be created. UNAVAILABLE: this portal has no cluster to launch on, " +

@@ -25,10 +25,13 @@ function routeFiles(dir: string): string[] {
   });
 }
 
-/** `app/api/run/[name]/route.ts` → `/api/run/{name}`; route groups `(x)` are not part of the URL. */
+/**
+ * `app/api/run/[name]/route.ts` → `/api/run/{name}`; a catch-all `[...key]` is one parameter `{key}`; route
+ * groups `(x)` are not part of the URL.
+ */
 function urlPathOf(file: string): string {
   const segments = path.relative(path.join(API_ROOT, ".."), path.dirname(file)).split(path.sep);
-  return `/${segments.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`;
+  return `/${segments.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(?:\.\.\.)?(\w+)\]$/, "{$1}")).join("/")}`;
 }
 
 async function loadRoutes(): Promise<Routes> {
