@@ -234,6 +234,7 @@ const templatePaths = {
         ...adminChange,
         "404": { ...response("TemplateNotFound"), description: "No deleted template of that name." },
         "409": { ...response("Conflict"), description: "The template is not deleted, or another template has its name now." },
+        "413": response("PayloadTooLarge"),
       },
     },
   },
