@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
+import "./schemas/common";
+import "./schemas/environment";
+import "./schemas/health";
+import "./schemas/pool";
 import { componentSchemas, refTo } from "./schemas/registry";
 import {
   AnnotationListSchema,
@@ -21,6 +25,7 @@ import {
   TemplateVersionListSchema,
   TemplateVersionSchema,
 } from "./schemas/template";
+import { ApiTokenListSchema } from "./schemas/token";
 
 /**
  * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. The operations are written here next
@@ -256,179 +261,6 @@ const extendResponses = {
   "409": response("Conflict"),
 };
 
-const environment = {
-  type: "object",
-  description: "One instance of a template, as its owner sees it. Rendered Helm values stay on the server.",
-  required: [
-    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "problem", "url", "connectionType",
-    "connectionMessage", "namespace", "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
-    "maxExtends", "extendSeconds", "extensionsLeft",
-  ],
-  properties: {
-    uuid: { type: "string", pattern: "^[0-9a-f]{8}$", description: "The instance's id." },
-    name: { type: "string", description: "The template's name." },
-    displayName: { type: "string" },
-    icon: { type: "string" },
-    version: { type: "integer", description: "The template version the instance was created from." },
-    owner: { type: ["string", "null"], description: "The owner key: a username, or a group for shared instances." },
-    shared: { type: "boolean", description: "True when owned by a group rather than the caller." },
-    phase: { type: "string", enum: ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Failed", "Expiring"] },
-    status: { type: "string", enum: ["pending", "Progressing", "Healthy", "Degraded", "Deleting"], description: "Dploy-compatible one-word status." },
-    step: { type: ["string", "null"], enum: ["applying", "fetching", "installing", "ready", null], description: "The provisioning step Flux last reported; kept when the instance fails" },
-    health: { type: ["string", "null"] },
-    message: { type: ["string", "null"], description: "What the engine or Flux last reported, as they wrote it." },
-    problem: {
-      type: ["object", "null"],
-      description: "What is wrong, in plain words; null while nothing is. A failed instance always has one.",
-      required: ["kind", "summary", "fix"],
-      properties: {
-        kind: {
-          type: "string",
-          enum: ["source-unreachable", "chart-not-found", "install-failed", "timed-out", "cluster-unreachable", "cluster-credentials", "forbidden", "flux-missing", "rejected", "no-cluster", "unknown"],
-        },
-        summary: { type: "string", description: "For the owner: what happened and what they can do." },
-        fix: { type: "string", description: "For staff: where to look to fix it." },
-      },
-    },
-    url: { type: ["string", "null"], description: "Where the environment is reached once Ready." },
-    connectionType: {
-      type: "string",
-      enum: ["web", "instructions"],
-      description: "How to reach it once Ready: web opens the url; instructions follows connectionMessage.",
-    },
-    connectionMessage: {
-      type: ["string", "null"],
-      maxLength: 8000,
-      description: "Plain text on how to connect, rendered at launch (values in it cannot add lines); null for web.",
-    },
-    namespace: { type: ["string", "null"] },
-    engine: { type: "string" },
-    engineRef: { type: ["string", "null"] },
-    pooled: { type: "boolean", description: "True for a member of a warm pool." },
-    params: { type: "object", additionalProperties: true, description: "The launch parameters, with defaults applied." },
-    createdAt: { type: "string", format: "date-time" },
-    claimedAt: { type: ["string", "null"], format: "date-time" },
-    readyAt: { type: ["string", "null"], format: "date-time" },
-    expiresAt: { type: ["string", "null"], format: "date-time", description: "Null when the TTL is unlimited." },
-    isUnlimited: { type: "boolean" },
-    extendCount: { type: "integer", minimum: 0 },
-    maxExtends: { type: "integer" },
-    extendSeconds: { type: "integer" },
-    extensionsLeft: { type: ["integer", "null"], description: "Extensions still possible (0 for a failed instance); null when the TTL is unlimited." },
-  },
-};
-
-const environmentList = {
-  type: "object",
-  required: ["environments", "count", "quota"],
-  properties: {
-    environments: { type: "array", items: ref("Environment") },
-    count: { type: "integer" },
-    quota: {
-      type: "object",
-      required: ["used", "limit", "templates"],
-      properties: {
-        used: { type: "integer", description: "Live instances owned by the caller's username." },
-        limit: { type: ["integer", "null"], description: "The limit per user that applies to launching; null when unlimited." },
-        templates: {
-          type: "array",
-          description: "Templates with a limit of their own: launching one of those is held to that limit instead.",
-          items: {
-            type: "object",
-            required: ["name", "displayName", "limit"],
-            properties: { name: { type: "string" }, displayName: { type: "string" }, limit: { type: ["integer", "null"] } },
-          },
-        },
-      },
-    },
-  },
-};
-
-const memberTally = {
-  type: "object",
-  required: ["available", "starting", "stuck", "failed", "claimed", "ending"],
-  properties: {
-    available: { type: "integer", minimum: 0, description: "Unclaimed and ready to claim." },
-    starting: { type: "integer", minimum: 0, description: "Unclaimed and starting (Pending, Provisioning)." },
-    stuck: { type: "integer", minimum: 0, description: "Of the starting ones, those past their launch limit: the worker fails them." },
-    failed: { type: "integer", minimum: 0, description: "Unclaimed members that failed to start: the worker replaces them." },
-    claimed: { type: "integer", minimum: 0, description: "Claimed by someone: never touched by the pool." },
-    ending: { type: "integer", minimum: 0, description: "Unclaimed members being torn down." },
-  },
-};
-
-const endedMember = {
-  type: "object",
-  required: ["uuid", "version", "message", "at"],
-  properties: {
-    uuid: { type: "string", pattern: "^[0-9a-f]{8}$" },
-    version: { type: "integer", description: "The template version it was created from." },
-    message: { type: "string", description: "Why it ended, or its last report, as written." },
-    at: { type: "string", format: "date-time" },
-  },
-};
-
-const poolState = {
-  type: "object",
-  description: "A pool template's warm pool now. Members of older versions are replaced by members of the current one.",
-  required: [
-    "name", "currentVersion", "size", "desired", "maxSize", "liveInstances", "paused", "totals", "versions", "recyclable", "rolling", "lastFailure", "recent", "sentence",
-    "observedAt",
-  ],
-  properties: {
-    name: { type: "string" },
-    currentVersion: { type: "integer", description: "The template's latest version: new members are created from it." },
-    size: { type: "integer", minimum: 0, description: "The pool's size setting." },
-    desired: { type: "integer", minimum: 0, description: "Unclaimed members the worker keeps now (0 when the template keeps no pool)." },
-    maxSize: { type: "integer", minimum: 0, description: "The most instances of the template in all; 0 = no limit." },
-    liveInstances: { type: "integer", minimum: 0, description: "Instances counted against maxSize: claimed, on-demand and unclaimed." },
-    paused: { type: ["string", "null"], description: "Why the worker does not keep the pool filled now (no cluster, disabled, invalid); null when it does." },
-    totals: memberTally,
-    versions: {
-      type: "array",
-      description: "Versions with members, newest first.",
-      items: {
-        allOf: [
-          memberTally,
-          {
-            type: "object",
-            required: ["version", "current", "beingReplaced"],
-            properties: {
-              version: { type: "integer" },
-              current: { type: "boolean", description: "True for the template's latest version." },
-              beingReplaced: { type: "boolean", description: "True while its unclaimed members are being replaced by members of the current version." },
-            },
-          },
-        ],
-      },
-    },
-    recyclable: {
-      type: "object",
-      description: "How many unclaimed members a recycle by hand of each scope would end now.",
-      required: ["all", "failed", "outdated"],
-      properties: { all: { type: "integer", minimum: 0 }, failed: { type: "integer", minimum: 0 }, outdated: { type: "integer", minimum: 0 } },
-    },
-    rolling: { type: "boolean", description: "True while unclaimed members of an older version wait to be replaced." },
-    lastFailure: { oneOf: [endedMember, { type: "null" }], description: "The last unclaimed member that failed to start, with its report." },
-    recent: { type: "array", items: endedMember, description: "The unclaimed members ended last, newest first, with why." },
-    sentence: { type: "string", description: "The state in one sentence." },
-    observedAt: { type: "string", format: "date-time" },
-  },
-};
-
-const apiToken = {
-  type: "object",
-  required: ["id", "name", "createdAt", "lastUsedAt", "expiresAt", "revoked"],
-  properties: {
-    id: { type: "string", format: "uuid" },
-    name: { type: "string" },
-    createdAt: { type: "string", format: "date-time" },
-    lastUsedAt: { type: ["string", "null"], format: "date-time" },
-    expiresAt: { type: ["string", "null"], format: "date-time", description: "Null for a token that never expires." },
-    revoked: { type: "boolean" },
-  },
-};
-
 const launchResponses = {
   "200": { description: "The caller already had an instance of this template; it is returned as it is.", content: jsonContent(ref("LaunchResult")) },
   "201": {
@@ -575,7 +407,7 @@ export const openApiDocument = {
         responses: {
           "200": {
             description: "The caller's tokens, newest first.",
-            content: jsonContent({ type: "object", required: ["tokens"], properties: { tokens: { type: "array", items: ref("ApiToken") } } }),
+            content: jsonContent(refTo(ApiTokenListSchema)),
           },
           ...signedIn,
         },
@@ -659,54 +491,6 @@ export const openApiDocument = {
     },
     schemas: {
       ...componentSchemas(),
-      Environment: environment,
-      LaunchResult: {
-        allOf: [
-          ref("Environment"),
-          {
-            type: "object",
-            required: ["outcome"],
-            properties: { outcome: { type: "string", enum: ["existing", "claimed", "created"], description: "existing (200), claimed from the warm pool or created (201)." } },
-          },
-        ],
-      },
-      EnvironmentList: environmentList,
-      DployEnvironmentList: {
-        allOf: [
-          ref("EnvironmentList"),
-          { type: "object", required: ["limit"], properties: { limit: { type: ["integer", "null"], description: "Same as quota.limit." } } },
-        ],
-      },
-      RunRequest: {
-        type: "object",
-        additionalProperties: false,
-        properties: { params: { type: "object", additionalProperties: true, description: "Launch parameter values, typed as the template's schema says." } },
-      },
-      ApiToken: apiToken,
-      PoolState: poolState,
-      NewApiToken: {
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1, maxLength: 100, description: "No control characters." },
-          expiresInDays: { type: "integer", minimum: 1, maximum: 365, description: "Omit for a token that never expires." },
-        },
-      },
-      CreatedApiToken: {
-        allOf: [
-          ref("ApiToken"),
-          { type: "object", required: ["token"], properties: { token: { type: "string", description: "The secret: shown only now, never again." } } },
-        ],
-      },
-      Health: {
-        type: "object",
-        required: ["status", "version", "database"],
-        properties: {
-          status: { type: "string", enum: ["ok", "degraded"] },
-          version: { type: "string" },
-          database: { type: "object", required: ["ok", "latencyMs"], properties: { ok: { type: "boolean" }, latencyMs: { type: "integer" }, error: { type: "string" } } },
-        },
-      },
     },
     responses: {
       InvalidInput: { description: "The request is invalid (code INVALID_INPUT); `fields` names each problem.", content: jsonContent(ref("Error")) },

@@ -70,7 +70,7 @@ interface CallOptions {
   /** Who calls with a personal token ("nobody": no credentials); `cookie` calls with the session instead. */
   as?: Who;
   cookie?: Identity;
-  params?: Record<string, string | string[]>;
+  params?: Record<string, string | readonly string[]>;
   query?: string;
   /** A JSON value, or text sent as it is. */
   body?: unknown;
