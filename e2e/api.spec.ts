@@ -90,11 +90,41 @@ test.describe("REST API with a session cookie", () => {
     await script.dispose();
   });
 
+  test("an admin's script manages a template's labels over the real router, a key's / sent as it is or as %2F", async ({ pageAs, playwright, baseURL }) => {
+    const admin = await pageAs("admin");
+    const created = await admin.request.post("/api/v1/tokens", { data: { name: "e2e labels", expiresInDays: 1 } });
+    const { token, id } = await created.json();
+    const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    try {
+      const set = await script.post("/api/v1/templates/e2e-ondemand/labels", { data: { key: "example.com/e2e", value: "yes" } });
+      expect(set.status()).toBe(201);
+      for (const path of ["example.com%2Fe2e", "example.com/e2e"]) {
+        const read = await script.get(`/api/v1/templates/e2e-ondemand/labels/${path}`);
+        expect(read.status(), path).toBe(200);
+        expect(await read.json()).toEqual({ key: "example.com/e2e", value: "yes" });
+      }
+      expect((await script.get("/api/v1/templates/e2e-ondemand")).status()).toBe(200);
+      expect((await script.delete("/api/v1/templates/e2e-ondemand/labels/example.com%2Fe2e")).status()).toBe(204);
+      expect((await script.get("/api/v1/templates/e2e-ondemand/labels/example.com/e2e")).status()).toBe(404);
+      // A student reads what the launch page shows, and may change nothing.
+      const student = await pageAs("student");
+      const view = await (await student.request.get("/api/v1/templates/e2e-ondemand")).json();
+      expect(view).toMatchObject({ name: "e2e-ondemand", displayName: "E2E On Demand" });
+      expect(view).not.toHaveProperty("labels");
+      const refused = await student.request.post("/api/v1/templates/e2e-ondemand/labels", { data: { key: "x", value: "y" } });
+      expect(refused.status()).toBe(403);
+    } finally {
+      await script.dispose();
+      await admin.request.delete(`/api/v1/tokens/${id}`);
+    }
+  });
+
   test("the OpenAPI document is served to anyone", async ({ request }) => {
     const response = await request.get("/api/openapi.json");
     expect(response.status()).toBe(200);
     const document = await response.json();
     expect(document.openapi).toMatch(/^3\.1\./);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/run/{name}", "/api/v1/environments/{uuid}"]));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/run/{name}", "/api/v1/environments/{uuid}", "/api/v1/templates/{name}/labels/{key}"]));
+    expect(document.components.schemas.Template).toMatchObject({ type: "object", additionalProperties: false });
   });
 });

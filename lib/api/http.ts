@@ -4,8 +4,10 @@ import { getIdentity } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/connect";
 import { AppError, toAppError } from "@/lib/domain/errors";
+import { fieldErrorsOf } from "@/lib/domain/field-errors";
 import { findNul, NUL_MESSAGE } from "@/lib/domain/text";
 import type { Identity } from "@/lib/domain/identity";
+import { assertCan, type Permission } from "@/lib/domain/permissions";
 import { authenticateApiToken } from "@/lib/services/tokens/internal/authenticate-token";
 
 /**
@@ -14,6 +16,8 @@ import { authenticateApiToken } from "@/lib/services/tokens/internal/authenticat
  */
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Bodies that carry a template (its spec, or a template file to import) may be this large. */
+export const MAX_TEMPLATE_BODY_BYTES = 2 * 1024 * 1024;
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
 
@@ -105,11 +109,12 @@ export function assertSameOrigin(request: Request): void {
   }
 }
 
-/** Reads a JSON object body of at most MAX_BODY_BYTES; an empty body is `{}` when `allowEmpty`. */
-export async function readJsonObject(request: Request, options: { allowEmpty?: boolean } = {}): Promise<Record<string, unknown>> {
-  const tooLarge = new HttpError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} kB.`);
+/** Reads a JSON object body of at most `maxBytes` (MAX_BODY_BYTES); an empty body is `{}` when `allowEmpty`. */
+export async function readJsonObject(request: Request, options: { allowEmpty?: boolean; maxBytes?: number } = {}): Promise<Record<string, unknown>> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const tooLarge = new HttpError(413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${maxBytes / 1024} kB.`);
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge;
+  if (declared > maxBytes) throw tooLarge;
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -119,7 +124,7 @@ export async function readJsonObject(request: Request, options: { allowEmpty?: b
       if (done) break;
       size += value.byteLength;
       // Content-Length can lie or be absent (chunked): count what actually arrives.
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         await reader.cancel();
         throw tooLarge;
       }
@@ -170,6 +175,26 @@ export function queryValues(request: Request): Record<string, string> {
   return values;
 }
 
+/**
+ * Parses a request body or query with its resource's schema (lib/api/schemas): the parsed value, or
+ * INVALID_INPUT with every problem at its field (dotted paths; each unknown field named).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new AppError("INVALID_INPUT", "Please correct the listed fields.", fieldErrorsOf(parsed.error, { unknown: "is not a field of this request", root: "body" }));
+}
+
+/**
+ * A JSON response shaped by its resource's schema: what the schema does not declare is left out, and a value
+ * that does not fit it is a bug on our side (500, logged), never sent.
+ */
+export function respond<S extends z.ZodType>(schema: S, body: z.input<S>, status = 200, headers: Record<string, string> = {}): Response {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new Error(`The response does not fit its schema: ${z.prettifyError(parsed.error)}`);
+  return json(parsed.data, status, headers);
+}
+
 /** The one mapping from a thrown error to a response. Unexpected errors are logged and never shown. */
 export function errorResponse(thrown: unknown, request?: Request): Response {
   const error = toAppError(thrown);
@@ -180,7 +205,7 @@ export function errorResponse(thrown: unknown, request?: Request): Response {
   }
   if (error instanceof HttpError) return json({ error: error.message, code: error.code } satisfies ApiErrorBody, error.status);
   if (error instanceof z.ZodError) {
-    const fields = z.flattenError(error).fieldErrors as Record<string, string[]>;
+    const fields = fieldErrorsOf(error, { unknown: "is not a field of this request", root: "body" });
     return json({ error: "Please correct the listed fields.", code: "INVALID_INPUT", fields } satisfies ApiErrorBody, 400);
   }
   if (error instanceof SyntaxError) return json({ error: "The request body is not valid JSON.", code: "INVALID_INPUT" } satisfies ApiErrorBody, 400);
@@ -204,11 +229,13 @@ export interface RouteContext<P> {
 
 /**
  * Wraps a route handler: resolves the caller (401 when nobody is signed in), applies the CSRF guard to
- * requests that change state (every method but GET/HEAD, plus GETs marked `changesState`), and maps errors.
+ * requests that change state (every method but GET/HEAD, plus GETs marked `changesState`), refuses a caller
+ * without `permission` (403) before the request is read, and maps errors. The use cases check permissions
+ * again: this only keeps a refused caller from learning anything from how their input is judged.
  */
-export function apiRoute<P extends Record<string, string> = Record<string, never>>(
+export function apiRoute<P extends Record<string, string | string[]> = Record<string, never>>(
   handler: (call: ApiCall<P>) => Promise<Response>,
-  options: { changesState?: boolean } = {},
+  options: { changesState?: boolean; permission?: Permission } = {},
 ): (request: Request, context?: RouteContext<P>) => Promise<Response> {
   return async (request, context) => {
     try {
@@ -217,6 +244,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       if (changesState && !request.headers.has("authorization")) assertSameOrigin(request);
       const { identity, via } = await resolveApiIdentity(request);
       if (!identity) throw new AppError("UNAUTHENTICATED", "Please sign in first, or send a personal API token as \"Authorization: Bearer <token>\".");
+      if (options.permission) assertCan(identity, options.permission);
       const params = ((await context?.params) ?? {}) as P;
       return await handler({ request, params, identity, via });
     } catch (error) {

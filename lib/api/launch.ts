@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/domain/errors";
 import type { LaunchResult } from "@/lib/services/instances/launch";
-import { json } from "./http";
+import { respond } from "./http";
+import { LaunchResultSchema } from "./schemas/environment";
 
 /** `POST /api/v1/run/{name}` body: typed parameter values; unknown keys are refused so typos surface. */
 const runBodySchema = z.object({ params: z.unknown().optional() }).strict();
@@ -19,6 +20,6 @@ export function runBodyParams(body: Record<string, unknown>): unknown {
 
 /** 200 with the existing instance, 201 (and where to find it) with a new or claimed one. */
 export function launchResponse({ outcome, environment }: LaunchResult): Response {
-  if (outcome === "existing") return json({ ...environment, outcome });
-  return json({ ...environment, outcome }, 201, { Location: `/api/v1/environments/${environment.uuid}` });
+  if (outcome === "existing") return respond(LaunchResultSchema, { ...environment, outcome });
+  return respond(LaunchResultSchema, { ...environment, outcome }, 201, { Location: `/api/v1/environments/${environment.uuid}` });
 }

@@ -1,8 +1,38 @@
+import { z } from "zod";
 import { appVersion } from "@/lib/version";
+import "./schemas/common";
+import "./schemas/environment";
+import "./schemas/health";
+import "./schemas/pool";
+import { componentSchemas, refTo } from "./schemas/registry";
+import {
+  AnnotationListSchema,
+  AnnotationSchema,
+  LabelListSchema,
+  LabelSchema,
+  SpecSaveResultSchema,
+  TemplateCatalogViewSchema,
+  TemplateChangeResultSchema,
+  TemplateCreateSchema,
+  TemplateDeleteQuerySchema,
+  TemplateDeleteResultSchema,
+  TemplateListQuerySchema,
+  TemplateListSchema,
+  TemplatePatchSchema,
+  TemplateSchema,
+  TemplateSpecSchema,
+  TemplateSpecUpdateSchema,
+  TemplateVersionListSchema,
+  TemplateVersionSchema,
+} from "./schemas/template";
+import { ApiTokenListSchema } from "./schemas/token";
 
 /**
- * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. Hand-written next to the routes;
- * test/unit/openapi.test.ts checks that it and the route files under app/api describe the same API.
+ * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. The operations are written here next
+ * to the routes; the schemas of bodies and responses are generated from the resources' zod schemas
+ * (lib/api/schemas), the same ones the routes parse requests and shape responses with.
+ * test/unit/openapi.test.ts checks that the document and the route files under app/api describe the same API;
+ * test/integration/api-templates.test.ts checks real responses against it.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -10,6 +40,212 @@ const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const jsonContent = (schema: object) => ({ "application/json": { schema } });
 
 const nameParameter = { $ref: "#/components/parameters/TemplateName" };
+
+/** The query parameters of a query schema, one per field, each with its JSON Schema. */
+function queryParameters(schema: z.ZodObject): object[] {
+  const json = z.toJSONSchema(schema, { io: "input" }) as { properties: Record<string, { description?: string }>; required?: string[] };
+  return Object.entries(json.properties).map(([name, { description, ...fieldSchema }]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    ...(description && { description }),
+    schema: fieldSchema,
+  }));
+}
+
+/** A JSON response of a resource schema. */
+const returns = (description: string, schema: z.ZodType) => ({ description, content: jsonContent(refTo(schema)) });
+/** A JSON request body of a resource schema. */
+const takes = (schema: z.ZodType, description?: string) => ({ required: true, ...(description && { description }), content: jsonContent(refTo(schema)) });
+
+/** What every admin-only template operation may answer besides its own. */
+const adminOnly = { "401": response("Unauthenticated"), "403": response("AdminOnly") };
+const adminChange = { "400": response("InvalidInput"), ...adminOnly, "404": response("TemplateNotFound") };
+const keyParameter = {
+  name: "key",
+  in: "path",
+  required: true,
+  description: "The key, which may hold a \"/\" (example.com/app): send it as it is, or with the \"/\" as %2F.",
+  schema: { type: "string", minLength: 1, maxLength: 317 },
+};
+
+/** `…/labels` and `…/annotations`, and one of them by key: alike but for their rules for values. */
+function metadataPaths(kind: "labels" | "annotations", one: string, entry: z.ZodType, list: z.ZodType, rules: string) {
+  const Kind = one[0]!.toUpperCase() + one.slice(1);
+  return {
+    [`/api/v1/templates/{name}/${kind}`]: {
+      parameters: [nameParameter],
+      get: {
+        tags: ["templates"],
+        operationId: `list${Kind}s`,
+        summary: `A template's ${kind}`,
+        responses: { "200": returns(`Its ${kind}, by key.`, list), ...adminOnly, "404": response("TemplateNotFound") },
+      },
+      post: {
+        tags: ["templates"],
+        operationId: `set${Kind}`,
+        summary: `Set one ${one} of a template`,
+        description: `Adds the ${one}, or replaces its value. ${rules} Saved like any change of the template's settings, with an audit entry.`,
+        requestBody: takes(entry),
+        responses: {
+          "200": returns(`The ${one} had another value: replaced.`, entry),
+          "201": returns(`A new ${one}.`, entry),
+          ...adminChange,
+          "413": response("PayloadTooLarge"),
+        },
+      },
+    },
+    [`/api/v1/templates/{name}/${kind}/{key}`]: {
+      parameters: [nameParameter, keyParameter],
+      get: {
+        tags: ["templates"],
+        operationId: `get${Kind}`,
+        summary: `One ${one} of a template`,
+        responses: { "200": returns(`The ${one}.`, entry), "400": { ...response("InvalidInput"), description: "The key is not a Kubernetes qualified name." }, ...adminOnly, "404": response("TemplateNotFound") },
+      },
+      delete: {
+        tags: ["templates"],
+        operationId: `remove${Kind}`,
+        summary: `Remove one ${one} of a template`,
+        responses: { "204": { description: "Removed." }, "400": { ...response("InvalidInput"), description: "The key is not a Kubernetes qualified name." }, ...adminOnly, "404": { ...response("TemplateNotFound"), description: `No such template, or it has no such ${one}.` } },
+      },
+    },
+  };
+}
+
+const templatePaths = {
+  "/api/v1/templates": {
+    get: {
+      tags: ["templates"],
+      operationId: "listTemplates",
+      summary: "List templates, with their environments and pool members",
+      description: "Admins only. The filters of the admin's list; an unknown parameter or value is refused.",
+      parameters: queryParameters(TemplateListQuerySchema),
+      responses: { "200": returns("The templates that match, by display name.", TemplateListSchema), "400": response("InvalidInput"), ...adminOnly },
+    },
+    post: {
+      tags: ["templates"],
+      operationId: "createTemplate",
+      summary: "Create a template",
+      description:
+        "From its fields and spec (leave `from` out), from a starter, as a copy of another template, or from a DployTemplate or Envdeck " +
+        "template file: each checked in full, as the admin pages check it, and stored as version 1. The body may be up to 2 MiB.",
+      requestBody: takes(TemplateCreateSchema),
+      responses: {
+        "201": {
+          ...returns("The new template.", TemplateSchema),
+          headers: { Location: { description: "The template under /api/v1/templates.", schema: { type: "string" } } },
+        },
+        "400": response("InvalidInput"),
+        ...adminOnly,
+        "404": { ...response("TemplateNotFound"), description: "The template to copy does not exist." },
+        "409": { ...response("Conflict"), description: "The name is taken by another template, a deleted one included (names are never reused)." },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+  },
+  "/api/v1/templates/{name}": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplate",
+      summary: "A template",
+      description:
+        "Admins read every setting (Template). Anyone else may read any template they may launch by name, base templates excepted, " +
+        "as its launch page shows it (TemplateCatalogView).",
+      responses: {
+        "200": { description: "The template.", content: jsonContent({ anyOf: [refTo(TemplateSchema), refTo(TemplateCatalogViewSchema)] }) },
+        "401": response("Unauthenticated"),
+        "404": response("TemplateNotFound"),
+      },
+    },
+    patch: {
+      tags: ["templates"],
+      operationId: "updateTemplate",
+      summary: "Change some of a template's settings",
+      description:
+        "Settings left out stay as they are. Each is checked by its rule, then all of them together, against the spec too. A change " +
+        "that ends or removes something (disabling with environments running, a smaller pool, a shorter lifetime…) needs `confirm: true`.",
+      requestBody: takes(TemplatePatchSchema),
+      responses: {
+        "200": returns("What changed and what it does, and the template now.", TemplateChangeResultSchema),
+        ...adminChange,
+        "409": {
+          ...response("Conflict"),
+          description: "The change ends or removes something and `confirm` is not true: `fields.confirm` says what it would end. Or the template changed meanwhile.",
+        },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+    delete: {
+      tags: ["templates"],
+      operationId: "deleteTemplate",
+      summary: "Delete a template (it can be restored)",
+      description: "It leaves the catalog and cannot be launched. Its warm members nobody claimed are removed.",
+      parameters: queryParameters(TemplateDeleteQuerySchema),
+      responses: {
+        "200": returns("Deleted.", TemplateDeleteResultSchema),
+        ...adminChange,
+        "409": { ...response("Conflict"), description: "Other templates extend it." },
+      },
+    },
+  },
+  "/api/v1/templates/{name}/spec": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplateSpec",
+      summary: "A template's latest spec",
+      responses: { "200": returns("The latest version's spec.", TemplateSpecSchema), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+    put: {
+      tags: ["templates"],
+      operationId: "saveTemplateSpec",
+      summary: "Save a new version of a template's spec",
+      description:
+        "Validated in full (syntax, variables, a render for a stand-in user, every template that extends it), then stored as the next " +
+        "version. An unchanged spec makes no version. The body may be up to 2 MiB.",
+      requestBody: takes(TemplateSpecUpdateSchema),
+      responses: { "200": returns("The version saved.", SpecSaveResultSchema), ...adminChange, "413": response("PayloadTooLarge") },
+    },
+  },
+  "/api/v1/templates/{name}/versions": {
+    parameters: [nameParameter],
+    get: {
+      tags: ["templates"],
+      operationId: "listTemplateVersions",
+      summary: "A template's versions",
+      responses: { "200": returns("Newest first.", TemplateVersionListSchema), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+  },
+  "/api/v1/templates/{name}/versions/{version}": {
+    parameters: [nameParameter, { name: "version", in: "path", required: true, description: "The version number, from 1.", schema: { type: "string", pattern: "^[1-9][0-9]{0,8}$" } }],
+    get: {
+      tags: ["templates"],
+      operationId: "getTemplateVersion",
+      summary: "One version of a template, with its spec",
+      responses: { "200": returns("The version.", TemplateVersionSchema), "400": response("InvalidInput"), ...adminOnly, "404": response("TemplateNotFound") },
+    },
+  },
+  "/api/v1/templates/{name}/restore": {
+    parameters: [nameParameter],
+    post: {
+      tags: ["templates"],
+      operationId: "restoreTemplate",
+      summary: "Restore a deleted template",
+      description: "Back in the catalog (if visible) and launchable; its pool is warmed again. Environments ended when it was deleted stay ended. No body, or `{}`.",
+      responses: {
+        "200": returns("The template, live again.", TemplateSchema),
+        ...adminChange,
+        "404": { ...response("TemplateNotFound"), description: "No deleted template of that name." },
+        "409": { ...response("Conflict"), description: "The template is not deleted, or another template has its name now." },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+  },
+  ...metadataPaths("labels", "label", LabelSchema, LabelListSchema, "The key is a Kubernetes qualified name; the value is empty or a Kubernetes label value."),
+  ...metadataPaths("annotations", "annotation", AnnotationSchema, AnnotationListSchema, "The key is a Kubernetes qualified name; the value is printable text on one line, at most 4096 characters."),
+};
 const uuidParameter = { $ref: "#/components/parameters/InstanceUuid" };
 
 /** Errors every authenticated operation can answer with. */
@@ -23,179 +259,6 @@ const extendResponses = {
   ...stateChange,
   "404": response("NotFound"),
   "409": response("Conflict"),
-};
-
-const environment = {
-  type: "object",
-  description: "One instance of a template, as its owner sees it. Rendered Helm values stay on the server.",
-  required: [
-    "uuid", "name", "displayName", "icon", "version", "owner", "shared", "phase", "status", "step", "health", "message", "problem", "url", "connectionType",
-    "connectionMessage", "namespace", "engine", "engineRef", "pooled", "params", "createdAt", "claimedAt", "readyAt", "expiresAt", "isUnlimited", "extendCount",
-    "maxExtends", "extendSeconds", "extensionsLeft",
-  ],
-  properties: {
-    uuid: { type: "string", pattern: "^[0-9a-f]{8}$", description: "The instance's id." },
-    name: { type: "string", description: "The template's name." },
-    displayName: { type: "string" },
-    icon: { type: "string" },
-    version: { type: "integer", description: "The template version the instance was created from." },
-    owner: { type: ["string", "null"], description: "The owner key: a username, or a group for shared instances." },
-    shared: { type: "boolean", description: "True when owned by a group rather than the caller." },
-    phase: { type: "string", enum: ["Pending", "Provisioning", "Ready", "Available", "Claimed", "Failed", "Expiring"] },
-    status: { type: "string", enum: ["pending", "Progressing", "Healthy", "Degraded", "Deleting"], description: "Dploy-compatible one-word status." },
-    step: { type: ["string", "null"], enum: ["applying", "fetching", "installing", "ready", null], description: "The provisioning step Flux last reported; kept when the instance fails" },
-    health: { type: ["string", "null"] },
-    message: { type: ["string", "null"], description: "What the engine or Flux last reported, as they wrote it." },
-    problem: {
-      type: ["object", "null"],
-      description: "What is wrong, in plain words; null while nothing is. A failed instance always has one.",
-      required: ["kind", "summary", "fix"],
-      properties: {
-        kind: {
-          type: "string",
-          enum: ["source-unreachable", "chart-not-found", "install-failed", "timed-out", "cluster-unreachable", "cluster-credentials", "forbidden", "flux-missing", "rejected", "no-cluster", "unknown"],
-        },
-        summary: { type: "string", description: "For the owner: what happened and what they can do." },
-        fix: { type: "string", description: "For staff: where to look to fix it." },
-      },
-    },
-    url: { type: ["string", "null"], description: "Where the environment is reached once Ready." },
-    connectionType: {
-      type: "string",
-      enum: ["web", "instructions"],
-      description: "How to reach it once Ready: web opens the url; instructions follows connectionMessage.",
-    },
-    connectionMessage: {
-      type: ["string", "null"],
-      maxLength: 8000,
-      description: "Plain text on how to connect, rendered at launch (values in it cannot add lines); null for web.",
-    },
-    namespace: { type: ["string", "null"] },
-    engine: { type: "string" },
-    engineRef: { type: ["string", "null"] },
-    pooled: { type: "boolean", description: "True for a member of a warm pool." },
-    params: { type: "object", additionalProperties: true, description: "The launch parameters, with defaults applied." },
-    createdAt: { type: "string", format: "date-time" },
-    claimedAt: { type: ["string", "null"], format: "date-time" },
-    readyAt: { type: ["string", "null"], format: "date-time" },
-    expiresAt: { type: ["string", "null"], format: "date-time", description: "Null when the TTL is unlimited." },
-    isUnlimited: { type: "boolean" },
-    extendCount: { type: "integer", minimum: 0 },
-    maxExtends: { type: "integer" },
-    extendSeconds: { type: "integer" },
-    extensionsLeft: { type: ["integer", "null"], description: "Extensions still possible (0 for a failed instance); null when the TTL is unlimited." },
-  },
-};
-
-const environmentList = {
-  type: "object",
-  required: ["environments", "count", "quota"],
-  properties: {
-    environments: { type: "array", items: ref("Environment") },
-    count: { type: "integer" },
-    quota: {
-      type: "object",
-      required: ["used", "limit", "templates"],
-      properties: {
-        used: { type: "integer", description: "Live instances owned by the caller's username." },
-        limit: { type: ["integer", "null"], description: "The limit per user that applies to launching; null when unlimited." },
-        templates: {
-          type: "array",
-          description: "Templates with a limit of their own: launching one of those is held to that limit instead.",
-          items: {
-            type: "object",
-            required: ["name", "displayName", "limit"],
-            properties: { name: { type: "string" }, displayName: { type: "string" }, limit: { type: ["integer", "null"] } },
-          },
-        },
-      },
-    },
-  },
-};
-
-const memberTally = {
-  type: "object",
-  required: ["available", "starting", "stuck", "failed", "claimed", "ending"],
-  properties: {
-    available: { type: "integer", minimum: 0, description: "Unclaimed and ready to claim." },
-    starting: { type: "integer", minimum: 0, description: "Unclaimed and starting (Pending, Provisioning)." },
-    stuck: { type: "integer", minimum: 0, description: "Of the starting ones, those past their launch limit: the worker fails them." },
-    failed: { type: "integer", minimum: 0, description: "Unclaimed members that failed to start: the worker replaces them." },
-    claimed: { type: "integer", minimum: 0, description: "Claimed by someone: never touched by the pool." },
-    ending: { type: "integer", minimum: 0, description: "Unclaimed members being torn down." },
-  },
-};
-
-const endedMember = {
-  type: "object",
-  required: ["uuid", "version", "message", "at"],
-  properties: {
-    uuid: { type: "string", pattern: "^[0-9a-f]{8}$" },
-    version: { type: "integer", description: "The template version it was created from." },
-    message: { type: "string", description: "Why it ended, or its last report, as written." },
-    at: { type: "string", format: "date-time" },
-  },
-};
-
-const poolState = {
-  type: "object",
-  description: "A pool template's warm pool now. Members of older versions are replaced by members of the current one.",
-  required: [
-    "name", "currentVersion", "size", "desired", "maxSize", "liveInstances", "paused", "totals", "versions", "recyclable", "rolling", "lastFailure", "recent", "sentence",
-    "observedAt",
-  ],
-  properties: {
-    name: { type: "string" },
-    currentVersion: { type: "integer", description: "The template's latest version: new members are created from it." },
-    size: { type: "integer", minimum: 0, description: "The pool's size setting." },
-    desired: { type: "integer", minimum: 0, description: "Unclaimed members the worker keeps now (0 when the template keeps no pool)." },
-    maxSize: { type: "integer", minimum: 0, description: "The most instances of the template in all; 0 = no limit." },
-    liveInstances: { type: "integer", minimum: 0, description: "Instances counted against maxSize: claimed, on-demand and unclaimed." },
-    paused: { type: ["string", "null"], description: "Why the worker does not keep the pool filled now (no cluster, disabled, invalid); null when it does." },
-    totals: memberTally,
-    versions: {
-      type: "array",
-      description: "Versions with members, newest first.",
-      items: {
-        allOf: [
-          memberTally,
-          {
-            type: "object",
-            required: ["version", "current", "beingReplaced"],
-            properties: {
-              version: { type: "integer" },
-              current: { type: "boolean", description: "True for the template's latest version." },
-              beingReplaced: { type: "boolean", description: "True while its unclaimed members are being replaced by members of the current version." },
-            },
-          },
-        ],
-      },
-    },
-    recyclable: {
-      type: "object",
-      description: "How many unclaimed members a recycle by hand of each scope would end now.",
-      required: ["all", "failed", "outdated"],
-      properties: { all: { type: "integer", minimum: 0 }, failed: { type: "integer", minimum: 0 }, outdated: { type: "integer", minimum: 0 } },
-    },
-    rolling: { type: "boolean", description: "True while unclaimed members of an older version wait to be replaced." },
-    lastFailure: { oneOf: [endedMember, { type: "null" }], description: "The last unclaimed member that failed to start, with its report." },
-    recent: { type: "array", items: endedMember, description: "The unclaimed members ended last, newest first, with why." },
-    sentence: { type: "string", description: "The state in one sentence." },
-    observedAt: { type: "string", format: "date-time" },
-  },
-};
-
-const apiToken = {
-  type: "object",
-  required: ["id", "name", "createdAt", "lastUsedAt", "expiresAt", "revoked"],
-  properties: {
-    id: { type: "string", format: "uuid" },
-    name: { type: "string" },
-    createdAt: { type: "string", format: "date-time" },
-    lastUsedAt: { type: ["string", "null"], format: "date-time" },
-    expiresAt: { type: ["string", "null"], format: "date-time", description: "Null for a token that never expires." },
-    revoked: { type: "boolean" },
-  },
 };
 
 const launchResponses = {
@@ -218,7 +281,7 @@ export const openApiDocument = {
     title: "Envdeck API",
     version: appVersion,
     description:
-      "Launch, inspect, extend and delete your environments. Authenticate with a personal API token " +
+      "Launch, inspect, extend and delete your environments; admins manage templates. Authenticate with a personal API token " +
       "(`Authorization: Bearer edk_…`, created while signed in) or, from the browser, with the session cookie. " +
       "Cookie-authenticated requests that change state must come from Envdeck's own pages.",
   },
@@ -227,7 +290,7 @@ export const openApiDocument = {
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
     { name: "tokens", description: "Personal API tokens." },
-    { name: "templates", description: "Templates and their warm pools (admins only)." },
+    { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -344,7 +407,7 @@ export const openApiDocument = {
         responses: {
           "200": {
             description: "The caller's tokens, newest first.",
-            content: jsonContent({ type: "object", required: ["tokens"], properties: { tokens: { type: "array", items: ref("ApiToken") } } }),
+            content: jsonContent(refTo(ApiTokenListSchema)),
           },
           ...signedIn,
         },
@@ -374,6 +437,7 @@ export const openApiDocument = {
         responses: { "204": { description: "Revoked (revoking twice is fine)." }, ...stateChange, "404": response("NotFound") },
       },
     },
+    ...templatePaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {
@@ -426,66 +490,7 @@ export const openApiDocument = {
       InstanceUuid: { name: "uuid", in: "path", required: true, description: "The instance's id.", schema: { type: "string", pattern: "^[0-9a-f]{8}$" } },
     },
     schemas: {
-      Environment: environment,
-      LaunchResult: {
-        allOf: [
-          ref("Environment"),
-          {
-            type: "object",
-            required: ["outcome"],
-            properties: { outcome: { type: "string", enum: ["existing", "claimed", "created"], description: "existing (200), claimed from the warm pool or created (201)." } },
-          },
-        ],
-      },
-      EnvironmentList: environmentList,
-      DployEnvironmentList: {
-        allOf: [
-          ref("EnvironmentList"),
-          { type: "object", required: ["limit"], properties: { limit: { type: ["integer", "null"], description: "Same as quota.limit." } } },
-        ],
-      },
-      RunRequest: {
-        type: "object",
-        additionalProperties: false,
-        properties: { params: { type: "object", additionalProperties: true, description: "Launch parameter values, typed as the template's schema says." } },
-      },
-      ApiToken: apiToken,
-      PoolState: poolState,
-      NewApiToken: {
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1, maxLength: 100, description: "No control characters." },
-          expiresInDays: { type: "integer", minimum: 1, maximum: 365, description: "Omit for a token that never expires." },
-        },
-      },
-      CreatedApiToken: {
-        allOf: [
-          ref("ApiToken"),
-          { type: "object", required: ["token"], properties: { token: { type: "string", description: "The secret: shown only now, never again." } } },
-        ],
-      },
-      Error: {
-        type: "object",
-        required: ["error", "code"],
-        properties: {
-          error: { type: "string", description: "What went wrong, in words for people." },
-          code: {
-            type: "string",
-            enum: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "CONFLICT", "QUOTA_EXCEEDED", "POOL_EXHAUSTED", "UNAVAILABLE", "PAYLOAD_TOO_LARGE", "INTERNAL"],
-          },
-          fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description: "Problems by field or parameter." },
-        },
-      },
-      Health: {
-        type: "object",
-        required: ["status", "version", "database"],
-        properties: {
-          status: { type: "string", enum: ["ok", "degraded"] },
-          version: { type: "string" },
-          database: { type: "object", required: ["ok", "latencyMs"], properties: { ok: { type: "boolean" }, latencyMs: { type: "integer" }, error: { type: "string" } } },
-        },
-      },
+      ...componentSchemas(),
     },
     responses: {
       InvalidInput: { description: "The request is invalid (code INVALID_INPUT); `fields` names each problem.", content: jsonContent(ref("Error")) },
@@ -504,8 +509,19 @@ export const openApiDocument = {
         description: "No such template (unknown, disabled or a base template), or no such environment of the caller's. Other people's environments are reported as missing.",
         content: jsonContent(ref("Error")),
       },
-      Conflict: { description: "The environment has used all its extensions, has expired or failed to start (code CONFLICT).", content: jsonContent(ref("Error")) },
-      PayloadTooLarge: { description: "The request body is larger than 64 kB (code PAYLOAD_TOO_LARGE).", content: jsonContent(ref("Error")) },
+      Conflict: {
+        description: "Environments: it has used all its extensions, has expired or failed to start. Templates: see each operation (code CONFLICT).",
+        content: jsonContent(ref("Error")),
+      },
+      AdminOnly: {
+        description: "The caller is not an admin, or a cookie-authenticated request that changes state came from another site (code FORBIDDEN).",
+        content: jsonContent(ref("Error")),
+      },
+      TemplateNotFound: { description: "No live template of that name: unknown, or deleted (code NOT_FOUND).", content: jsonContent(ref("Error")) },
+      PayloadTooLarge: {
+        description: "The request body is larger than 64 kB, or 2 MiB where it carries a template (code PAYLOAD_TOO_LARGE).",
+        content: jsonContent(ref("Error")),
+      },
       Unavailable: {
         description:
           "POOL_EXHAUSTED: no warm environment is free and no more may be created. UNAVAILABLE: this portal has no cluster to launch on, " +

@@ -241,6 +241,14 @@ export const templateSettingsSchema = z
   .strict()
   .superRefine(checkSettingsRules, { when: () => true });
 
+/**
+ * A change to some of the settings, as the REST API sends it: any of them, each by its own rules, with labels
+ * and annotations as maps (a change replaces the whole map). The rules between settings are checked once the
+ * change is merged onto the saved settings.
+ */
+export const templateSettingsChangeSchema = z.strictObject({ ...settingFields, labels: labelMap, annotations: annotationMap }).partial();
+export type TemplateSettingsChange = z.output<typeof templateSettingsChangeSchema>;
+
 /** The settings as the form and callers send them: labels and annotations as rows. */
 export type TemplateSettingsInput = z.input<typeof templateSettingsSchema>;
 /** The settings as stored: labels and annotations as maps. */

@@ -270,8 +270,8 @@ describe("importing a template file", () => {
 
   it("refuses a name that is taken at the file's line, or at the form's name field when the name came from there", async () => {
     const taken = seedYaml.replace("name: webterm", "name: existing");
-    await expect(importTemplate(admin, { yaml: taken })).rejects.toMatchObject({ code: "INVALID_INPUT", fields: { "metadata.name": [expect.stringMatching(/taken by another template.*\(line 5\)$/)] } });
-    await expect(importTemplate(admin, { yaml: seedYaml, name: "existing" })).rejects.toMatchObject({ fields: { name: [expect.stringMatching(/taken/)] } });
+    await expect(importTemplate(admin, { yaml: taken })).rejects.toMatchObject({ code: "CONFLICT", fields: { "metadata.name": [expect.stringMatching(/taken by another template.*\(line 5\)$/)] } });
+    await expect(importTemplate(admin, { yaml: seedYaml, name: "existing" })).rejects.toMatchObject({ code: "CONFLICT", fields: { name: [expect.stringMatching(/taken/)] } });
     await expect(importTemplate(admin, { yaml: seedYaml, name: "Not A Name" })).rejects.toMatchObject({ fields: { name: [expect.stringMatching(/lowercase/)] } });
   });
 

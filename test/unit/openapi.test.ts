@@ -2,7 +2,10 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { openApiDocument } from "@/lib/api/openapi";
+import { EnvironmentSchema } from "@/lib/api/schemas/environment";
+import { LabelSchema, TemplatePatchSchema, TemplateSchema } from "@/lib/api/schemas/template";
 
 /**
  * The OpenAPI document and the route files under app/api must describe the same API: every documented
@@ -25,10 +28,13 @@ function routeFiles(dir: string): string[] {
   });
 }
 
-/** `app/api/run/[name]/route.ts` → `/api/run/{name}`; route groups `(x)` are not part of the URL. */
+/**
+ * `app/api/run/[name]/route.ts` → `/api/run/{name}`; a catch-all `[...key]` is one parameter `{key}`; route
+ * groups `(x)` are not part of the URL.
+ */
 function urlPathOf(file: string): string {
   const segments = path.relative(path.join(API_ROOT, ".."), path.dirname(file)).split(path.sep);
-  return `/${segments.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/")}`;
+  return `/${segments.filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(?:\.\.\.)?(\w+)\]$/, "{$1}")).join("/")}`;
 }
 
 async function loadRoutes(): Promise<Routes> {
@@ -164,8 +170,36 @@ describe("the OpenAPI document", () => {
     });
   }
 
+  it("takes its component schemas from the resources' zod schemas: requests as sent, responses as received", () => {
+    const schemas = openApiDocument.components.schemas as Json;
+    const generated = (schema: z.ZodType, io: "input" | "output") => {
+      const { $schema: _, ...json } = z.toJSONSchema(schema, { io }) as Json;
+      return json;
+    };
+    expect(schemas.Template).toEqual(generated(TemplateSchema, "output"));
+    expect(schemas.Environment).toEqual(generated(EnvironmentSchema, "output"));
+    expect(schemas.Label).toEqual(generated(LabelSchema, "output"));
+    expect(schemas.TemplatePatch).toEqual(generated(TemplatePatchSchema, "input"));
+    // A response is described exactly: nothing it may carry is left undeclared.
+    expect(schemas.Template).toMatchObject({ additionalProperties: false, required: expect.arrayContaining(["name", "labels", "version"]) });
+    // Dates travel as ISO 8601 text.
+    expect((schemas.TemplateSummary as { properties: Json }).properties.deletedAt).toEqual({ anyOf: [{ type: "string", format: "date-time" }, { type: "null" }] });
+  });
+
+  it("documents the answers of the templates API", () => {
+    const paths = pathsOf(copy());
+    const statuses = (url: string, method: string) => Object.keys((paths[url]![method] as Json).responses as Json).sort();
+    expect(statuses("/api/v1/templates", "post")).toEqual(["201", "400", "401", "403", "404", "409", "413"]);
+    expect(statuses("/api/v1/templates/{name}", "get")).toEqual(["200", "401", "404"]);
+    expect(statuses("/api/v1/templates/{name}", "patch")).toEqual(["200", "400", "401", "403", "404", "409", "413"]);
+    expect(statuses("/api/v1/templates/{name}/labels/{key}", "delete")).toEqual(["204", "400", "401", "403", "404"]);
+    const list = (paths["/api/v1/templates"]!.get as { parameters: { name: string; in: string }[] }).parameters;
+    expect(list.map((p) => `${p.in}:${p.name}`)).toEqual(["query:q", "query:state", "query:method", "query:category", "query:owner", "query:deleted"]);
+  });
+
   it("maps route folders to URL paths", () => {
     expect(urlPathOf(path.join(API_ROOT, "v1/environments/[uuid]/extend/route.ts"))).toBe("/api/v1/environments/{uuid}/extend");
     expect(urlPathOf(path.join(API_ROOT, "(group)/openapi.json/route.ts"))).toBe("/api/openapi.json");
+    expect(urlPathOf(path.join(API_ROOT, "v1/templates/[name]/labels/[...key]/route.ts"))).toBe("/api/v1/templates/{name}/labels/{key}");
   });
 });

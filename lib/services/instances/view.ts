@@ -18,7 +18,7 @@ export interface EnvironmentView {
   shared: boolean;
   phase: Phase;
   /** Dploy-compatible one-word status: pending, Progressing, Healthy, Degraded or Deleting. */
-  status: string;
+  status: (typeof STATUS)[Phase];
   /** The provisioning step Flux last reported: applying, fetching, installing or ready; null before the first. */
   step: string | null;
   health: string | null;
@@ -50,7 +50,7 @@ export interface EnvironmentView {
   extensionsLeft: number | null;
 }
 
-const STATUS: Record<Phase, string> = {
+const STATUS = {
   Pending: "pending",
   Provisioning: "Progressing",
   Ready: "Healthy",
@@ -58,7 +58,7 @@ const STATUS: Record<Phase, string> = {
   Claimed: "Healthy",
   Failed: "Degraded",
   Expiring: "Deleting",
-};
+} as const satisfies Record<Phase, string>;
 
 /** What a view is made of: an instance with its template's display and TTL fields and its version number. */
 export type ViewSource = InstanceRecord & {

@@ -14,6 +14,13 @@ export function requireTemplateSettings(input: unknown): TemplateSettings {
   return parsed.settings;
 }
 
+/** A confirmation flag from a caller: absent, true or false; anything else is INVALID_INPUT. */
+export function requireConfirmFlag(confirm: unknown): asserts confirm is boolean | undefined {
+  if (confirm !== undefined && typeof confirm !== "boolean") {
+    throw new AppError("INVALID_INPUT", "Confirm with true or false.", { confirm: ["Confirm with true or false."] });
+  }
+}
+
 /**
  * What changing a loaded template's settings to `after` does, from the counts in the database now: the
  * sentences of `describeSettingsImpact`. Reads nothing when no setting with an impact changes.

@@ -31,7 +31,7 @@ const FORMAT_NAMES: Record<TemplateFileFormat, string> = { dploy: "a DployTempla
  * its line, in the order of the file. A problem with the name points at the form's name field when the name
  * came from there.
  */
-function fileProblems(issues: TemplateIssue[], nameFromForm: boolean): AppError {
+function fileProblems(issues: TemplateIssue[], nameFromForm: boolean, code: "INVALID_INPUT" | "CONFLICT" = "INVALID_INPUT"): AppError {
   const fields: Record<string, string[]> = {};
   const sorted = [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   for (const issue of sorted) {
@@ -39,7 +39,7 @@ function fileProblems(issues: TemplateIssue[], nameFromForm: boolean): AppError 
     (fields[key] ??= []).push(`${issue.message}${issue.line !== undefined && key !== "name" ? ` (line ${issue.line})` : ""}`);
   }
   const count = sorted.length;
-  return new AppError("INVALID_INPUT", `This file cannot be imported: ${count} problem${count === 1 ? "" : "s"}, listed below.`, fields);
+  return new AppError(code, `This file cannot be imported: ${count} problem${count === 1 ? "" : "s"}, listed below.`, fields);
 }
 
 /**
@@ -74,8 +74,9 @@ export async function runTemplateImport(identity: Identity, input: ImportInput, 
   } catch (error) {
     // The full validation names the spec's fields (valuesTemplate, line 3 of it): placed in the file.
     if (error instanceof TemplateError) throw fileProblems(error.issues.map(file.locate), nameFromForm);
-    // A name that is taken: said at the name field, and at metadata.name's line when the name is the file's.
-    if (isAppError(error) && error.fields?.name) throw fileProblems([file.locate({ path: "name", message: error.fields.name[0]! })], nameFromForm);
+    // A name that is taken: said at the name field, and at metadata.name's line when the name is the file's; a
+    // conflict with what exists, as every other way of creating a template reports it.
+    if (isAppError(error) && error.fields?.name) throw fileProblems([file.locate({ path: "name", message: error.fields.name[0]! })], nameFromForm, error.code === "CONFLICT" ? "CONFLICT" : "INVALID_INPUT");
     throw error;
   }
   return { format: file.format, fields: draft.fields, spec: draft.spec, ignored: file.ignored, adjusted: file.adjusted };

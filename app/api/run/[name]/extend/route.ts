@@ -1,6 +1,7 @@
-import { apiRoute, json } from "@/lib/api/http";
+import { apiRoute, respond } from "@/lib/api/http";
+import { EnvironmentSchema } from "@/lib/api/schemas/environment";
 import { extendInstance } from "@/lib/services/instances/extend";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ name: string }>(async ({ params, identity }) => json(await extendInstance(identity, { template: params.name })));
+export const POST = apiRoute<{ name: string }>(async ({ params, identity }) => respond(EnvironmentSchema, await extendInstance(identity, { template: params.name })));
