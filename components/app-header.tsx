@@ -33,6 +33,12 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
                   {identity.roles.at(-1)}
                 </span>
               </span>
+              <Link
+                href="/account"
+                className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+              >
+                Account<span className="sr-only"> and API tokens</span>
+              </Link>
               <SignOutButton />
             </div>
           </MainNav>
