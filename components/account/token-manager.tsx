@@ -54,7 +54,7 @@ export function TokenManager({ initial, serverNow }: { initial: ApiTokenSummary[
           You have no tokens yet. Create one above for a script that uses the API.
         </p>
       ) : (
-        <DataTable columns={["Name", "Created", "Expires", "Last used", "Status"]}>
+        <DataTable columns={["Token", "Created", "Expires", "Last used"]}>
           {query.data.tokens.map((token) => (
             <TokenRow
               key={token.id}
@@ -162,16 +162,19 @@ function TokenRow({ token, now, onRevoked }: { token: ApiTokenSummary; now: numb
   const cell = "px-3 py-2 align-top";
   return (
     <tr className="border-t border-slate-200 dark:border-slate-800">
-      <td className={`${cell} min-w-32 font-medium wrap-anywhere`}>{token.name}</td>
+      {/* Its state and Revoke in the first column, so a phone shows them without scrolling the table sideways. */}
+      <td className={`${cell} min-w-40`}>
+        <span className="block font-medium wrap-anywhere">{token.name}</span>
+        <span className="mt-1 flex items-center gap-2 whitespace-nowrap">
+          <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${shown.className}`}>{shown.label}</span>
+          {shown.label === "Active" && <RevokeButton token={token} onRevoked={onRevoked} />}
+        </span>
+      </td>
       <td className={`${cell} whitespace-nowrap`}>
         <LocalTime iso={token.createdAt} now={now} />
       </td>
       <td className={`${cell} whitespace-nowrap`}>{token.expiresAt ? <LocalTime iso={token.expiresAt} now={now} /> : "Never"}</td>
       <td className={`${cell} whitespace-nowrap`}>{token.lastUsedAt ? <LocalTime iso={token.lastUsedAt} now={now} /> : "Not yet"}</td>
-      <td className={`${cell} whitespace-nowrap`}>
-        <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${shown.className}`}>{shown.label}</span>
-        {shown.label === "Active" && <RevokeButton token={token} onRevoked={onRevoked} />}
-      </td>
     </tr>
   );
 }
@@ -196,7 +199,7 @@ function RevokeButton({ token, onRevoked }: { token: ApiTokenSummary; onRevoked:
         onClick={() => dialog.current?.showModal()}
         disabled={pending}
         aria-label={`Revoke ${token.name}`}
-        className="ml-2 rounded-md border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
+        className="rounded-md border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
       >
         {pending ? "Revoking…" : "Revoke"}
       </button>

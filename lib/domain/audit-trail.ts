@@ -119,7 +119,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 export const MAX_ACTOR = 63;
 export const MAX_OBJECT_ID = 100;
-const TIME_HELP = "Not a date and time: write it like 2026-11-30 or 2026-11-30T14:05 (UTC).";
+const TIME_HELP = "Not a date and time: write it like 2026-11-30 or 2026-11-30 14:05 (UTC).";
 
 /**
  * A moment from the filter's text: a date, a date and time to the minute or second, optionally with a zone

@@ -29,7 +29,7 @@ function ActorCell({ event }: { event: AuditEventView }) {
   const note = event.actorId ? null : event.action.startsWith("signin.") ? "not signed in" : event.actorName === "system" ? "Envdeck itself" : null;
   return (
     <td className={`${cell} min-w-36`}>
-      <Link href={auditTrailHref({ actor: event.actorName })} className={`font-medium wrap-anywhere ${link}`} title={`Entries of ${event.actorName}`}>
+      <Link href={auditTrailHref({ actor: event.actorName })} className={`wrap-anywhere ${link}`} title={`Entries of ${event.actorName}`}>
         {event.actorName}
       </Link>
       {note && <span className="block text-xs text-slate-600 dark:text-slate-400">{note}</span>}
@@ -151,7 +151,7 @@ export default async function AuditPage({ searchParams }: Props) {
 
       {errors ? (
         <Notice tone="danger" className="mt-6">
-          {errors.page ? errors.page.join(" ") : "Correct the highlighted filters to see the trail."}
+          {[errors.page?.join(" "), Object.keys(errors).some((field) => field !== "page") && "Correct the highlighted filters to see the trail."].filter(Boolean).join(" ")}
           {errors.page && (
             <>
               {" "}
@@ -187,19 +187,20 @@ export default async function AuditPage({ searchParams }: Props) {
             {trail.moreThanTotal ? `More than ${total.toLocaleString("en")} entries match: narrow the filters to reach older ones.` : `${total.toLocaleString("en")} entr${total === 1 ? "y" : "ies"}`}
             {pageCount > 1 && `, ${first.toLocaleString("en")}–${(first + events.length - 1).toLocaleString("en")} shown`}, newest first
           </p>
-          <DataTable columns={["Time (UTC)", "Actor", "Action", "Object", "From", "Changes"]}>
+          <DataTable columns={["What and when (UTC)", "Actor", "Object", "From", "Changes"]}>
             {events.map((event) => (
               <tr key={event.id} className="border-t border-slate-200 dark:border-slate-800">
-                <td className={`${cell} font-mono text-xs whitespace-nowrap`}>
-                  <time dateTime={event.at.toISOString()}>{utc(event.at)}</time>
-                </td>
-                <ActorCell event={event} />
-                <td className={`${cell} min-w-36`}>
-                  <Link href={auditTrailHref({ action: event.action })} className={link}>
+                {/* What happened and when, first: a phone shows it without scrolling the table sideways. */}
+                <td className={`${cell} min-w-44`}>
+                  <Link href={auditTrailHref({ action: event.action })} className={`font-medium ${link}`}>
                     {describeAction(event.action)}
                   </Link>
                   <span className="block font-mono text-xs text-slate-600 dark:text-slate-400">{event.action}</span>
+                  <time dateTime={event.at.toISOString()} className="mt-1 block font-mono text-xs whitespace-nowrap">
+                    {utc(event.at)}
+                  </time>
                 </td>
+                <ActorCell event={event} />
                 <ObjectCell event={event} />
                 <SourceCell event={event} />
                 <ChangesCell event={event} />
