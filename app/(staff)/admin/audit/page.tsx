@@ -156,7 +156,7 @@ export default async function AuditPage({ searchParams }: Props) {
             <>
               {" "}
               <Link href={auditTrailHref(filter)} className="font-medium underline">
-                Go to the newest entries
+                Go to page 1
               </Link>
             </>
           )}
