@@ -1,5 +1,5 @@
 import "server-only";
-import { containsPattern, type AuditEventView, type AuditFilter, type AuditRange } from "@/lib/domain/audit-trail";
+import { containsPattern, escapeLike, type AuditEventView, type AuditFilter, type AuditRange } from "@/lib/domain/audit-trail";
 import { sqlPool } from "./client";
 
 /**
@@ -19,7 +19,7 @@ function whereOf(filter: AuditFilter, range: AuditRange): Clause {
   const param = (value: unknown) => `$${params.push(value)}`;
   if (filter.actor) conditions.push(`actor_name ILIKE ${param(containsPattern(filter.actor))}`);
   // A family ("signin") stands for all of its actions ("signin.fail" …).
-  if (filter.action) conditions.push(`(action = ${param(filter.action)} OR action LIKE ${param(`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)})`);
+  if (filter.action) conditions.push(`(action = ${param(filter.action)} OR action LIKE ${param(`${escapeLike(filter.action)}.%`)})`);
   if (filter.objectType) conditions.push(`object_type = ${param(filter.objectType)}`);
   if (filter.objectId) conditions.push(`object_id = ${param(filter.objectId)}`);
   if (range.from) conditions.push(`at >= ${param(range.from)}`);

@@ -212,9 +212,14 @@ export function isAuditFiltered(filter: AuditFilter): boolean {
   return Object.values(filter).some((v) => v !== "");
 }
 
-/** Text for a LIKE pattern that finds it anywhere: `%`, `_` and `\` stand for themselves. */
+/** Text for a LIKE pattern in which `%`, `_` and `\` stand for themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern that finds the text anywhere. */
 export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
 }
 
 /** One entry of the trail as the admin area shows and exports it. */

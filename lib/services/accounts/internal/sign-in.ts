@@ -80,13 +80,13 @@ export async function verifyLocalCredentials(input: unknown, origin: RequestOrig
     if (lockout.locked) throw new SignInThrottledError(lockout.retryAfterSeconds);
     return null;
   }
-  const identity = { ...toIdentity(user), origin };
+  const identity = toIdentity(user);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     await clearSignInAttempts(tx, username);
-    await recordAudit(tx, { actor: identity, action: "signin.success", objectType: "account", objectId: username, after: { method: "password" } });
+    await recordAudit(tx, { actor: { ...identity, origin }, action: "signin.success", objectType: "account", objectId: username, after: { method: "password" } });
   });
-  return toIdentity(user);
+  return identity;
 }
 
 /**
