@@ -12,6 +12,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
     { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
+    { href: "/admin/audit", label: "Audit", show: can(identity, "audit:view") },
   ].filter((link) => link.show);
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -32,6 +33,12 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
                   {identity.roles.at(-1)}
                 </span>
               </span>
+              <Link
+                href="/account"
+                className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+              >
+                Account<span className="sr-only"> and API tokens</span>
+              </Link>
               <SignOutButton />
             </div>
           </MainNav>

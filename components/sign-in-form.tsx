@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { credentialsSchema } from "@/lib/domain/credentials";
+import { parseThrottleErrorCode, throttleMessage } from "@/lib/domain/sign-in-throttle";
 
 interface Props {
   local: boolean;
@@ -34,7 +35,9 @@ export function SignInForm({ local, oidc, callbackUrl, initialError }: Props) {
     const result = await signIn("credentials", { ...parsed.data, redirect: false, callbackUrl });
     if (!result || result.error) {
       setPending(false);
-      setError("Incorrect username or password.");
+      // A refusal says only "wrong username or password" or, after too many, how long to wait.
+      const wait = parseThrottleErrorCode(result?.error);
+      setError(wait === null ? "Incorrect username or password." : throttleMessage(wait));
       return;
     }
     router.replace(callbackUrl);

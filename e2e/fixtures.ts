@@ -4,19 +4,24 @@ import path from "node:path";
 import { ARTIFACTS, WORKER_LOG, readState, storageStatePath, type AccountName, type E2eState } from "./support/state";
 
 /**
- * `accounts`: the accounts the global setup created (one per role, plus extra students). `pageAs(account)`:
+ * `accounts`: the accounts the global setup created (one per role, plus extra students); `spareAccounts`: the
+ * ones it never signed in, for journeys that type wrong passwords. `pageAs(account)`:
  * a page already signed in as that account (from the session saved by the global setup), in a browser
  * context of its own. `shoot(page, name)`: a screenshot kept as an artifact, at the page's current size.
  * A failed test gets the worker's log attached, when a worker runs.
  */
 export const test = base.extend<{
   accounts: E2eState["accounts"];
+  spareAccounts: E2eState["spareAccounts"];
   pageAs: (account: AccountName) => Promise<Page>;
   shoot: (page: Page, name: string) => Promise<void>;
   workerLogOnFailure: void;
 }>({
   accounts: async ({}, use) => {
     await use(readState().accounts);
+  },
+  spareAccounts: async ({}, use) => {
+    await use(readState().spareAccounts);
   },
   pageAs: async ({ browser, baseURL }, use) => {
     const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];

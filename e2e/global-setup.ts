@@ -12,7 +12,7 @@ import { freePort, startTestPostgres, withDatabase } from "../test/support/postg
 import { createE2eTemplates, findClusterBinaries } from "./support/cluster";
 import { startOidcProvider } from "./support/oidc-provider";
 import { startPortal, startWorker, waitForHealth, waitForWorker } from "./support/processes";
-import { ARTIFACTS, EXTRA_ADMINS, EXTRA_STUDENTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
+import { ARTIFACTS, EXTRA_ADMINS, EXTRA_STUDENTS, SPARE_ACCOUNTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 /**
@@ -94,6 +94,12 @@ export default async function globalSetup(config: FullConfig) {
     for (const role of ["student", "teacher", "admin"] as RoleName[]) await create(role, role, `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`);
     for (const name of EXTRA_STUDENTS) await create(name, "student", `E2E Student ${name.slice("student".length)}`);
     for (const name of EXTRA_ADMINS) await create(name, "admin", `E2E Admin ${name.slice("admin".length)}`);
+    const spareAccounts = {} as E2eState["spareAccounts"];
+    for (const name of SPARE_ACCOUNTS) {
+      const account = { username: `e2e-${name}`, password: randomBytes(12).toString("base64url"), displayName: `E2E Spare ${name}` };
+      await upsertLocalUser(SYSTEM_IDENTITY, { ...account, roles: ["student"], groups: ["class-1a"] });
+      spareAccounts[name] = account;
+    }
     // An account whose (valid) password is longer than sign-in accepts: proves the server enforces the limit.
     await upsertLocalUser(SYSTEM_IDENTITY, { username: "e2e-longpass", password: "p".repeat(300), roles: ["admin"] });
     for (const template of DEMO_TEMPLATES) await createTemplate(SYSTEM_IDENTITY, template);
@@ -132,6 +138,7 @@ export default async function globalSetup(config: FullConfig) {
     const state: E2eState = {
       oidcIssuer: oidc.issuer,
       accounts,
+      spareAccounts,
       cluster: controlPlane !== null,
       clusterMissing: found.missing,
       helmRepositoryUrl: controlPlane?.helmRepositoryUrl ?? null,

@@ -26,6 +26,7 @@ const PAGES: [AccountName | null, string][] = [
   [null, "/signin?error=CredentialsSignin"],
   ["student", "/"],
   ["student", "/environments"],
+  ["student", "/account"],
   ["student", "/run/webterm"],
   ["student", "/run/no-such-template"],
   ["student", "/admin"],
@@ -37,6 +38,8 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/templates/new"],
   ["admin", "/admin/templates/new?from=duplicate"],
   ["admin", "/admin/templates/new?from=import"],
+  ["admin", "/admin/audit"],
+  ["admin", "/admin/audit?from=2026-02-30&action=signin"],
 ];
 
 test.describe("phone layout", () => {

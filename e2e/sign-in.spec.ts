@@ -48,9 +48,10 @@ test.describe("local accounts", () => {
     await shootBothWidths(page, shoot, "catalog");
   });
 
-  test("a wrong password and an unknown user get the same message", async ({ page, accounts, shoot }) => {
+  test("a wrong password and an unknown user get the same message", async ({ page, spareAccounts, shoot }) => {
     await page.goto("/signin");
-    await page.getByLabel("Username").fill(accounts.student.username);
+    // An account of its own: wrong passwords count towards its sign-in throttling.
+    await page.getByLabel("Username").fill(spareAccounts.typo.username);
     await page.getByLabel("Password").fill("wrong-password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const alert = page.getByRole("alert").filter({ hasText: /\S/ });

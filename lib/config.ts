@@ -72,6 +72,8 @@ const envSchema = z.object({
   ENVDECK_TEACHER_GROUPS: list.default(["envdeck-teachers"]),
   ENVDECK_EXPOSED_CLAIMS: list.default(["email", "name"]),
   ENVDECK_LOCAL_ACCOUNTS: booleanish.default(true),
+  // How many X-Forwarded-For entries from its end the client's address is (lib/domain/request-origin.ts); 0 reads none.
+  ENVDECK_PROXY_HOPS: z.coerce.number({ error: "must be a whole number from 0 to 10" }).int("must be a whole number from 0 to 10").min(0).max(10).default(1),
   ENVDECK_DEMO: z.enum(["auto", "true", "false"], { error: "must be auto, true or false" }).default("auto"),
   ENVDECK_ENGINE: z.enum(["auto", "none"], { error: "must be auto (find a cluster) or none (never launch)" }).default("auto"),
   KUBECONFIG: z.string().optional(),
@@ -132,6 +134,8 @@ function toConfig(env: z.infer<typeof envSchema>, given: ReadonlySet<string>) {
     roleGroups: { admin: env.ENVDECK_ADMIN_GROUPS, teacher: env.ENVDECK_TEACHER_GROUPS },
     exposedClaims: env.ENVDECK_EXPOSED_CLAIMS,
     localAccounts: env.ENVDECK_LOCAL_ACCOUNTS,
+    /** Proxies that append to X-Forwarded-For in front of the web server (1: one, or none at all). */
+    proxyHops: env.ENVDECK_PROXY_HOPS,
     demo: env.ENVDECK_DEMO,
     kubernetes: {
       enabled: env.ENVDECK_ENGINE === "auto",

@@ -12,7 +12,7 @@ export type RoleName = "student" | "teacher" | "admin";
  * Extra student accounts, so journeys that launch can each use an account of their own and never see another
  * journey's environments (quotas and "your existing instance" are per account).
  */
-export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student21"] as const;
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student21"] as const;
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
 /**
@@ -21,6 +21,13 @@ export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
  */
 export const EXTRA_ADMINS = ["admin2", "admin3", "admin5"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
+
+/**
+ * Accounts the global setup creates but never signs in, for journeys that type wrong passwords: sign-in is
+ * throttled per account, so each such journey uses one of its own and no other journey's sign-in is held up.
+ */
+export const SPARE_ACCOUNTS = ["typo", "lockout"] as const;
+export type SpareAccount = (typeof SPARE_ACCOUNTS)[number];
 
 /** Every account the global setup signs in: one per role, plus the extra students and admins. */
 export type AccountName = RoleName | ExtraStudent | ExtraAdmin;
@@ -34,6 +41,8 @@ export interface Account {
 export interface E2eState {
   oidcIssuer: string;
   accounts: Record<AccountName, Account>;
+  /** Student accounts nobody signs in as before a journey does (SPARE_ACCOUNTS). */
+  spareAccounts: Record<SpareAccount, Account>;
   /**
    * Whether the portal runs against a real Kubernetes control plane with Flux (launches really install).
    * When false, `clusterMissing` says why, for the loud skip of the journeys that launch.

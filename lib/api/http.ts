@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { originOfHeaders } from "@/lib/auth/request-origin";
 import { getIdentity } from "@/lib/auth/session";
 import { getConfig } from "@/lib/config";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/lib/db/connect";
@@ -76,6 +77,7 @@ function hasSessionCookie(request: Request): boolean {
  * Who is calling. An Authorization header must carry a usable personal token; anything wrong with it is 401,
  * never a fall-back to the cookie, so a script cannot silently act as whoever is signed in in the browser.
  * Without one, the next-auth session decides (no session cookie means signed out, without asking next-auth).
+ * Either way the identity carries where the request came from, for the audit trail.
  */
 export async function resolveApiIdentity(request: Request): Promise<ResolvedIdentity> {
   const authorization = request.headers.get("authorization");
@@ -84,9 +86,10 @@ export async function resolveApiIdentity(request: Request): Promise<ResolvedIden
     if (!secret) throw new AppError("UNAUTHENTICATED", "The Authorization header must be \"Bearer <personal API token>\".");
     const identity = await authenticateApiToken(secret);
     if (!identity) throw new AppError("UNAUTHENTICATED", "This API token is not valid: it is mistyped, expired or revoked.");
-    return { identity, via: "token" };
+    return { identity: { ...identity, origin: originOfHeaders(request.headers) }, via: "token" };
   }
-  return { identity: hasSessionCookie(request) ? await getIdentity() : null, via: "session" };
+  const identity = hasSessionCookie(request) ? await getIdentity() : null;
+  return { identity: identity && { ...identity, origin: originOfHeaders(request.headers) }, via: "session" };
 }
 
 function allowedOrigins(request: Request): Set<string> {

@@ -4,8 +4,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
 import type { Identity } from "@/lib/domain/identity";
 import { profileFromClaims } from "@/lib/domain/oidc-claims";
+import { SignInThrottledError, throttleErrorCode } from "@/lib/domain/sign-in-throttle";
 import { upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
 import { fetchUserinfo } from "./oidc-userinfo";
+import { currentOrigin, originOfHeaders } from "./request-origin";
 
 /**
  * next-auth configuration. Sessions are encrypted JWT cookies holding only the user id, username, roles and
@@ -39,7 +41,7 @@ function oidcProvider(): NonNullable<NextAuthOptions["providers"]>[number] | nul
       if (userinfo.sub !== undefined && userinfo.sub !== idTokenClaims.sub) throw new Error("userinfo subject does not match the ID token");
       const claims = { ...idTokenClaims, ...userinfo };
       const profile = profileFromClaims(claims, oidc.claims, config.roleGroups, config.exposedClaims);
-      const identity = await upsertOidcUser(profile);
+      const identity = await upsertOidcUser(profile, await currentOrigin());
       const user: SessionUser = { id: identity.userId, identity: { ...identity, claims: profile.claims } };
       return user;
     },
@@ -55,8 +57,15 @@ export function authOptions(): NextAuthOptions {
         id: "credentials",
         name: "Local account",
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
-          const identity = await verifyLocalCredentials(credentials);
+        async authorize(credentials, request) {
+          let identity: Identity | null;
+          try {
+            identity = await verifyLocalCredentials(credentials, originOfHeaders(request?.headers ?? {}));
+          } catch (error) {
+            // next-auth hands a thrown error's message to the sign-in form as its error code.
+            if (error instanceof SignInThrottledError) throw new Error(throttleErrorCode(error.retryAfterSeconds));
+            throw error;
+          }
           if (!identity) return null;
           const user: SessionUser = { id: identity.userId, identity };
           return user;

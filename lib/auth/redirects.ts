@@ -1,3 +1,5 @@
+import { parseThrottleErrorCode, throttleMessage } from "@/lib/domain/sign-in-throttle";
+
 /**
  * A post-sign-in destination taken from the query string: only same-site paths are accepted, so a crafted
  * link cannot send a user to another site after signing in.
@@ -9,9 +11,11 @@ export function safeCallbackPath(value: unknown): string {
   return value;
 }
 
-/** Messages for next-auth's error codes; none of them says whether an account exists. */
+/** Messages for next-auth's error codes and the throttle's; none of them says whether an account exists. */
 export function signInErrorMessage(code: string | undefined, providerName: string | null): string | null {
   if (!code) return null;
+  const wait = parseThrottleErrorCode(code);
+  if (wait !== null) return throttleMessage(wait);
   switch (code) {
     case "CredentialsSignin":
       return "Incorrect username or password.";

@@ -2,6 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { EnvironmentList } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import type { PoolState } from "@/lib/services/pools/get-pool-state";
+import type { ApiTokenSummary } from "@/lib/services/tokens/list-tokens";
 
 /**
  * Query factories for the browser (STYLE.md): components never build keys or URLs by hand. They read the
@@ -57,5 +58,13 @@ export function poolStateQuery(name: string) {
     // A hidden tab has nobody to show the pool to.
     refetchIntervalInBackground: false,
     retry: (failures, error) => !(error instanceof ApiRequestError && [403, 404].includes(error.status)) && failures < 2,
+  });
+}
+
+/** The caller's personal API tokens (never their secrets), newest first. */
+export function tokensQuery() {
+  return queryOptions({
+    queryKey: ["tokens"],
+    queryFn: () => getJson<{ tokens: ApiTokenSummary[] }>("/api/v1/tokens"),
   });
 }

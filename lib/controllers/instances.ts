@@ -1,6 +1,8 @@
 import "server-only";
+import { recordAudit } from "@/lib/db/audit";
 import { db } from "@/lib/db/client";
 import type { InstancePhase } from "@/lib/db/generated/enums";
+import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { decideLaunchDeadline } from "@/lib/domain/launch-deadline";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
 import type { Settings } from "@/lib/domain/settings";
@@ -58,6 +60,27 @@ async function update(ctx: ControllerContext, row: InstanceRow, change: Change):
   return count === 1;
 }
 
+/**
+ * Ends an instance whose TTL ran out, audited in the same transaction as ended by expiry (the portal's own
+ * act, with no request behind it). Conditional like every update: if the web changed the row meanwhile (an
+ * extension), nothing is written and the reconciler looks again.
+ */
+async function expire(row: InstanceRow): Promise<void> {
+  const phase = nextPhase(row.phase, "Expiring") as InstancePhase;
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.instance.updateMany({ where: { id: row.id, updatedAt: row.updatedAt, deletedAt: null }, data: { phase, message: "Expired: tearing down" } });
+    if (count === 0) return;
+    await recordAudit(tx, {
+      actor: SYSTEM_IDENTITY,
+      action: "instance.release",
+      objectType: "instance",
+      objectId: row.uuid,
+      before: { phase: row.phase, owner: row.ownerKey, expiresAt: row.expiresAt },
+      after: { phase, returnedToPool: false, endedBy: "expiry" },
+    });
+  });
+}
+
 function keyOf(row: InstanceRow, namespace: string): InstanceKey {
   return { template: row.template.name, uuid: row.uuid, namespace };
 }
@@ -99,7 +122,7 @@ export async function reconcileInstance(ctx: ControllerContext, uuid: string): P
   }
 
   if (row.phase !== "Expiring" && row.expiresAt && row.expiresAt <= ctx.now()) {
-    await update(ctx, row, { phase: "Expiring", message: "Expired: tearing down" });
+    await expire(row);
     return 0;
   }
   // Failed is final (lib/domain/phase.ts): its owner retries or deletes it, or it expires.

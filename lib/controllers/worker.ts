@@ -4,6 +4,7 @@ import { findExpiryWork, findLiveInstances } from "./expiry";
 import { collectGarbage } from "./gc";
 import { reconcileInstance } from "./instances";
 import { acquireLeadership } from "./leader";
+import { enforceRetention } from "./retention";
 import { POOL_WAKE_PREFIX, SETTINGS_WAKE } from "@/lib/db/coordination";
 import { findPoolTemplates, reconcilePool } from "./pools";
 import { WorkQueue } from "./queue";
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   gcIntervalMs?: number;
   gcGraceMs?: number;
   concurrency?: number;
+  /** Delete audit entries past their retention (and stale sign-in attempts) this often. */
+  retentionMs?: number;
   /** Scan every pool this often (claims and releases also wake a pool at once). */
   poolScanMs?: number;
   /** Pool members created per pool and pass; the rest follow in the next pass. */
@@ -87,6 +90,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         },
       );
 
+    // A backlog (a shortened retention) is worked off a pass at a time, each after the one before.
+    let retentionAgain: ReturnType<typeof setTimeout> | undefined;
+    let leading = true;
+    const retention = guarded("retention", async () => {
+      clearTimeout(retentionAgain);
+      if ((await enforceRetention(ctx)).more && leading) retentionAgain = setTimeout(() => void retention(), 1000);
+    });
+
     leadership.onWake((payload) => {
       if (!payload) void guarded("resync", resyncAll)();
       else if (payload === SETTINGS_WAKE) {
@@ -94,6 +105,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         ctx.settings.invalidate();
         void guarded("resync", resyncAll)();
         void guarded("pool scan", scanPools)();
+        void retention();
       } else if (payload.startsWith(POOL_WAKE_PREFIX)) poolQueue.add(payload.slice(POOL_WAKE_PREFIX.length));
       else queue.add(payload);
     });
@@ -119,9 +131,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       setInterval(guarded("expiry scan", async () => (await findExpiryWork(ctx)).forEach((uuid) => queue.add(uuid))), options.expiryScanMs ?? 5_000),
       setInterval(guarded("pool scan", scanPools), options.poolScanMs ?? 10_000),
       setInterval(guarded("garbage collection", () => collectGarbage(ctx, options.gcGraceMs ?? 10 * 60_000)), options.gcIntervalMs ?? 60_000),
+      setInterval(retention, options.retentionMs ?? 10 * 60_000),
     ];
     await guarded("resync", resyncAll)();
     await guarded("pool scan", scanPools)();
+    void retention();
 
     // The signal may have come while the controllers settled in above, before this listener existed.
     const stopped = new Promise<Error>((resolve) => {
@@ -129,7 +143,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       signal.addEventListener("abort", () => resolve(new Error("stopping")), { once: true });
     });
     const reason = await Promise.race([leadership.lost, stopped]);
+    leading = false;
     for (const timer of timers) clearInterval(timer);
+    clearTimeout(retentionAgain);
     await Promise.all([queue.stop(), memberQueue.stop(), poolQueue.stop()]);
     await ctx.engine?.stop();
     await leadership.release();

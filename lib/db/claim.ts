@@ -56,10 +56,11 @@ export async function claimForOwner(
   const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
     `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS state),
      audit AS (
-       INSERT INTO audit_events (actor_id, actor_name, action, object_type, object_id, after)
+       INSERT INTO audit_events (actor_id, actor_name, action, object_type, object_id, after, source_address, user_agent)
        SELECT $15::uuid, $16, 'instance.launch', 'instance', coalesce(state->'claimed'->>'uuid', state->>'existing'),
               jsonb_build_object('template', $17::text, 'owner', $2::text,
-                                 'outcome', CASE WHEN state->>'existing' IS NOT NULL THEN 'existing' ELSE 'claimed' END)
+                                 'outcome', CASE WHEN state->>'existing' IS NOT NULL THEN 'existing' ELSE 'claimed' END),
+              $18, $19
        FROM launch WHERE state->>'existing' IS NOT NULL OR jsonb_typeof(state->'claimed') = 'object'
      )
      SELECT state FROM launch`,
@@ -82,6 +83,8 @@ export async function claimForOwner(
       actor.actorId,
       actor.actorName,
       template.name,
+      actor.sourceAddress,
+      actor.userAgent,
     ],
   );
   const state = rows[0]!.state;

@@ -11,6 +11,8 @@ export const LOCKS = {
   owner: 727_004,
   /** Instance creation for one pool template, so maxSize holds (second key = hashtext(template id)). */
   templateCapacity: 727_005,
+  /** Sign-in attempts of one username, counted and recorded one at a time (second key = hashtext(username)). */
+  signIn: 727_006,
 } as const;
 
 /** NOTIFY channel the worker LISTENs on. */

@@ -1,3 +1,5 @@
+import type { RequestOrigin } from "./request-origin";
+
 /** The three roles of Envdeck. Admin implies teacher; every signed-in user is at least a student. */
 export const ROLES = ["student", "teacher", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,6 +18,8 @@ export interface Identity {
   claims: Record<string, string | string[]>;
   /** "system" is the portal itself (start-up seeding and validation), never a person signing in. */
   source: "local" | "oidc" | "system";
+  /** Where the current request came from, for the audit trail; absent for the portal's and the worker's own work. */
+  origin?: RequestOrigin;
 }
 
 /**

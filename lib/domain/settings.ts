@@ -15,6 +15,7 @@ export const SETTING_KEYS = {
   defaultQuota: "quota.defaultMaxInstancesPerUser",
   fetchTimeout: "launch.fetchTimeoutSeconds",
   installTimeout: "launch.installTimeoutSeconds",
+  auditRetention: "audit.retentionDays",
 } as const;
 
 /** Every key `parseSettings` reads (the installation id is read on its own, once). */
@@ -26,6 +27,7 @@ export const SETTINGS_READ = [
   SETTING_KEYS.defaultQuota,
   SETTING_KEYS.fetchTimeout,
   SETTING_KEYS.installTimeout,
+  SETTING_KEYS.auditRetention,
 ];
 
 export interface FluxSettings {
@@ -83,6 +85,16 @@ export const MIN_LAUNCH_TIMEOUT = 5;
 export const MAX_LAUNCH_TIMEOUT = 86_400;
 export const launchTimeoutSchema = z.number().int().min(MIN_LAUNCH_TIMEOUT).max(MAX_LAUNCH_TIMEOUT);
 
+/** Days the audit trail keeps an entry; the worker deletes older ones. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 180;
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
+export const DEFAULT_AUDIT_SETTINGS: Settings["audit"] = { retentionDays: DEFAULT_AUDIT_RETENTION_DAYS };
+export const auditRetentionSchema = z
+  .number({ error: "A number of days." })
+  .int("A whole number of days.")
+  .min(1, "At least 1 day.")
+  .max(MAX_AUDIT_RETENTION_DAYS, `At most ${MAX_AUDIT_RETENTION_DAYS} days (ten years).`);
+
 export const baseDomainSchema = z
   .string()
   .min(1)
@@ -102,6 +114,7 @@ export interface Settings {
   defaultQuota: number;
   flux: FluxSettings;
   launch: LaunchSettings;
+  audit: { retentionDays: number };
 }
 
 // Built once: every launch parses the stored settings.
@@ -125,5 +138,6 @@ export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { 
       fetchTimeoutSeconds: pick(launchTimeoutSchema, SETTING_KEYS.fetchTimeout, DEFAULT_LAUNCH_SETTINGS.fetchTimeoutSeconds),
       installTimeoutSeconds: pick(launchTimeoutSchema, SETTING_KEYS.installTimeout, DEFAULT_LAUNCH_SETTINGS.installTimeoutSeconds),
     },
+    audit: { retentionDays: pick(auditRetentionSchema, SETTING_KEYS.auditRetention, DEFAULT_AUDIT_SETTINGS.retentionDays) },
   };
 }

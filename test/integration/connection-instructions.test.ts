@@ -3,7 +3,7 @@ import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
-import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { getInstance } from "@/lib/services/instances/get";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { previewTemplate } from "@/lib/services/templates/preview";
@@ -32,7 +32,7 @@ const context: ControllerContext = {
     values: {},
     defaultQuota: 0,
     flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS,
+    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
   }),
   exposedClaims: [],
   now: () => new Date(),

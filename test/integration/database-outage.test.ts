@@ -13,9 +13,10 @@ import { freePort } from "@/test/support/postgres";
 /**
  * The portal with its database gone: the REST routes and server actions called as Next calls them, against
  * a port nothing listens on and against a real PostgreSQL server stopped (and started again) mid-test. One
- * stand-in: these run outside a Next.js request, where `cookies()` has nothing to read, so it answers with
- * a real session cookie (encrypted with the portal's secret) for the user id the test names. Everything after
- * it is real: decrypting the cookie and the portal's own lookup of that user in the (unreachable) database.
+ * stand-in: these run outside a Next.js request, where `cookies()` and `headers()` have nothing to read, so
+ * the first answers with a real session cookie (encrypted with the portal's secret) for the user id the test
+ * names, and the second with a browser's headers. Everything after it is real: decrypting the cookie and the
+ * portal's own lookup of that user in the (unreachable) database.
  */
 const SECRET = "database-outage-test-secret-0123456789abcdef";
 process.env.NEXTAUTH_SECRET = SECRET;
@@ -23,6 +24,7 @@ const session = vi.hoisted(() => ({ userId: null as string | null, cookie: "" })
 vi.mock("next/headers", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next/headers")>()),
   cookies: async () => ({ getAll: () => (session.userId ? [{ name: "next-auth.session-token", value: session.cookie }] : []) }),
+  headers: async () => new Headers({ "x-forwarded-for": "127.0.0.1", "user-agent": "Mozilla/5.0" }),
 }));
 
 /** Signs `userId` in: the cookie next-auth would have set at sign-in. */

@@ -5,7 +5,7 @@ import { reconcilePool } from "@/lib/controllers/pools";
 import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
 import { NO_CLUSTER_MESSAGE } from "@/lib/engine/select";
 import { extendInstance } from "@/lib/services/instances/extend";
 import { getInstance } from "@/lib/services/instances/get";
@@ -33,7 +33,7 @@ function workerAhead(aheadSeconds: number): ControllerContext {
     engine: null,
     noEngineReason: NO_CLUSTER_MESSAGE,
     installationId: "edtest",
-    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: limits }),
+    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS }),
     exposedClaims: [],
     now: () => new Date(Date.now() + aheadSeconds * 1000),
     log: () => undefined,

@@ -4,7 +4,7 @@ import { fixedSettings } from "@/lib/controllers/settings";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/domain/errors";
-import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
 import { unreachableEngine } from "@/test/support/engine";
@@ -29,7 +29,7 @@ const poolContext: ControllerContext = {
     values: {},
     defaultQuota: 5,
     flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS,
+    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
   }),
   exposedClaims: [],
   now: () => new Date(),

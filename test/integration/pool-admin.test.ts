@@ -8,7 +8,7 @@ import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { getPoolState } from "@/lib/services/pools/get-pool-state";
 import { recyclePool, type RecyclePoolResult } from "@/lib/services/pools/recycle-pool";
@@ -38,7 +38,7 @@ const ctx: ControllerContext = {
   engine: unreachableEngine("edtest"),
   noEngineReason: "",
   installationId: "edtest",
-  settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS }),
+  settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS }),
   exposedClaims: [],
   now: () => new Date(),
   log: () => {},

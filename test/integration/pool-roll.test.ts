@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { invalidateTemplateCache } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { saveTemplateSpec } from "@/lib/services/templates/save-spec";
 import { setupTestDatabase } from "@/test/support/database";
@@ -33,7 +33,7 @@ function workerContext(aheadSeconds = 0): ControllerContext & { woken: string[] 
     engine: unreachableEngine("edtest"),
     noEngineReason: "",
     installationId: "edtest",
-    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: limits }),
+    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS }),
     exposedClaims: [],
     now: () => new Date(Date.now() + aheadSeconds * 1000),
     log: () => {},

@@ -6,7 +6,7 @@ import type { ActionState } from "@/lib/auth/actions";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { fixedSettings } from "@/lib/controllers/settings";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { releaseInstance } from "@/lib/services/instances/release";
@@ -393,7 +393,7 @@ describe("deleting and restoring", () => {
       engine: unreachableEngine("catalogtest"),
       noEngineReason: NO_CLUSTER_MESSAGE,
       installationId: "catalogtest",
-      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS }),
+      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS }),
       exposedClaims: [],
       now: () => new Date(),
       log: () => undefined,

@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { invalidateTemplateCache } from "@/lib/db/templates";
 import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
-import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { toSettingsInput, type TemplateSettings, type TemplateSettingsInput } from "@/lib/domain/template-settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { launchInstance } from "@/lib/services/instances/launch";
@@ -47,7 +47,7 @@ const poolContext: ControllerContext = {
     values: {},
     defaultQuota: 0,
     flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS,
+    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
   }),
   exposedClaims: [],
   now: () => new Date(),

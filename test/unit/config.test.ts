@@ -23,6 +23,13 @@ describe("parseConfig", () => {
     expect(config.roleGroups).toEqual({ admin: ["envdeck-admins"], teacher: ["envdeck-teachers"] });
   });
 
+  it("reads how many proxies append to X-Forwarded-For, one by default, and refuses anything but 0 to 10", () => {
+    expect(parseConfig({}).proxyHops).toBe(1);
+    expect(parseConfig({ ENVDECK_PROXY_HOPS: "0" }).proxyHops).toBe(0);
+    expect(parseConfig({ ENVDECK_PROXY_HOPS: "3" }).proxyHops).toBe(3);
+    for (const value of ["-1", "11", "1.5", "two", "1; rm -rf /"]) expect(problems({ ENVDECK_PROXY_HOPS: value })[0]).toMatch(/^ENVDECK_PROXY_HOPS /);
+  });
+
   it("treats empty variables as unset", () => {
     expect(parseConfig({ DATABASE_URL: "", OIDC_ISSUER: "" }).databaseUrl).toBeUndefined();
   });

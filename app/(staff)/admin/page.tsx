@@ -43,6 +43,20 @@ export default async function AdminPage() {
           </Link>
         </p>
       </section>
+      <section aria-labelledby="audit" className="mt-6 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="audit" className="text-lg font-semibold">
+          Audit trail
+        </h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          Every sign-in (and failed one), launch, extension and end, and every change to templates, settings, accounts and API tokens: who, when
+          and from where. Filter it and export it as CSV.
+        </p>
+        <p className="mt-3 text-sm">
+          <Link href="/admin/audit" className="inline-block rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            Open the audit trail
+          </Link>
+        </p>
+      </section>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
       {overview.recentEvents.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing has happened yet.</p>

@@ -7,7 +7,7 @@ import type { InstancePhase } from "@/lib/db/generated/enums";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { nextPhase } from "@/lib/domain/phase";
-import { endInstance } from "./internal/end-instance";
+import { endedByOf, endInstance } from "./internal/end-instance";
 import { findOwnedInstance, lockOwnedInstance, type InstanceRef } from "./internal/owned";
 import { toEnvironmentView, type EnvironmentView } from "./view";
 
@@ -37,7 +37,7 @@ export async function releaseInstance(identity: Identity | null, ref: InstanceRe
       objectType: "instance",
       objectId: row.uuid,
       before: { phase: row.phase, owner: row.ownerKey },
-      after: { phase, returnedToPool: true },
+      after: { phase, returnedToPool: true, endedBy: endedByOf(identity, row.ownerKey) },
     });
     await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${row.uuid}), pg_notify(${WAKE_CHANNEL}, ${POOL_WAKE_PREFIX + row.templateId})`;
   });

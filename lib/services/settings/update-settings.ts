@@ -8,6 +8,7 @@ import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import {
+  auditRetentionSchema,
   baseDomainSchema,
   connectionUrlTemplateSchema,
   fluxSettingsSchema,
@@ -34,6 +35,7 @@ export const settingsChangeSchema = z
       .partial()
       .strict()
       .nullable(),
+    auditRetentionDays: auditRetentionSchema.nullable(),
   })
   .partial()
   .strict();
@@ -45,6 +47,7 @@ const KEY: Record<Exclude<keyof SettingsChange, "launch">, string> = {
   values: SETTING_KEYS.values,
   defaultQuota: SETTING_KEYS.defaultQuota,
   flux: SETTING_KEYS.flux,
+  auditRetentionDays: SETTING_KEYS.auditRetention,
 };
 const LAUNCH_KEY = { fetchTimeoutSeconds: SETTING_KEYS.fetchTimeout, installTimeoutSeconds: SETTING_KEYS.installTimeout } as const;
 

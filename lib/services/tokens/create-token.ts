@@ -37,7 +37,8 @@ export async function createApiToken(identity: Identity | null, input: unknown):
   if (!parsed.success) {
     throw new AppError("INVALID_INPUT", "Please correct the highlighted fields.", z.flattenError(parsed.error).fieldErrors as Record<string, string[]>);
   }
-  const active = await db().apiToken.count({ where: { userId: identity.userId, revokedAt: null } });
+  // Expired tokens work no more than revoked ones: only usable tokens count against the limit.
+  const active = await db().apiToken.count({ where: { userId: identity.userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } });
   if (active >= MAX_TOKENS_PER_USER) throw new AppError("CONFLICT", `You already have ${MAX_TOKENS_PER_USER} tokens. Revoke one you no longer use first.`);
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
   const { name, expiresInDays } = parsed.data;

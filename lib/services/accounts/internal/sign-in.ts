@@ -1,9 +1,14 @@
 import "server-only";
-import { db, sqlPool } from "@/lib/db/client";
 import { dummyHash, verifyPassword } from "@/lib/auth/passwords";
+import { recordAudit, type AuditEntry } from "@/lib/db/audit";
+import { db, sqlPool } from "@/lib/db/client";
+import { beginSignInAttempt, clearSignInAttempts, recordSignInFailure } from "@/lib/db/sign-in-attempts";
 import { credentialsSchema } from "@/lib/domain/credentials";
 import { AppError } from "@/lib/domain/errors";
 import { normaliseRoles, type Identity, type Role } from "@/lib/domain/identity";
+import { NO_ORIGIN, throttleKeyOf, type RequestOrigin } from "@/lib/domain/request-origin";
+import { decideThrottle, SignInThrottledError } from "@/lib/domain/sign-in-throttle";
+import { findNul } from "@/lib/domain/text";
 
 export type UserRow = {
   id: string;
@@ -35,36 +40,79 @@ export function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Iden
  * API's token check call them.
  */
 
+/** Why a local sign-in failed, for the audit trail only: the person signing in is never told which. */
+type FailureReason = "unknown account" | "wrong password" | "disabled account" | "single sign-on account" | "local account";
+
 /**
- * Checks a local username and password. Returns null for every kind of failure (bad input, unknown user,
- * disabled user, wrong password) so callers cannot tell which, and spends the same hashing time on each.
+ * Checks a local username and password, throttled (lib/domain/sign-in-throttle.ts): a username or an address
+ * with too many recent failures is refused with SignInThrottledError before any password is checked, and
+ * so is the failure that reaches the limit. Returns null for every other kind of failure (bad input, unknown
+ * user, disabled user, wrong password) so callers cannot tell which, and spends the same hashing and the
+ * same writes on each. Every outcome but bad input is audited with `origin`: a success, each failure, and
+ * each lock-out as it begins (attempts refused while locked out are not: they would let anyone fill the trail
+ * at no cost).
  */
-export async function verifyLocalCredentials(input: unknown): Promise<Identity | null> {
+export async function verifyLocalCredentials(input: unknown, origin: RequestOrigin = NO_ORIGIN): Promise<Identity | null> {
   const parsed = credentialsSchema.safeParse(input);
-  if (!parsed.success) return null;
-  const { username, password } = parsed.data;
-  const user = await db().user.findUnique({ where: { username: username.toLowerCase() } });
+  if (!parsed.success || findNul(parsed.data.username)) return null;
+  const { password } = parsed.data;
+  const username = parsed.data.username.toLowerCase();
+  const keys = { username, addressKey: throttleKeyOf(origin.address) };
+  const { decision, attemptId } = await beginSignInAttempt(keys, (counts) => decideThrottle(counts, counts.now));
+  if (decision.locked) throw new SignInThrottledError(decision.retryAfterSeconds);
+
+  const user = await db().user.findUnique({ where: { username } });
   const usable = user && user.source === "local" && user.passwordHash && !user.disabledAt;
   const matches = await verifyPassword(password, usable ? user.passwordHash! : await dummyHash);
-  if (!usable || !matches) return null;
-  await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  return toIdentity(user);
+  if (!usable || !matches) {
+    const reason: FailureReason = !user ? "unknown account" : user.source !== "local" || !user.passwordHash ? "single sign-on account" : user.disabledAt ? "disabled account" : "wrong password";
+    const actor = { claimedUsername: username, origin };
+    const counts = await recordSignInFailure(attemptId!, keys, (counts) => {
+      const entries: AuditEntry[] = [{ actor, action: "signin.fail", objectType: "account", objectId: username, after: { reason, failures: counts.account.failures } }];
+      const lockout = decideThrottle(counts, counts.now);
+      if (lockout.locked) {
+        const scope = lockout.scope === "account" ? { objectType: "account", objectId: username } : { objectType: "address", objectId: keys.addressKey };
+        entries.push({ actor, action: "signin.lockout", ...scope, after: { failures: counts[lockout.scope]!.failures, waitSeconds: lockout.retryAfterSeconds, until: lockout.until.toISOString() } });
+      }
+      return entries;
+    });
+    const lockout = decideThrottle(counts, counts.now);
+    if (lockout.locked) throw new SignInThrottledError(lockout.retryAfterSeconds);
+    return null;
+  }
+  const identity = toIdentity(user);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    await clearSignInAttempts(tx, username);
+    await recordAudit(tx, { actor: { ...identity, origin }, action: "signin.success", objectType: "account", objectId: username, after: { method: "password" } });
+  });
+  return identity;
 }
 
-/** Mirrors an OIDC user at sign-in; the provider stays the authority on roles and groups. */
-export async function upsertOidcUser(input: {
-  username: string;
-  displayName: string | null;
-  email: string | null;
-  groups: string[];
-  roles: Role[];
-}): Promise<Identity> {
+/**
+ * Mirrors an OIDC user at sign-in; the provider stays the authority on roles and groups. The sign-in is
+ * audited with `origin`, and so is a refusal.
+ */
+export async function upsertOidcUser(
+  input: {
+    username: string;
+    displayName: string | null;
+    email: string | null;
+    groups: string[];
+    roles: Role[];
+  },
+  origin: RequestOrigin = NO_ORIGIN,
+): Promise<Identity> {
   const existing = await db().user.findUnique({ where: { username: input.username } });
+  const refuse = async (reason: FailureReason, error: AppError) => {
+    await recordAudit(db(), { actor: { claimedUsername: input.username, origin }, action: "signin.fail", objectType: "account", objectId: input.username, after: { reason, method: "oidc" } });
+    return error;
+  };
   if (existing && existing.source !== "oidc") {
     // Never let an identity provider take over a local account that happens to share a username.
-    throw new AppError("CONFLICT", `The username ${input.username} belongs to a local account.`);
+    throw await refuse("local account", new AppError("CONFLICT", `The username ${input.username} belongs to a local account.`));
   }
-  if (existing?.disabledAt) throw new AppError("FORBIDDEN", "This account is disabled.");
+  if (existing?.disabledAt) throw await refuse("disabled account", new AppError("FORBIDDEN", "This account is disabled."));
   const data = {
     displayName: input.displayName,
     email: input.email,
@@ -72,12 +120,16 @@ export async function upsertOidcUser(input: {
     roles: normaliseRoles(input.roles),
     lastLoginAt: new Date(),
   };
-  const user = await db().user.upsert({
-    where: { username: input.username },
-    create: { username: input.username, source: "oidc", ...data },
-    update: data,
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.upsert({
+      where: { username: input.username },
+      create: { username: input.username, source: "oidc", ...data },
+      update: data,
+    });
+    const identity = toIdentity(user);
+    await recordAudit(tx, { actor: { ...identity, origin }, action: "signin.success", objectType: "account", objectId: input.username, after: { method: "oidc", created: !existing } });
+    return identity;
   });
-  return toIdentity(user);
 }
 
 /** The current identity of a user id from a session: re-read so role changes and disabling apply at once. */
