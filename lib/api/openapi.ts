@@ -1,4 +1,5 @@
 import { appVersion } from "@/lib/version";
+import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
 
 /**
  * The REST API described as OpenAPI 3.1, served at `/api/openapi.json`. Hand-written next to the routes;
@@ -226,6 +227,7 @@ export const openApiDocument = {
   tags: [
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
+    adminEnvironmentTag,
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates and their warm pools (admins only)." },
     { name: "meta", description: "About the API and the portal." },
@@ -322,6 +324,7 @@ export const openApiDocument = {
         responses: extendResponses,
       },
     },
+    ...adminEnvironmentPaths,
     "/api/v1/run/{name}": {
       parameters: [nameParameter],
       post: {
@@ -438,6 +441,7 @@ export const openApiDocument = {
         ],
       },
       EnvironmentList: environmentList,
+      ...adminEnvironmentSchemas,
       DployEnvironmentList: {
         allOf: [
           ref("EnvironmentList"),
