@@ -74,18 +74,13 @@ const adminEnvironment = {
 
 const adminEnvironmentPage = {
   type: "object",
-  required: ["query", "rows", "total", "pages", "pageSize", "templates", "observedAt"],
+  required: ["query", "rows", "total", "pages", "pageSize", "observedAt"],
   properties: {
     query: { type: "object", description: "The filter, sort and page as understood." },
     rows: { type: "array", items: ref("AdminEnvironment") },
     total: { type: "integer", description: "Environments matching the filter on every page." },
     pages: { type: "integer", minimum: 1 },
     pageSize: { type: "integer" },
-    templates: {
-      type: "array",
-      description: "Templates to filter by.",
-      items: { type: "object", required: ["name", "displayName", "deleted"], properties: { name: { type: "string" }, displayName: { type: "string" }, deleted: { type: "boolean" } } },
-    },
     observedAt: { type: "string", format: "date-time" },
   },
 };
@@ -95,9 +90,10 @@ const adminEnvironmentDetail = {
     ref("AdminEnvironment"),
     {
       type: "object",
-      required: ["method", "params", "values", "valueFiles", "connectionMessage", "engine", "engineRef", "conditions", "claimedAt", "readyAt", "stepStartedAt", "createdBy", "history", "audit", "actions", "observedAt"],
+      required: ["method", "extendSeconds", "params", "values", "valueFiles", "connectionMessage", "engine", "engineRef", "conditions", "claimedAt", "readyAt", "stepStartedAt", "createdBy", "history", "audit", "actions", "observedAt"],
       properties: {
         method: { type: "string", enum: ["on_demand", "pool"] },
+        extendSeconds: { type: "integer", description: "How much an extension adds." },
         params: { type: "object", additionalProperties: true },
         values: { type: "object", additionalProperties: true, description: "The Helm values rendered at launch." },
         valueFiles: { type: "array", items: { type: "string" } },

@@ -13,6 +13,7 @@ import { PAGE_SIZE } from "@/lib/domain/instance-list";
 import { getInstanceDetail } from "@/lib/services/instances/get-detail";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { listAllInstances } from "@/lib/services/instances/list-all";
+import { listEnvironmentFilterChoices } from "@/lib/services/instances/list-filter-choices";
 import { previewBulkAction } from "@/lib/services/instances/preview-bulk";
 import { releaseInstance } from "@/lib/services/instances/release";
 import { retryInstance } from "@/lib/services/instances/retry";
@@ -160,7 +161,7 @@ describe("the list of every environment", () => {
     });
     expect(page.rows.find((r) => r.uuid === bobLab)).toMatchObject({ phase: "Failed", problem: { kind: "source-unreachable" } });
     expect(page).toMatchObject({ pages: 1, pageSize: PAGE_SIZE, query: { sort: "created", order: "desc", page: 1 } });
-    expect(page.templates.map((t) => t.name).sort()).toEqual(["lab", "lab-pool", "other-lab"]);
+    expect((await listEnvironmentFilterChoices(admin)).templates.map((t) => t.name).sort()).toEqual(["lab", "lab-pool", "other-lab"]);
   });
 
   it("narrows by template, owner, phase, trouble, expiry and whether it has ended", async () => {
@@ -253,8 +254,12 @@ describe("the list of every environment", () => {
   });
 
   it("is for admins only: teachers and students get 403, callers signed out 401, and learn nothing", async () => {
-    for (const who of [teacher, ada, bob]) await expect(listAllInstances(who, { searchParams: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    for (const who of [teacher, ada, bob]) {
+      await expect(listAllInstances(who, { searchParams: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(listEnvironmentFilterChoices(who)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
     await expect(listAllInstances(null, { searchParams: {} })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(listEnvironmentFilterChoices(null)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     for (const token of [tokens.teacher, tokens.ada, tokens.bob]) {
       const refused = await send(listRoute.GET, "/api/v1/admin/environments?template=lab", { token });
       expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });

@@ -62,6 +62,8 @@ export interface InstanceAuditEntry {
 
 export interface AdminEnvironmentDetail extends AdminEnvironmentRow {
   method: "on_demand" | "pool";
+  /** How much an extension adds, in seconds (the template's setting). */
+  extendSeconds: number;
   params: Record<string, unknown>;
   /** The Helm values rendered at launch, as the worker applies them. */
   values: Record<string, unknown>;
@@ -135,6 +137,7 @@ export function toAdminEnvironmentDetail(row: InstanceDetailRow, audit: { at: Da
   return {
     ...base,
     method: row.template.method,
+    extendSeconds: row.template.ttlExtendSeconds,
     params: (row.params ?? {}) as Record<string, unknown>,
     values: (row.values ?? {}) as Record<string, unknown>,
     valueFiles: row.valueFiles,

@@ -1,5 +1,5 @@
 import "server-only";
-import { listInstancesPage, listTemplateChoices } from "@/lib/db/instances";
+import { listInstancesPage } from "@/lib/db/instances";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { PAGE_SIZE, pageCount, parseInstanceListQuery, type InstanceListQuery } from "@/lib/domain/instance-list";
@@ -13,8 +13,6 @@ export interface AdminEnvironmentPage {
   total: number;
   pages: number;
   pageSize: number;
-  /** Templates to filter by (not bases; deleted ones marked). */
-  templates: { name: string; displayName: string; deleted: boolean }[];
   observedAt: string;
 }
 
@@ -31,14 +29,13 @@ export async function listAllInstances(identity: Identity | null, input: { searc
   const parsed = parseInstanceListQuery(input?.searchParams);
   if (!parsed.ok) throw new AppError("INVALID_INPUT", INVALID_LIST_MESSAGE, parsed.errors);
   const now = new Date();
-  const [{ rows, total }, templates] = await Promise.all([listInstancesPage(parsed.value, now), listTemplateChoices()]);
+  const { rows, total } = await listInstancesPage(parsed.value, now);
   return {
     query: parsed.value,
     rows: rows.map(toAdminEnvironmentRow),
     total,
     pages: pageCount(total),
     pageSize: PAGE_SIZE,
-    templates,
     observedAt: now.toISOString(),
   };
 }
