@@ -37,6 +37,8 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/templates/new"],
   ["admin", "/admin/templates/new?from=duplicate"],
   ["admin", "/admin/templates/new?from=import"],
+  ["admin", "/admin/environments"],
+  ["admin", "/admin/environments?show=all&sort=owner&order=asc"],
 ];
 
 test.describe("phone layout", () => {
