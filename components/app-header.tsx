@@ -12,6 +12,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
     { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
+    { href: "/admin/environments", label: "Environments", show: can(identity, "instance:manage-any") },
     { href: "/admin/audit", label: "Audit", show: can(identity, "audit:view") },
   ].filter((link) => link.show);
   return (

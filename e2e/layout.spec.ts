@@ -40,6 +40,8 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/templates/new?from=import"],
   ["admin", "/admin/audit"],
   ["admin", "/admin/audit?from=2026-02-30&action=signin"],
+  ["admin", "/admin/environments"],
+  ["admin", "/admin/environments?show=all&sort=owner&order=asc"],
 ];
 
 test.describe("phone layout", () => {

@@ -120,6 +120,8 @@ export function e2eTemplates(helmRepositoryUrl: string | null): E2eTemplate[] {
       ttlSeconds: 3600,
       spec: { chart, valuesTemplate: "greeting: first {{ uuid }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" },
     },
+    // The admin's environments journey ends every environment of it in bulk.
+    onDemand("e2e-bulk", "E2E Bulk"),
     // Its chart repository is a port nothing listens on: every launch of it fails once the fetch limit passes.
     withChart(onDemand("e2e-unreachable", "E2E Unreachable", { ttlSeconds: 1800 }), { ...chart, repoUrl: UNREACHABLE_REPOSITORY }),
   ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
+import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -289,6 +290,7 @@ export const openApiDocument = {
   tags: [
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
+    adminEnvironmentTag,
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     { name: "meta", description: "About the API and the portal." },
@@ -385,6 +387,7 @@ export const openApiDocument = {
         responses: extendResponses,
       },
     },
+    ...adminEnvironmentPaths,
     "/api/v1/run/{name}": {
       parameters: [nameParameter],
       post: {
@@ -491,6 +494,7 @@ export const openApiDocument = {
     },
     schemas: {
       ...componentSchemas(),
+      ...adminEnvironmentSchemas,
     },
     responses: {
       InvalidInput: { description: "The request is invalid (code INVALID_INPUT); `fields` names each problem.", content: jsonContent(ref("Error")) },

@@ -1,4 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
+import { instanceListHref, type InstanceListQuery } from "@/lib/domain/instance-list";
+import type { AdminEnvironmentDetail } from "@/lib/services/instances/admin-view";
+import type { AdminEnvironmentPage } from "@/lib/services/instances/list-all";
 import type { EnvironmentList } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import type { PoolState } from "@/lib/services/pools/get-pool-state";
@@ -66,5 +69,31 @@ export function tokensQuery() {
   return queryOptions({
     queryKey: ["tokens"],
     queryFn: () => getJson<{ tokens: ApiTokenSummary[] }>("/api/v1/tokens"),
+  });
+}
+
+/** How often the admin's environment pages ask again: phases change in seconds while launches start and end. */
+export const ADMIN_ENVIRONMENTS_POLL_MS = 3000;
+
+/** One page of every environment, as a query asks for it (admins only), polled while the page is open. */
+export function adminEnvironmentsQuery(query: InstanceListQuery) {
+  const path = instanceListHref(query, "/api/v1/admin/environments");
+  return queryOptions({
+    queryKey: ["admin", "environments", "list", path],
+    queryFn: () => getJson<AdminEnvironmentPage>(path),
+    refetchInterval: ADMIN_ENVIRONMENTS_POLL_MS,
+    refetchIntervalInBackground: false,
+    retry: (failures, error) => !(error instanceof ApiRequestError && [400, 401, 403].includes(error.status)) && failures < 2,
+  });
+}
+
+/** One environment in full (admins only), polled while its page is open. */
+export function adminEnvironmentQuery(uuid: string) {
+  return queryOptions({
+    queryKey: ["admin", "environments", "one", uuid],
+    queryFn: () => getJson<AdminEnvironmentDetail>(`/api/v1/admin/environments/${encodeURIComponent(uuid)}`),
+    refetchInterval: ADMIN_ENVIRONMENTS_POLL_MS,
+    refetchIntervalInBackground: false,
+    retry: (failures, error) => !(error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) && failures < 2,
   });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/db/audit";
-import { db } from "@/lib/db/client";
+import { db, type Prisma } from "@/lib/db/client";
 import type { InstancePhase } from "@/lib/db/generated/enums";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { decideLaunchDeadline } from "@/lib/domain/launch-deadline";
@@ -8,6 +8,7 @@ import { nextPhase, type Phase } from "@/lib/domain/phase";
 import type { Settings } from "@/lib/domain/settings";
 import { EngineError } from "@/lib/engine/kube/errors";
 import type { InstanceDeployment, InstanceKey, ObservedInstance } from "@/lib/engine/types";
+import { canonicalJson } from "@/lib/templates/checksum";
 import type { ChartSource } from "@/lib/templates/spec";
 import { specOf } from "@/lib/db/templates";
 import { buildInstanceScope } from "@/lib/templates/context";
@@ -45,6 +46,7 @@ interface Change {
   engineRef?: string;
   readyAt?: Date;
   deletedAt?: Date;
+  conditions?: Prisma.InputJsonValue;
 }
 
 /** Phases of an unclaimed member that move its pool on: a replacement ready, or a member to replace. */
@@ -222,6 +224,8 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
   if (step !== "failed" && step !== row.step) Object.assign(change, { step, stepStartedAt: ctx.now() });
   const message = applied && observed.status.state === "progressing" && row.phase === "Pending" ? "Applied; waiting for Flux to install the chart" : observed.status.message;
   if (message !== row.message) change.message = message;
+  // Kept for admins as Flux last wrote them; written only when they change, as Flux's transitions are rare.
+  if (observed.conditions && canonicalJson(observed.conditions) !== canonicalJson(row.conditions ?? null)) change.conditions = observed.conditions as unknown as Prisma.InputJsonValue;
   const engineRef = engine.engineRef(key);
   if (engineRef !== row.engineRef) change.engineRef = engineRef;
   if (phase === target && observed.status.state === "ready" && !row.readyAt) change.readyAt = ctx.now();

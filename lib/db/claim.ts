@@ -47,12 +47,15 @@ export async function claimForOwner(
     /** The quota that applies; 0 = no limit. */
     limit: number;
     expiresAt: Date | null;
+    /** The owner launching: a claimed member is stamped as theirs. */
     identity: Identity;
+    /** Who the audit entry names, when someone else launches for the owner (an admin's retry); the owner otherwise. */
+    actor?: Identity;
     now: Date;
   },
 ): Promise<OwnerState> {
   const { template, identity } = input;
-  const actor = auditColumns({ actor: identity, action: "instance.launch", objectType: "instance", objectId: null });
+  const actor = auditColumns({ actor: input.actor ?? identity, action: "instance.launch", objectType: "instance", objectId: null });
   const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
     `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS state),
      audit AS (

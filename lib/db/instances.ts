@@ -2,14 +2,16 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { PoolClient } from "pg";
 import type { InstancePhase } from "@/lib/db/generated/enums";
+import { EXPIRING_WITHIN, NO_OWNER, PAGE_SIZE, type InstanceListFilter, type InstanceListQuery, type InstanceSort } from "@/lib/domain/instance-list";
 import { COUNTED_PHASES, LIVE_PHASES, type Phase } from "@/lib/domain/phase";
 import type { MemberCounts } from "@/lib/domain/pool-plan";
 import { db, sqlPool, type Prisma } from "./client";
 import { WAKE_CHANNEL } from "./coordination";
 
 /**
- * Instances in the database: the one insert that launches and pools share, the row mapping, and the lookups
- * of one instance by uuid or by owner and template.
+ * Instances in the database: the one insert that launches and pools share, the row mapping, the lookups
+ * of one instance by uuid or by owner and template, and the admin's list of every instance with what a bulk
+ * action locks.
  */
 
 type Sql = Pick<PoolClient, "query">;
@@ -264,4 +266,129 @@ export async function listRunningTemplateNames(ownerKeys: string[]): Promise<str
     [ownerKeys, COUNTED_PHASES],
   );
   return rows.map((r) => r.name).sort();
+}
+
+/** An instance as the admin's list shows it, with its template's names and TTL policy. */
+export interface AdminInstanceRecord extends InstanceRecord {
+  id: string;
+  template: string;
+  displayName: string;
+  templateDeleted: boolean;
+  version: number;
+  ttlSeconds: number;
+  ttlExtendSeconds: number;
+  ttlMaxExtends: number;
+}
+
+const ADMIN_SELECT = `i.id::text AS id, ${Object.entries(RECORD_COLUMNS)
+  .map(([field, column]) => `i.${column} AS "${field}"`)
+  .join(", ")}, t.name AS template, t.display_name AS "displayName", t.deleted_at IS NOT NULL AS "templateDeleted", v.version,
+  t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends"`;
+const ADMIN_FROM = "instances i JOIN templates t ON t.id = i.template_id JOIN template_versions v ON v.id = i.template_version_id";
+
+const SORT_COLUMNS: Record<InstanceSort, string> = {
+  created: "i.created_at",
+  expires: "i.expires_at",
+  template: "t.name",
+  owner: "i.owner_key",
+  phase: "i.phase",
+  uuid: "i.uuid",
+};
+
+/**
+ * The WHERE clause of a filter over ADMIN_FROM, its values appended to `values` ($1, $2… as both node-postgres
+ * and Prisma's raw queries number them). `now` is the caller's clock, so "expiring within" is what it saw.
+ */
+function filterWhere(filter: InstanceListFilter, now: Date, values: unknown[]): string {
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const where: string[] = [];
+  if (filter.show === "live") where.push("i.deleted_at IS NULL");
+  if (filter.show === "ended") where.push("i.deleted_at IS NOT NULL");
+  if (filter.template) where.push(`t.name = ${param(filter.template)}`);
+  if (filter.owner === NO_OWNER) where.push("i.owner_key IS NULL");
+  else if (filter.owner) where.push(`i.owner_key LIKE ${param(`%${filter.owner.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (filter.phase) where.push(`i.phase = ${param(filter.phase)}::"InstancePhase"`);
+  if (filter.expiring) {
+    const until = new Date(now.getTime() + EXPIRING_WITHIN[filter.expiring] * 1000);
+    where.push(`i.deleted_at IS NULL AND i.phase <> 'Expiring' AND i.expires_at <= ${param(until)}::timestamptz`);
+  }
+  if (filter.failed) where.push("(i.phase = 'Failed' OR (i.phase IN ('Pending', 'Provisioning') AND i.health = 'degraded'))");
+  return where.length > 0 ? where.join(" AND ") : "true";
+}
+
+/** One page of every instance a query matches, with how many match in all; deliberately not scoped to an owner (admins only). */
+export async function listInstancesPage(query: InstanceListQuery, now: Date): Promise<{ rows: AdminInstanceRecord[]; total: number }> {
+  const values: unknown[] = [];
+  const where = filterWhere(query.filter, now, values);
+  const direction = query.order === "asc" ? "ASC" : "DESC";
+  // Rows without a value (no expiry, no owner) come last whichever way the column is sorted.
+  const order = `${SORT_COLUMNS[query.sort]} ${direction} NULLS LAST, i.created_at DESC, i.id`;
+  const [page, count] = await Promise.all([
+    sqlPool().query<AdminInstanceRecord>(`SELECT ${ADMIN_SELECT} FROM ${ADMIN_FROM} WHERE ${where} ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`, values),
+    sqlPool().query<{ total: number }>(`SELECT count(*)::int AS total FROM ${ADMIN_FROM} WHERE ${where}`, values),
+  ]);
+  return { rows: page.rows, total: count.rows[0]!.total };
+}
+
+/** How many instances a filter matches now. */
+export async function countMatchingInstances(filter: InstanceListFilter, now: Date): Promise<number> {
+  const values: unknown[] = [];
+  const { rows } = await sqlPool().query<{ total: number }>(`SELECT count(*)::int AS total FROM ${ADMIN_FROM} WHERE ${filterWhere(filter, now, values)}`, values);
+  return rows[0]!.total;
+}
+
+/** A row a bulk action decides on and acts on, locked. */
+export type BulkRow = AdminInstanceRecord & { templateId: string };
+
+/**
+ * Reads the instances a bulk action acts on, by uuid or every one a filter matches, at most `limit` of them.
+ * With `lock`, they stay locked for the rest of `tx`, taken in id order so that two bulk actions never wait
+ * on each other in a circle.
+ */
+export async function readBulkRows(
+  tx: Pick<Tx, "$queryRawUnsafe">,
+  selection: { uuids: string[] } | { filter: InstanceListFilter },
+  options: { now: Date; limit: number; lock: boolean },
+): Promise<BulkRow[]> {
+  const values: unknown[] = [];
+  const where = "uuids" in selection ? `i.uuid = ANY(${`$${values.push(selection.uuids)}`}::text[])` : filterWhere(selection.filter, options.now, values);
+  return tx.$queryRawUnsafe<BulkRow[]>(
+    `SELECT ${ADMIN_SELECT}, i.template_id::text AS "templateId" FROM ${ADMIN_FROM} WHERE ${where} ORDER BY i.id LIMIT ${options.limit}${options.lock ? " FOR UPDATE OF i" : ""}`,
+    ...values,
+  );
+}
+
+/** Templates to filter by: every one that is not a base, deleted ones included (their environments may still run). */
+export async function listTemplateChoices(): Promise<{ name: string; displayName: string; deleted: boolean }[]> {
+  const { rows } = await sqlPool().query<{ name: string; displayName: string; deleted: boolean }>(
+    `SELECT name, display_name AS "displayName", deleted_at IS NOT NULL AS deleted FROM templates WHERE NOT is_base ORDER BY lower(display_name), name`,
+  );
+  return rows;
+}
+
+/** Everything an admin reads of one instance: the row with its template, its history, and its creator's username. */
+export async function findInstanceDetail(uuid: string) {
+  const row = await db().instance.findUnique({
+    where: { uuid },
+    include: {
+      template: { select: { id: true, name: true, displayName: true, icon: true, ttlSeconds: true, ttlExtendSeconds: true, ttlMaxExtends: true, poolRecycle: true, method: true, deletedAt: true } },
+      templateVersion: { select: { version: true } },
+      events: { orderBy: { id: "asc" }, take: 500 },
+    },
+  });
+  if (!row) return null;
+  const creator = row.createdById ? await db().user.findUnique({ where: { id: row.createdById }, select: { username: true } }) : null;
+  return { ...row, creatorName: creator?.username ?? null };
+}
+export type InstanceDetailRow = NonNullable<Awaited<ReturnType<typeof findInstanceDetail>>>;
+
+/** The audit entries about one instance, oldest first (at most `limit`, the latest ones). */
+export async function listInstanceAudit(uuid: string, limit = 100) {
+  const rows = await db().auditEvent.findMany({
+    where: { objectType: "instance", objectId: uuid },
+    orderBy: { id: "desc" },
+    take: limit,
+    select: { at: true, actorName: true, action: true, before: true, after: true },
+  });
+  return rows.reverse();
 }

@@ -1,5 +1,5 @@
 import type { InstanceManifestInput } from "./flux/manifests";
-import type { ReleaseStatus } from "./flux/status";
+import type { RecordedCondition, ReleaseStatus } from "./flux/status";
 
 /**
  * What the controllers need from an engine: Flux is the only one today, but nothing outside lib/engine
@@ -21,6 +21,8 @@ export interface ObservedInstance {
   /** Hash of the desired objects when they were last applied; a different desired hash means apply again. */
   appliedHash: string | null;
   status: ReleaseStatus;
+  /** The conditions of the objects read to decide `status`, for admins; absent when the engine has none. */
+  conditions?: RecordedCondition[];
 }
 
 export interface ManagedObject {

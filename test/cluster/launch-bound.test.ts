@@ -47,6 +47,17 @@ describeWithCluster("launches that cannot succeed fail within their limit", () =
       summary: expect.stringMatching(/^The environment's chart could not be downloaded\. This is not something you did\./),
     });
     expect(worker.logs.join("\n")).toContain(`instance ${row.uuid}: Provisioning → Failed: Gave up after 10 s`);
+    // For admins: the conditions Flux reported as the worker last read them, and the history the database kept.
+    expect(failed.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ object: "HelmRelease", type: "Ready", status: "False" }),
+        expect.objectContaining({ object: "HelmRepository", type: "Ready", status: "False", message: expect.stringMatching(/connection refused/) }),
+      ]),
+    );
+    const history = await db().instanceEvent.findMany({ where: { instanceId: failed.id }, orderBy: { id: "asc" } });
+    // Step changes within Provisioning are moments of their own; the phases went this way.
+    expect(history.map((event) => event.phase).filter((phase, i, all) => phase !== all[i - 1])).toEqual(["Pending", "Provisioning", "Failed"]);
+    expect(history.at(-1)).toMatchObject({ step: "fetching", message: failed.message });
 
     // Failed is final: the worker leaves it alone however often it looks.
     const before = failed.updatedAt;

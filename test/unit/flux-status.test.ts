@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapReleaseStatus, type Condition, type FluxObjectStatus } from "@/lib/engine/flux/status";
+import { mapReleaseStatus, recordConditions, type Condition, type FluxObjectStatus } from "@/lib/engine/flux/status";
 
 const release = (conditions: Condition[], generation = 1, observedGeneration = 1): FluxObjectStatus => ({
   metadata: { generation },
@@ -90,5 +90,41 @@ describe("mapReleaseStatus", () => {
     const status = mapReleaseStatus(release([{ type: "Ready", status: "False", reason: "InstallFailed", message: `line one\nline two ${"x".repeat(3000)}` }]));
     expect(status.message.startsWith("line one line two")).toBe(true);
     expect(status.message.length).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe("recordConditions", () => {
+  it("keeps each object's conditions as Flux wrote them, naming the object, in the order given", () => {
+    const helmRelease = release([
+      { type: "Ready", status: "False", reason: "SourceNotReady", message: "HelmChart 'ns/x' is not ready", lastTransitionTime: "2026-12-01T10:00:00Z" },
+      { type: "Reconciling", status: "True", reason: "Progressing" },
+    ]);
+    const source = release([{ type: "Ready", status: "False", reason: "IndexationFailed", message: "failed to fetch Helm repository index: dial tcp 127.0.0.1:9: connect: connection refused", lastTransitionTime: "2026-12-01T10:00:03Z" }]);
+    expect(recordConditions([{ kind: "HelmRelease", object: helmRelease }, { kind: "HelmRepository", object: source }])).toEqual([
+      { object: "HelmRelease", type: "Ready", status: "False", reason: "SourceNotReady", message: "HelmChart 'ns/x' is not ready", at: "2026-12-01T10:00:00Z" },
+      { object: "HelmRelease", type: "Reconciling", status: "True", reason: "Progressing", message: null, at: null },
+      {
+        object: "HelmRepository",
+        type: "Ready",
+        status: "False",
+        reason: "IndexationFailed",
+        message: "failed to fetch Helm repository index: dial tcp 127.0.0.1:9: connect: connection refused",
+        at: "2026-12-01T10:00:03Z",
+      },
+    ]);
+  });
+
+  it("records nothing for objects not read or without conditions, and skips what is not a condition", () => {
+    expect(recordConditions([{ kind: "HelmRelease", object: undefined }])).toEqual([]);
+    expect(recordConditions([{ kind: "HelmRelease", object: { status: {} } }])).toEqual([]);
+    const odd = { status: { conditions: [null, "Ready", { status: "True" }, { type: "Ready", status: "True" }] } } as unknown as FluxObjectStatus;
+    expect(recordConditions([{ kind: "HelmRelease", object: odd }])).toEqual([{ object: "HelmRelease", type: "Ready", status: "True", reason: null, message: null, at: null }]);
+  });
+
+  it("cuts what a row cannot hold: messages to one line of at most 1000 characters, and at most 12 conditions an object", () => {
+    const many = release(Array.from({ length: 20 }, (_, i) => ({ type: `T${i}`, status: "True", message: `first\nsecond ${"y".repeat(5000)}` })));
+    const recorded = recordConditions([{ kind: "HelmRelease", object: many }]);
+    expect(recorded).toHaveLength(12);
+    expect(recorded.every((c) => c.message!.startsWith("first second") && c.message!.length <= 1000)).toBe(true);
   });
 });

@@ -43,6 +43,26 @@ export default async function AdminPage() {
           </Link>
         </p>
       </section>
+      <section aria-labelledby="environments" className="mt-6 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <h2 id="environments" className="text-lg font-semibold">
+          Environments
+        </h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          {overview.counts.liveInstances} live, warm pool members included
+          {overview.failedInstances > 0 && `, ${overview.failedInstances} of them failed`}. See every one as it changes, read why one failed, retry it, and
+          extend or end many at once.
+        </p>
+        <p className="mt-3 flex flex-wrap gap-3 text-sm">
+          <Link href="/admin/environments" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+            Manage environments
+          </Link>
+          {overview.failedInstances > 0 && (
+            <Link href="/admin/environments?phase=Failed" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+              Failed ({overview.failedInstances})
+            </Link>
+          )}
+        </p>
+      </section>
       <section aria-labelledby="audit" className="mt-6 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <h2 id="audit" className="text-lg font-semibold">
           Audit trail

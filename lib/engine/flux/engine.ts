@@ -6,7 +6,7 @@ import type { KubeClient, KubeObject } from "../kube/client";
 import { Informer } from "../kube/informer";
 import type { Engine, InstanceDeployment, InstanceKey, ManagedObject, ObservedInstance } from "../types";
 import { buildInstanceManifests, FLUX, installationSelector, LABEL, type InstanceManifests, type ManifestObject } from "./manifests";
-import { mapReleaseStatus, type FluxObjectStatus } from "./status";
+import { mapReleaseStatus, recordConditions, type FluxObjectStatus } from "./status";
 
 export const APPLIED_HASH_ANNOTATION = "envdeck.dev/applied-hash";
 
@@ -43,7 +43,12 @@ export class FluxEngine implements Engine {
     await this.client.apply(manifests.namespace);
     await this.client.apply(manifests.source);
     const helmRelease = await this.client.apply(withHash(manifests.helmRelease));
-    return { exists: true, appliedHash: hash, status: mapReleaseStatus(helmRelease as FluxObjectStatus) };
+    return {
+      exists: true,
+      appliedHash: hash,
+      status: mapReleaseStatus(helmRelease as FluxObjectStatus),
+      conditions: recordConditions([{ kind: FLUX.helmRelease.kind, object: helmRelease as FluxObjectStatus }]),
+    };
   }
 
   private helmReleaseRef(key: InstanceKey) {
@@ -56,14 +61,16 @@ export class FluxEngine implements Engine {
     const helmRelease = (this.informer?.hasSynced && this.informer.get(ref.namespace, ref.name)) || (await this.client.get(ref));
     if (!helmRelease) return { exists: false, appliedHash: null, status: mapReleaseStatus(undefined) };
     let status = mapReleaseStatus(helmRelease as FluxObjectStatus);
+    const read: Parameters<typeof recordConditions>[0] = [{ kind: FLUX.helmRelease.kind, object: helmRelease as FluxObjectStatus }];
     // The source explains a release that is stuck before installing (bad URL, unknown chart): read it then only.
     if (status.state !== "ready") {
       const kind = (helmRelease.spec?.chart as { spec?: { sourceRef?: { kind?: string } } } | undefined)?.spec?.sourceRef?.kind;
       const sourceType = sourceKinds.find((k) => k.kind === kind);
       const source = sourceType ? await this.client.get({ ...sourceType, name: ref.name, namespace: ref.namespace }) : undefined;
       status = mapReleaseStatus(helmRelease as FluxObjectStatus, source as FluxObjectStatus | undefined);
+      if (sourceType && source) read.push({ kind: sourceType.kind, object: source as FluxObjectStatus });
     }
-    return { exists: true, appliedHash: helmRelease.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] ?? null, status };
+    return { exists: true, appliedHash: helmRelease.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] ?? null, status, conditions: recordConditions(read) };
   }
 
   async teardown(key: InstanceKey): Promise<"deleting" | "gone"> {

@@ -10,6 +10,7 @@ export interface Condition {
   reason?: string;
   message?: string;
   observedGeneration?: number;
+  lastTransitionTime?: string;
 }
 
 export interface FluxObjectStatus {
@@ -99,4 +100,40 @@ export function mapReleaseStatus(helmRelease: FluxObjectStatus | undefined, sour
     return { state: "progressing", step: "fetching", health: "progressing", message: clip(ready?.message || "Waiting for Flux to fetch the chart") };
   }
   return { state: "progressing", step: "installing", health: "progressing", message: clip(ready?.message || "Installing the chart") };
+}
+
+/** A condition as kept on the instance for admins: which object reported it, and what it said when. */
+export interface RecordedCondition {
+  /** The kind of the Flux object: HelmRelease, HelmRepository, GitRepository, OCIRepository. */
+  object: string;
+  type: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  /** When the condition last changed, as Flux wrote it; null when it did not say. */
+  at: string | null;
+}
+
+/** Conditions kept per object: Flux sets a handful; anything past this is not worth a row's space. */
+const MAX_CONDITIONS = 12;
+
+/**
+ * The conditions of the objects read for an instance, in the order given and as Flux wrote them, cut to sizes
+ * a row can hold (messages on one line, like the instance's message). Objects that were not read are skipped.
+ */
+export function recordConditions(objects: { kind: string; object: FluxObjectStatus | undefined }[]): RecordedCondition[] {
+  const text = (value: unknown): string | null => (typeof value === "string" && value.trim() !== "" ? clip(value) : null);
+  return objects.flatMap(({ kind, object }) =>
+    (Array.isArray(object?.status?.conditions) ? object.status.conditions : [])
+      .filter((c): c is Condition => typeof c === "object" && c !== null && typeof c.type === "string")
+      .slice(0, MAX_CONDITIONS)
+      .map((c) => ({
+        object: kind,
+        type: c.type.slice(0, 100),
+        status: String(c.status ?? "Unknown").slice(0, 20),
+        reason: text(c.reason)?.slice(0, 200) ?? null,
+        message: text(c.message),
+        at: typeof c.lastTransitionTime === "string" ? c.lastTransitionTime.slice(0, 40) : null,
+      })),
+  );
 }

@@ -40,6 +40,15 @@ export interface LaunchInput {
   paramsAreText?: boolean;
 }
 
+/** How a launch is made. */
+export interface LaunchOptions {
+  /**
+   * Who the audit trail names when someone launches for the owner: an admin retrying another person's
+   * failed environment (lib/services/instances/retry.ts). The launch is otherwise the owner's own.
+   */
+  actor?: Identity;
+}
+
 type Sql = Pick<PoolClient, "query">;
 
 function quotaMessage(ownerKey: string, identity: Identity, limit: number): string {
@@ -70,8 +79,9 @@ async function assertCapacity(sql: Sql, template: LaunchableTemplate): Promise<v
  * (whatever the parameters, as Dploy's `/run/{name}` does), else claims a pool member or creates an on-demand
  * instance.
  */
-export async function launchInstance(identity: Identity | null, input: LaunchInput): Promise<LaunchResult> {
+export async function launchInstance(identity: Identity | null, input: LaunchInput, options: LaunchOptions = {}): Promise<LaunchResult> {
   assertCan(identity, "instance:launch");
+  const actor = options.actor ?? identity;
   const availability = getLaunchAvailability(identity);
   if (!availability.available) throw new AppError("UNAVAILABLE", availability.reason!);
   const template = requireLaunchable(await loadTemplate({ name: input.template }), identity, { launching: true });
@@ -92,7 +102,7 @@ export async function launchInstance(identity: Identity | null, input: LaunchInp
 
   // The common outcomes (existing instance, claim, quota) take one statement, without a transaction of our own.
   const decide = async (sql: Sql): Promise<{ outcome: LaunchOutcome; record: InstanceRecord } | null> => {
-    const state: OwnerState = await claimForOwner(sql, { template, ownerKey, limit, expiresAt, identity, now });
+    const state: OwnerState = await claimForOwner(sql, { template, ownerKey, limit, expiresAt, identity, actor, now });
     if (state.existing) {
       const { rows } = await sql.query<InstanceRecord>(`SELECT ${RECORD_SELECT} FROM instances WHERE uuid = $1`, [state.existing]);
       return { outcome: "existing", record: rows[0]! };
@@ -137,7 +147,7 @@ export async function launchInstance(identity: Identity | null, input: LaunchInp
         { notify: true },
       );
       await recordAuditSql(sql, {
-        actor: identity,
+        actor,
         action: "instance.launch",
         objectType: "instance",
         objectId: created.uuid,
