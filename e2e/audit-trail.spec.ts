@@ -26,7 +26,7 @@ async function signInAttempt(page: Page, username: string, password: string, exp
 }
 
 test("a student creates a token on their account page, copies it once and lists their environments with it", async ({ pageAs, baseURL, shoot }) => {
-  const page = await pageAs("student22");
+  const page = await pageAs("student23");
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   await page.goto("/");
   // The header's menu leads to the account page (behind Menu on a phone).
@@ -146,7 +146,7 @@ test("an admin finds the failures, the lock-out and the token in the audit trail
   await page.emulateMedia({ colorScheme: "light" });
 
   // The token the student created, with where it came from.
-  await page.goto(`/admin/audit?action=token.create&actor=${accounts.student22.username}`);
+  await page.goto(`/admin/audit?action=token.create&actor=${accounts.student23.username}`);
   const created = page.getByRole("row").filter({ hasText: "API token created" });
   await expect(created).toHaveCount(1);
   await expect(created).toContainText("127.0.0.1");
