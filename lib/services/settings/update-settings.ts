@@ -10,6 +10,7 @@ import { assertCan } from "@/lib/domain/permissions";
 import {
   baseDomainSchema,
   connectionUrlTemplateSchema,
+  exposedClaimsSchema,
   fluxSettingsSchema,
   launchTimeoutSchema,
   quotaSchema,
@@ -34,6 +35,7 @@ export const settingsChangeSchema = z
       .partial()
       .strict()
       .nullable(),
+    exposedClaims: exposedClaimsSchema.nullable(),
   })
   .partial()
   .strict();
@@ -45,6 +47,7 @@ const KEY: Record<Exclude<keyof SettingsChange, "launch">, string> = {
   values: SETTING_KEYS.values,
   defaultQuota: SETTING_KEYS.defaultQuota,
   flux: SETTING_KEYS.flux,
+  exposedClaims: SETTING_KEYS.exposedClaims,
 };
 const LAUNCH_KEY = { fetchTimeoutSeconds: SETTING_KEYS.fetchTimeout, installTimeoutSeconds: SETTING_KEYS.installTimeout } as const;
 
