@@ -12,6 +12,8 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
     { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
+    { href: "/admin/users", label: "Users", show: can(identity, "user:manage") },
+    { href: "/admin/settings", label: "Settings", show: can(identity, "settings:edit") },
   ].filter((link) => link.show);
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

@@ -109,6 +109,9 @@ export type AccountFieldsInput = z.input<typeof accountFieldsSchema>;
 /** How the person behind a new or reset account gets their password. */
 export const CREDENTIAL_DELIVERIES = ["password", "link"] as const;
 export type CredentialDelivery = (typeof CREDENTIAL_DELIVERIES)[number];
+/** How the person gets in: shown once to the admin who created or reset the account, never stored. */
+export type Credential = { delivery: "password"; password: string } | { delivery: "link"; url: string; expiresAt: string };
+
 export const deliverySchema = z.enum(CREDENTIAL_DELIVERIES, { error: "Choose a one-time password or a set-password link." });
 
 export const newAccountSchema = accountFieldsSchema.extend({

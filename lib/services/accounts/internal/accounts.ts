@@ -4,7 +4,7 @@ import { generatePassword, hashPassword } from "@/lib/auth/passwords";
 import { getConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/db/client";
 import { storePasswordLink, type UserRecord } from "@/lib/db/users";
-import type { CredentialDelivery } from "@/lib/domain/accounts";
+import type { Credential, CredentialDelivery } from "@/lib/domain/accounts";
 import type { Identity } from "@/lib/domain/identity";
 
 /**
@@ -15,8 +15,7 @@ import type { Identity } from "@/lib/domain/identity";
 
 export const PASSWORD_LINK_HOURS = 24;
 
-/** How the person gets in: shown once to the admin who created or reset the account, never stored. */
-export type Credential = { delivery: "password"; password: string } | { delivery: "link"; url: string; expiresAt: string };
+export type { Credential };
 
 /** The path of the set-password page; the proxy lets it through without a session, like sign-in. */
 export const SET_PASSWORD_PATH = "/signin/set-password";
