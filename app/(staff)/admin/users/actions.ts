@@ -15,7 +15,7 @@ const fields = { displayName: short, email: short, groups: z.string().max(10_000
 /** Roles arrive as one text of comma-separated names (the checked boxes); the use case checks each. */
 const roleList = (text: string) => text.split(",").map((role) => role.trim()).filter(Boolean);
 // A File from the form; the use case checks its size before reading it, and says so when it is not one.
-const file = z.unknown();
+const file = z.unknown().optional();
 
 // No revalidatePath: every admin page is rendered per request (it reads the session), and each form shows
 // its own outcome or moves on to the page that does.
