@@ -41,7 +41,7 @@ async function hashAll(passwords: string[], parallel = 2): Promise<string[]> {
  * row has a problem nothing is written and the report comes back; otherwise every account is created in one
  * transaction, each with a one-time password or a set-password link, and an audit entry per account.
  */
-export async function importClassList(identity: Identity | null, input: { file: unknown; delivery: unknown }): Promise<ClassListImport> {
+export async function importClassList(identity: Identity | null, input: { file?: unknown; delivery?: unknown }): Promise<ClassListImport> {
   assertCan(identity, "user:manage");
   const delivery = deliverySchema.safeParse(input.delivery);
   if (!delivery.success) throw new AppError("INVALID_INPUT", "Choose one-time passwords or set-password links.", { delivery: ["Choose one-time passwords or set-password links."] });

@@ -7,7 +7,7 @@ import { checkAgainstDatabase, readClassListFile, type ClassListReport } from ".
 export type { ClassListReport };
 
 /** The dry run of a class list import: each row's outcome and problems, nothing written. */
-export async function previewClassList(identity: Identity | null, input: { file: unknown }): Promise<ClassListReport> {
+export async function previewClassList(identity: Identity | null, input: { file?: unknown }): Promise<ClassListReport> {
   assertCan(identity, "user:manage");
   const list = await readClassListFile(input.file);
   return checkAgainstDatabase(db(), list);
