@@ -37,6 +37,12 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/templates/new"],
   ["admin", "/admin/templates/new?from=duplicate"],
   ["admin", "/admin/templates/new?from=import"],
+  ["admin", "/admin/users"],
+  ["admin", "/admin/users/new"],
+  ["admin", "/admin/users/import"],
+  ["admin", "/admin/users/e2e-student"],
+  ["admin", "/admin/settings"],
+  [null, "/signin/set-password?token=not-a-link"],
 ];
 
 test.describe("phone layout", () => {
