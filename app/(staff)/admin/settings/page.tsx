@@ -12,7 +12,7 @@ export default async function SettingsPage() {
   return (
     <>
       <p className="text-sm">
-        <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/admin" className="text-brand-600 underline dark:text-brand-100">
           Administration
         </Link>{" "}
         / Settings

@@ -22,7 +22,7 @@ export default async function UsersPage({ searchParams }: Props) {
   return (
     <>
       <p className="text-sm">
-        <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/admin" className="text-brand-600 underline dark:text-brand-100">
           Administration
         </Link>{" "}
         / Users

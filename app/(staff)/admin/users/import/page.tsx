@@ -10,11 +10,11 @@ export default async function ImportClassListPage() {
   return (
     <>
       <p className="text-sm">
-        <Link href="/admin" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/admin" className="text-brand-600 underline dark:text-brand-100">
           Administration
         </Link>{" "}
         /{" "}
-        <Link href="/admin/users" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/admin/users" className="text-brand-600 underline dark:text-brand-100">
           Users
         </Link>{" "}
         / Import a class list
