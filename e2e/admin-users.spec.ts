@@ -121,7 +121,7 @@ test.describe("accounts", () => {
 
   test("an admin edits an account's groups and roles, and disabling it ends the person's session", async ({ pageAs, shoot, browser, baseURL }) => {
     const page = await pageAs("admin6");
-    await page.goto("/admin/users/e2e-link-1");
+    await page.goto("/admin/users/account/e2e-link-1");
     await expect(page.getByRole("heading", { level: 1, name: "Link Person" })).toBeVisible();
     const form = page.getByRole("form", { name: "Account details" });
     await form.getByRole("textbox", { name: "Groups" }).fill("class-3a");
@@ -155,7 +155,7 @@ test.describe("accounts", () => {
 
   test("an admin cannot remove their own admin role or disable themselves", async ({ pageAs, accounts, shoot }) => {
     const page = await pageAs("admin6");
-    await page.goto(`/admin/users/${accounts.admin6.username}`);
+    await page.goto(`/admin/users/account/${accounts.admin6.username}`);
     await expect(page.getByText("This is your own account.")).toBeVisible();
     const admin = page.getByRole("checkbox", { name: "Admin" });
     await expect(admin).toBeChecked();

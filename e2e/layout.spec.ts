@@ -40,7 +40,7 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/users"],
   ["admin", "/admin/users/new"],
   ["admin", "/admin/users/import"],
-  ["admin", "/admin/users/e2e-student"],
+  ["admin", "/admin/users/account/e2e-student"],
   ["admin", "/admin/settings"],
   [null, "/signin/set-password?token=not-a-link"],
 ];

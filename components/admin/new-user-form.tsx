@@ -68,7 +68,7 @@ export function NewUserForm() {
         <FormMessage ok message={`Created ${created.username}.`} />
         <CredentialCard username={created.username} credential={created.credential} />
         <p className="flex flex-wrap gap-3 text-sm">
-          <Link href={`/admin/users/${encodeURIComponent(created.username)}`} className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+          <Link href={`/admin/users/account/${encodeURIComponent(created.username)}`} className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
             Open the account
           </Link>
           <button

@@ -62,7 +62,7 @@ export default async function UsersPage({ searchParams }: Props) {
             {rows.map((user) => (
               <tr key={user.id} className="border-t border-slate-200 dark:border-slate-800">
                 <td className={`${cell} min-w-44`}>
-                  <Link href={`/admin/users/${encodeURIComponent(user.username)}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
+                  <Link href={`/admin/users/account/${encodeURIComponent(user.username)}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                     {user.displayName ?? user.username}
                   </Link>
                   <span className="block font-mono text-xs wrap-anywhere text-slate-600 dark:text-slate-400">{user.username}</span>

@@ -19,7 +19,7 @@ const section = "rounded-lg border border-slate-200 p-4 dark:border-slate-800";
 
 export default async function UserPage({ params }: Props) {
   const { username } = await params;
-  const identity = await requirePagePermission("user:manage", `/admin/users/${encodeURIComponent(username)}`);
+  const identity = await requirePagePermission("user:manage", `/admin/users/account/${encodeURIComponent(username)}`);
   const user = await pageData(getUser(identity, { username }));
   const local = user.source === "local";
   const facts: [string, React.ReactNode][] = [
