@@ -104,7 +104,8 @@ test.describe("accounts", () => {
     await shootBothWidths(visitor, shoot, "set-password");
     await visitor.getByLabel("New password").fill("short");
     await visitor.getByRole("button", { name: "Set password" }).click();
-    await expect(visitor.getByText("At least 10 characters.")).toBeVisible();
+    await expect(visitor.getByLabel("New password")).toHaveAttribute("aria-invalid", "true");
+    await expect(visitor.locator("#password-error")).toHaveText("At least 10 characters.");
     await visitor.getByLabel("New password").fill("violet tractor umbrella");
     await visitor.getByLabel("The same password again").fill("violet tractor umbrella");
     await visitor.getByRole("button", { name: "Set password" }).click();
