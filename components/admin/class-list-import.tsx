@@ -31,10 +31,11 @@ function Report({ report }: { report: ClassListReport }) {
         {report.rows.map((row) => (
           <tr key={row.line} className={`border-t border-slate-200 dark:border-slate-800 ${row.errors.length ? "bg-red-50/60 dark:bg-red-950/40" : ""}`}>
             <td className={cell}>{row.line}</td>
-            <td className={`${cell} font-mono wrap-anywhere`}>{row.username}</td>
-            <td className={`${cell} wrap-anywhere`}>{row.displayName}</td>
-            <td className={`${cell} wrap-anywhere`}>{row.email}</td>
-            <td className={`${cell} wrap-anywhere`}>{row.groups.join(", ")}</td>
+            {/* Widths of their own, so a phone scrolls the table sideways instead of breaking words letter by letter. */}
+            <td className={`${cell} min-w-32 font-mono wrap-anywhere`}>{row.username}</td>
+            <td className={`${cell} min-w-36 wrap-anywhere`}>{row.displayName}</td>
+            <td className={`${cell} min-w-48 wrap-anywhere`}>{row.email}</td>
+            <td className={`${cell} min-w-28 wrap-anywhere`}>{row.groups.join(", ")}</td>
             <td className={cell}>{row.role}</td>
             <td className={`${cell} min-w-48`}>
               {row.errors.length === 0 ? (
@@ -93,9 +94,9 @@ function Imported({ accounts }: { accounts: ImportedAccount[] }) {
       <DataTable columns={["Username", "Display name", link ? "Set-password link" : "One-time password"]}>
         {accounts.map((a) => (
           <tr key={a.username} className="border-t border-slate-200 dark:border-slate-800" data-testid="imported-account">
-            <td className={`${cell} font-mono`}>{a.username}</td>
-            <td className={`${cell} wrap-anywhere`}>{a.displayName}</td>
-            <td className={`${cell} font-mono text-xs break-all`}>{a.credential.delivery === "password" ? a.credential.password : a.credential.url}</td>
+            <td className={`${cell} min-w-32 font-mono`}>{a.username}</td>
+            <td className={`${cell} min-w-36 wrap-anywhere`}>{a.displayName}</td>
+            <td className={`${cell} min-w-48 font-mono break-all`}>{a.credential.delivery === "password" ? a.credential.password : a.credential.url}</td>
           </tr>
         ))}
       </DataTable>
