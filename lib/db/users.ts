@@ -26,7 +26,8 @@ type Client = Pick<Prisma.TransactionClient, "user" | "passwordLink" | "$queryRa
 function filterWhere(filter: UserFilter, now: Date): Prisma.UserWhereInput {
   const and: Prisma.UserWhereInput[] = [];
   if (filter.q) {
-    const contains = { contains: filter.q, mode: "insensitive" as const };
+    // Prisma hands `contains` to LIKE as it is: its wildcards are escaped, so "%" or "_" match only themselves.
+    const contains = { contains: filter.q.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const };
     and.push({ OR: [{ username: contains }, { displayName: contains }, { email: contains }] });
   }
   if (filter.role) and.push({ roles: { has: filter.role } });

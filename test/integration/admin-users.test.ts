@@ -342,6 +342,10 @@ describe("the user list", () => {
     expect(await names({ signIn: "never" })).not.toContain("ana");
     expect(await names({ q: "'; DROP TABLE users;--" })).toEqual([]);
     expect(await names({ q: "%" })).toEqual([]);
+    expect(await names({ q: "_" })).toEqual([]);
+    expect(await names({ q: "\\" })).toEqual([]);
+    expect(await names({ q: "sso_sam" })).toEqual([]);
+    expect(await names({ q: "sso-s" })).toEqual(["sso-sam"]);
   });
 });
 
