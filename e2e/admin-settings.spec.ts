@@ -20,7 +20,12 @@ test.describe("portal settings", () => {
     await page.getByRole("link", { name: "Edit settings" }).click();
     await expect(page).toHaveURL("/admin/settings");
     const form = page.getByRole("form", { name: "Portal settings" });
-    await expectNoSeriousViolations(page, "the settings page");
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSeriousViolations(page, `the settings page (${scheme})`);
+    }
+    await shootBothWidths(page, shoot, "admin-settings-dark");
+    await page.emulateMedia({ colorScheme: "light" });
     await shootBothWidths(page, shoot, "admin-settings");
 
     const domain = form.getByRole("textbox", { name: "Base domain" });

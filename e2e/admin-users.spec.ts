@@ -70,7 +70,12 @@ test.describe("accounts", () => {
     // The list finds them by search and filters.
     await page.goto("/admin/users?q=e2e-cl-&role=student&source=local&status=enabled");
     await expect(page.getByRole("status").filter({ hasText: "of" })).toContainText("30 of");
-    await expectNoSeriousViolations(page, "the user list");
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSeriousViolations(page, `the user list (${scheme})`);
+    }
+    await shootBothWidths(page, shoot, "admin-users-list-dark");
+    await page.emulateMedia({ colorScheme: "light" });
     await shootBothWidths(page, shoot, "admin-users-list");
   });
 
@@ -164,6 +169,11 @@ test.describe("accounts", () => {
     await expect(admin).toHaveAccessibleDescription(/You cannot remove your own admin role or disable your own account: another admin must do it/);
     await expect(page.getByRole("button", { name: "Disable account" })).toHaveCount(0);
     await expect(page.getByTestId("disable-refused")).toHaveText(/You cannot remove your own admin role/);
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSeriousViolations(page, `an account's page (${scheme})`);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
     await shootBothWidths(page, shoot, "admin-users-self");
   });
 });
