@@ -159,6 +159,29 @@ test.describe("accounts", () => {
     await expect(page.getByText("Enabled e2e-link-1: they can sign in again.")).toBeVisible();
   });
 
+  test("a single sign-on account's roles show where they come from, read-only", async ({ pageAs, shoot, browser, baseURL }) => {
+    // Tina signs in through the OpenID Provider, whose directory puts her in the teachers' group.
+    const tina = await (await browser.newContext({ baseURL })).newPage();
+    await tina.goto("/signin");
+    await tina.getByRole("button", { name: "Sign in with School Login" }).click();
+    await tina.locator('input[name="login"]').fill("tina");
+    await tina.locator('input[name="password"]').fill("anything");
+    await tina.getByRole("button", { name: "Sign-in" }).click();
+    await tina.getByRole("button", { name: "Continue" }).click();
+    await expect(tina.getByTestId("signed-in-user")).toContainText("Tina Teacher");
+    await tina.context().close();
+
+    const page = await pageAs("admin6");
+    await page.goto("/admin/users?source=oidc");
+    await page.getByRole("link", { name: "Tina Teacher" }).click();
+    await expect(page).toHaveURL("/admin/users/account/tina");
+    await expect(page.getByText("Read-only: the identity provider sets them at each sign-in.")).toBeVisible();
+    await expect(page.getByTestId("role-origins")).toHaveText(/student \(derived: every account\)\s*teacher \(derived: group "envdeck-teachers"\)/);
+    await expect(page.getByRole("form", { name: "Account details" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Reset password" })).toHaveCount(0);
+    await shootBothWidths(page, shoot, "admin-users-sso-account");
+  });
+
   test("an admin cannot remove their own admin role or disable themselves", async ({ pageAs, accounts, shoot }) => {
     const page = await pageAs("admin6");
     await page.goto(`/admin/users/account/${accounts.admin6.username}`);
