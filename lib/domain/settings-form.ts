@@ -20,6 +20,7 @@ import {
 
 /** Values templates see as `config.values`: read with every launch, so kept small. */
 export const MAX_VALUES_YAML_BYTES = 64 * 1024;
+/** The URL template limit of lib/templates/url.ts, which the browser does not load (it brings a Liquid engine). */
 export const MAX_URL_TEMPLATE = 2048;
 
 /** What the form holds: everything as the admin typed it. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { MAX_URL_TEMPLATE as URL_TEMPLATE_LIMIT } from "@/lib/templates/url";
 import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, type Settings } from "@/lib/domain/settings";
 import {
   changedGroups,
   describePortalImpact,
+  MAX_URL_TEMPLATE,
   MAX_VALUES_YAML_BYTES,
   parseSettingsForm,
   readValuesYaml,
@@ -81,6 +83,10 @@ describe("the settings form", () => {
 
   it("refuses unknown fields", () => {
     expect(parseSettingsForm({ ...form, installationId: "x" }).ok).toBe(false);
+  });
+
+  it("bounds the URL template as the renderer does", () => {
+    expect(MAX_URL_TEMPLATE).toBe(URL_TEMPLATE_LIMIT);
   });
 });
 
