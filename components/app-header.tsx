@@ -14,6 +14,8 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
     { href: "/admin/environments", label: "Environments", show: can(identity, "instance:manage-any") },
     { href: "/admin/audit", label: "Audit", show: can(identity, "audit:view") },
+    { href: "/admin/users", label: "Users", show: can(identity, "user:manage") },
+    { href: "/admin/settings", label: "Settings", show: can(identity, "settings:edit") },
   ].filter((link) => link.show);
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

@@ -42,6 +42,12 @@ const PAGES: [AccountName | null, string][] = [
   ["admin", "/admin/audit?from=2026-02-30&action=signin"],
   ["admin", "/admin/environments"],
   ["admin", "/admin/environments?show=all&sort=owner&order=asc"],
+  ["admin", "/admin/users"],
+  ["admin", "/admin/users/new"],
+  ["admin", "/admin/users/import"],
+  ["admin", "/admin/users/account/e2e-student"],
+  ["admin", "/admin/settings"],
+  [null, "/signin/set-password?token=not-a-link"],
 ];
 
 test.describe("phone layout", () => {

@@ -12,14 +12,14 @@ export type RoleName = "student" | "teacher" | "admin";
  * Extra student accounts, so journeys that launch can each use an account of their own and never see another
  * journey's environments (quotas and "your existing instance" are per account).
  */
-export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student23"] as const;
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student22", "student23"] as const;
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
 /**
  * Extra admin accounts, for journeys that change templates (their settings, or the catalog: create, delete,
  * restore): what they do is theirs, and the admin account's journeys keep the templates they expect.
  */
-export const EXTRA_ADMINS = ["admin2", "admin3", "admin4", "admin5"] as const;
+export const EXTRA_ADMINS = ["admin2", "admin3", "admin4", "admin5", "admin6"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
 
 /**

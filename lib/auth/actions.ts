@@ -20,11 +20,15 @@ export interface ActionState<T = unknown> {
  * and an unreachable database into form state. Services still check permissions themselves.
  */
 export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: Identity, input: z.infer<S>) => Promise<T>) {
+  return withIdentityOrNot(schema, (identity, input) => fn(identity!, input), { requireIdentity: true });
+}
+
+function withIdentityOrNot<S extends z.ZodType, T>(schema: S, fn: (identity: Identity | null, input: z.infer<S>) => Promise<T>, options: { requireIdentity: boolean }) {
   return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
     try {
       // Inside the try: resolving the caller reads the database too.
-      const identity = await getIdentity();
-      if (!identity) return { ok: false, message: "Your session has ended. Please sign in again." };
+      const identity = options.requireIdentity ? await getIdentity() : null;
+      if (options.requireIdentity && !identity) return { ok: false, message: "Your session has ended. Please sign in again." };
       const fields = Object.fromEntries(formData);
       const nul = findNul(fields);
       if (nul) return { ok: false, message: NUL_MESSAGE, fieldErrors: { [nul]: ["must not contain a NUL character"] } };
@@ -40,4 +44,13 @@ export function withIdentity<S extends z.ZodType, T>(schema: S, fn: (identity: I
       throw error;
     }
   };
+}
+
+/**
+ * Wraps a server action that anyone may call, signed in or not (setting a password with a link): the same
+ * validation and error mapping as `withIdentity`, without a caller. Its use case must check whatever stands
+ * for the caller (the link's secret).
+ */
+export function publicAction<S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>) => Promise<T>) {
+  return withIdentityOrNot(schema, (_identity, input) => fn(input), { requireIdentity: false });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions, User } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "@/lib/config";
+import { readSettings } from "@/lib/db/settings";
 import type { Identity } from "@/lib/domain/identity";
 import { profileFromClaims } from "@/lib/domain/oidc-claims";
 import { SignInThrottledError, throttleErrorCode } from "@/lib/domain/sign-in-throttle";
@@ -40,7 +41,9 @@ function oidcProvider(): NonNullable<NextAuthOptions["providers"]>[number] | nul
       // OpenID Connect Core 5.3.2: userinfo for another subject must not be used.
       if (userinfo.sub !== undefined && userinfo.sub !== idTokenClaims.sub) throw new Error("userinfo subject does not match the ID token");
       const claims = { ...idTokenClaims, ...userinfo };
-      const profile = profileFromClaims(claims, oidc.claims, config.roleGroups, config.exposedClaims);
+      // The allow-list is a setting admins change at run time: read at each sign-in.
+      const { exposedClaims } = await readSettings();
+      const profile = profileFromClaims(claims, oidc.claims, config.roleGroups, exposedClaims);
       const identity = await upsertOidcUser(profile, await currentOrigin());
       const user: SessionUser = { id: identity.userId, identity: { ...identity, claims: profile.claims } };
       return user;

@@ -10,7 +10,6 @@ export interface ControllerContext {
   /** This portal's label on every cluster object it creates. */
   installationId: string;
   settings: SettingsSource;
-  exposedClaims: string[];
   now: () => Date;
   log: (line: string) => void;
   /**

@@ -180,7 +180,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
       pooled: row.pooled,
       user: null,
       params: {},
-      exposedClaims: ctx.exposedClaims,
+      exposedClaims: settings.exposedClaims,
       settings,
     });
     namespace ??= address.namespace;

@@ -27,5 +27,5 @@ export async function createControllerContext(config: Config, log: (line: string
       log(noEngineReason);
     }
   }
-  return { engine, noEngineReason, installationId, settings: databaseSettings(), exposedClaims: config.exposedClaims, now: () => new Date(), log };
+  return { engine, noEngineReason, installationId, settings: databaseSettings(), now: () => new Date(), log };
 }

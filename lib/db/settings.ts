@@ -6,7 +6,7 @@ import { db, type Prisma } from "./client";
 
 /** Settings rows as parsed settings, with every default filled in. */
 export function settingsFrom(stored: Record<string, unknown> | null): Settings {
-  return parseSettings(new Map(Object.entries(stored ?? {})), { baseDomain: getConfig().baseDomain });
+  return parseSettings(new Map(Object.entries(stored ?? {})), { baseDomain: getConfig().baseDomain, exposedClaims: getConfig().exposedClaims });
 }
 
 /**

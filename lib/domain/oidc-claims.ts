@@ -1,5 +1,7 @@
 import { USERNAME_MAX } from "./credentials";
 import { rolesFromClaims, type Identity, type Role } from "./identity";
+// Claims that carry credentials are never copied into a session, whatever the allow-list says.
+import { SECRET_CLAIMS } from "./settings";
 
 export interface ClaimMapping {
   username: string;
@@ -18,8 +20,6 @@ export interface OidcProfile {
   claims: Identity["claims"];
 }
 
-/** Claim names that carry credentials; they are never copied into a session, whatever the allow-list says. */
-const SECRET_CLAIMS = new Set(["access_token", "id_token", "refresh_token", "code", "nonce", "at_hash", "c_hash"]);
 const MAX_CLAIM_VALUE = 512;
 const MAX_LIST = 100;
 

@@ -16,6 +16,7 @@ export const SETTING_KEYS = {
   fetchTimeout: "launch.fetchTimeoutSeconds",
   installTimeout: "launch.installTimeoutSeconds",
   auditRetention: "audit.retentionDays",
+  exposedClaims: "claims.exposed",
 } as const;
 
 /** Every key `parseSettings` reads (the installation id is read on its own, once). */
@@ -28,6 +29,7 @@ export const SETTINGS_READ = [
   SETTING_KEYS.fetchTimeout,
   SETTING_KEYS.installTimeout,
   SETTING_KEYS.auditRetention,
+  SETTING_KEYS.exposedClaims,
 ];
 
 export interface FluxSettings {
@@ -103,6 +105,21 @@ export const baseDomainSchema = z
 export const connectionUrlTemplateSchema = z.string().min(1).max(2048);
 export const settingsValuesSchema = z.record(z.string(), z.unknown());
 
+/** Claim names that carry credentials: never exposed to templates, whatever an allow-list says. */
+export const SECRET_CLAIMS: ReadonlySet<string> = new Set(["access_token", "id_token", "refresh_token", "code", "nonce", "at_hash", "c_hash"]);
+export const MAX_EXPOSED_CLAIMS = 50;
+/** A claim name as templates read it (`claims.<name>`), the same rule as ENVDECK_EXPOSED_CLAIMS. */
+export const claimNameSchema = z
+  .string()
+  .min(1, "Enter a claim name.")
+  .max(100, "At most 100 characters.")
+  .regex(/^[A-Za-z0-9_.:/-]+$/, "Use letters, digits, _ . : / - only.")
+  .refine((name) => !SECRET_CLAIMS.has(name), "This claim carries credentials and is never exposed.");
+export const exposedClaimsSchema = z
+  .array(claimNameSchema)
+  .max(MAX_EXPOSED_CLAIMS, `At most ${MAX_EXPOSED_CLAIMS} claims.`)
+  .refine((names) => new Set(names).size === names.length, "Each claim once.");
+
 /** The settings every launch, preview and reconcile works with. */
 export interface Settings {
   baseDomain: string;
@@ -115,6 +132,8 @@ export interface Settings {
   flux: FluxSettings;
   launch: LaunchSettings;
   audit: { retentionDays: number };
+  /** The OIDC claims templates may read (`claims.<name>`); every other claim stays out of their context. */
+  exposedClaims: string[];
 }
 
 // Built once: every launch parses the stored settings.
@@ -122,7 +141,7 @@ const storedUrlTemplate = connectionUrlTemplateSchema.nullable();
 const storedFlux = fluxSettingsSchema.partial();
 
 /** Settings from stored values by key; anything unset or unusable takes its default. */
-export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { baseDomain: string }): Settings {
+export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { baseDomain: string; exposedClaims: string[] }): Settings {
   const pick = <T>(schema: z.ZodType<T>, key: string, fallback: T): T => {
     if (!stored.has(key)) return fallback;
     const parsed = schema.safeParse(stored.get(key));
@@ -139,5 +158,7 @@ export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { 
       installTimeoutSeconds: pick(launchTimeoutSchema, SETTING_KEYS.installTimeout, DEFAULT_LAUNCH_SETTINGS.installTimeoutSeconds),
     },
     audit: { retentionDays: pick(auditRetentionSchema, SETTING_KEYS.auditRetention, DEFAULT_AUDIT_SETTINGS.retentionDays) },
+    // The environment's list (ENVDECK_EXPOSED_CLAIMS) is the default; secret claims never pass, from either.
+    exposedClaims: pick(exposedClaimsSchema, SETTING_KEYS.exposedClaims, defaults.exposedClaims.filter((name) => !SECRET_CLAIMS.has(name))),
   };
 }

@@ -23,7 +23,6 @@ function context(logs: string[] = []): ControllerContext {
     installationId: "edtest",
     // Read afresh on every pass: a change is seen at once, as the worker sees it after its wake-up.
     settings: databaseSettings(0),
-    exposedClaims: [],
     now: () => new Date(),
     log: (line) => logs.push(line),
   };

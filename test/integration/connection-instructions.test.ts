@@ -33,8 +33,8 @@ const context: ControllerContext = {
     defaultQuota: 0,
     flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
     launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
+    exposedClaims: [],
   }),
-  exposedClaims: [],
   now: () => new Date(),
   log: () => {},
 };

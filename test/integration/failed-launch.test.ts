@@ -33,8 +33,7 @@ function workerAhead(aheadSeconds: number): ControllerContext {
     engine: null,
     noEngineReason: NO_CLUSTER_MESSAGE,
     installationId: "edtest",
-    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS }),
-    exposedClaims: [],
+    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
     now: () => new Date(Date.now() + aheadSeconds * 1000),
     log: () => undefined,
   };

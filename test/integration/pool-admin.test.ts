@@ -38,8 +38,7 @@ const ctx: ControllerContext = {
   engine: unreachableEngine("edtest"),
   noEngineReason: "",
   installationId: "edtest",
-  settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS }),
-  exposedClaims: [],
+  settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
   now: () => new Date(),
   log: () => {},
 };

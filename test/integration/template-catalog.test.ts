@@ -393,8 +393,7 @@ describe("deleting and restoring", () => {
       engine: unreachableEngine("catalogtest"),
       noEngineReason: NO_CLUSTER_MESSAGE,
       installationId: "catalogtest",
-      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS }),
-      exposedClaims: [],
+      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
       now: () => new Date(),
       log: () => undefined,
     };

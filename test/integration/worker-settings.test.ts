@@ -41,7 +41,6 @@ describe("the worker reads settings live", () => {
       noEngineReason: "",
       installationId,
       settings,
-      exposedClaims: [],
       now: () => new Date(),
       log: () => undefined,
     };
@@ -82,7 +81,6 @@ describe("the worker reads settings live", () => {
       noEngineReason: "no cluster in this test",
       installationId: await getInstallationId(),
       settings: databaseSettings(3_600_000),
-      exposedClaims: [],
       now: () => new Date(),
       log: () => undefined,
     };

@@ -94,7 +94,6 @@ describe("without a cluster", () => {
       noEngineReason: NO_CLUSTER_MESSAGE,
       installationId: await getInstallationId(),
       settings: databaseSettings(),
-      exposedClaims: [],
       now: () => new Date(),
       log: () => undefined,
     };
@@ -140,7 +139,6 @@ describe("without a cluster", () => {
       noEngineReason: NO_CLUSTER_MESSAGE,
       installationId: await getInstallationId(),
       settings: databaseSettings(),
-      exposedClaims: [],
       now: () => new Date(),
       log: (line) => logs.push(line),
     };

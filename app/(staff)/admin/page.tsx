@@ -77,6 +77,37 @@ export default async function AdminPage() {
           </Link>
         </p>
       </section>
+      <div className="mt-6 grid gap-6 md:grid-cols-2">
+        <section aria-labelledby="users" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <h2 id="users" className="text-lg font-semibold">
+            Users
+          </h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+            {overview.counts.users} accounts. Search and filter them, create local accounts, import a class list, change roles and groups, disable and reset passwords.
+          </p>
+          <p className="mt-3 flex flex-wrap gap-3 text-sm">
+            <Link href="/admin/users" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+              Manage users
+            </Link>
+            <Link href="/admin/users/import" className="rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+              Import a class list
+            </Link>
+          </p>
+        </section>
+        <section aria-labelledby="settings" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <h2 id="settings" className="text-lg font-semibold">
+            Settings
+          </h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+            The base domain and connection URLs, the default quota and launch limits, Flux, and the values and claims templates see.
+          </p>
+          <p className="mt-3 text-sm">
+            <Link href="/admin/settings" className="inline-block rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+              Edit settings
+            </Link>
+          </p>
+        </section>
+      </div>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
       {overview.recentEvents.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">Nothing has happened yet.</p>

@@ -1,6 +1,5 @@
 import "server-only";
 import type { PoolClient } from "pg";
-import { getConfig } from "@/lib/config";
 import { recordAuditSql } from "@/lib/db/audit";
 import { claimForOwner, type OwnerState } from "@/lib/db/claim";
 import { sqlPool, withSqlTransaction } from "@/lib/db/client";
@@ -127,7 +126,7 @@ export async function launchInstance(identity: Identity | null, input: LaunchInp
       const created = await insertInstance(
         sql,
         async (uuid) => {
-          const rendered = await renderFor(template, { owner: { user: identity, ownerKey }, params: values, uuid, exposedClaims: getConfig().exposedClaims }).catch(
+          const rendered = await renderFor(template, { owner: { user: identity, ownerKey }, params: values, uuid, exposedClaims: template.settings.exposedClaims }).catch(
             (error: unknown) => Promise.reject(toAppError(error)),
           );
           return {

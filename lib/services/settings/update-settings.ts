@@ -11,6 +11,7 @@ import {
   auditRetentionSchema,
   baseDomainSchema,
   connectionUrlTemplateSchema,
+  exposedClaimsSchema,
   fluxSettingsSchema,
   launchTimeoutSchema,
   quotaSchema,
@@ -36,6 +37,7 @@ export const settingsChangeSchema = z
       .strict()
       .nullable(),
     auditRetentionDays: auditRetentionSchema.nullable(),
+    exposedClaims: exposedClaimsSchema.nullable(),
   })
   .partial()
   .strict();
@@ -48,6 +50,7 @@ const KEY: Record<Exclude<keyof SettingsChange, "launch">, string> = {
   defaultQuota: SETTING_KEYS.defaultQuota,
   flux: SETTING_KEYS.flux,
   auditRetentionDays: SETTING_KEYS.auditRetention,
+  exposedClaims: SETTING_KEYS.exposedClaims,
 };
 const LAUNCH_KEY = { fetchTimeoutSeconds: SETTING_KEYS.fetchTimeout, installTimeoutSeconds: SETTING_KEYS.installTimeout } as const;
 

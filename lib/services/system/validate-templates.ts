@@ -1,5 +1,6 @@
 import "server-only";
 import { readSettings } from "@/lib/db/settings";
+import type { Settings } from "@/lib/domain/settings";
 import { invalidateTemplateCache, loadLibrary, recordValidation } from "@/lib/db/templates";
 import { db } from "@/lib/db/client";
 import { TemplateError } from "@/lib/templates/errors";
@@ -8,13 +9,20 @@ import { resolveChain } from "@/lib/templates/inheritance";
 import { validationScope } from "@/lib/services/templates/internal/validation";
 
 /**
- * Validates every template against a stand-in user, with the settings in force (at start-up, and whenever
- * asked), and records the outcome: a broken template is reported and left out of the catalog instead of
- * breaking it. Runs as the portal itself, before anyone signs in.
+ * Validates every template against a stand-in user, with the settings in force (at start-up, and after a
+ * settings change), and records the outcome: a broken template is reported and left out of the catalog
+ * instead of breaking it. Runs as the portal itself, before anyone signs in. With `settings` it validates
+ * against those instead and records nothing: what a settings change would do, before it is saved.
  */
-export async function validateAllTemplates(): Promise<{ name: string; error: string | null }[]> {
-  const [library, settings] = await Promise.all([loadLibrary(db()), readSettings()]);
-  const results: { name: string; error: string | null }[] = [];
+export async function validateAllTemplates(options: { settings?: Settings } = {}): Promise<{ name: string; error: string | null; was: string | null }[]> {
+  const [library, settings, recorded] = await Promise.all([
+    loadLibrary(db()),
+    options.settings ?? readSettings(),
+    db().template.findMany({ where: { deletedAt: null }, select: { name: true, validationError: true } }),
+  ]);
+  const was = new Map(recorded.map((t) => [t.name, t.validationError]));
+  const record = options.settings === undefined;
+  const results: { name: string; error: string | null; was: string | null }[] = [];
   for (const entry of [...library.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const { name } = entry;
     let error: string | null = null;
@@ -28,9 +36,9 @@ export async function validateAllTemplates(): Promise<{ name: string; error: str
       if (!(e instanceof TemplateError)) throw e;
       error = e.message.slice(0, 4000);
     }
-    await recordValidation(entry.id, error);
-    results.push({ name, error });
+    if (record) await recordValidation(entry.id, error);
+    results.push({ name, error, was: was.get(name) ?? null });
   }
-  invalidateTemplateCache();
+  if (record) invalidateTemplateCache();
   return results;
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import { stringify as toYaml } from "yaml";
-import { getConfig } from "@/lib/config";
 import { loadTemplate } from "@/lib/db/templates";
 import { toAppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
@@ -37,7 +36,7 @@ export async function previewTemplate(identity: Identity | null, input: { name: 
     const pool = template.method === "pool";
     const params = pool ? {} : launchParameters(composed.parameters, input.params ?? {});
     const owner = pool ? null : { user: identity, ownerKey: ownerKeyForTemplate(identity, template) };
-    const rendered = await renderFor({ ...template, composed }, { owner, params, uuid: NO_INSTANCE_UUID, exposedClaims: getConfig().exposedClaims });
+    const rendered = await renderFor({ ...template, composed }, { owner, params, uuid: NO_INSTANCE_UUID, exposedClaims: template.settings.exposedClaims });
     return {
       version: template.latest.version,
       parameters: describeParameters(composed.parameters),

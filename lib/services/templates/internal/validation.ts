@@ -1,5 +1,4 @@
 import "server-only";
-import { getConfig } from "@/lib/config";
 import type { Settings } from "@/lib/domain/settings";
 import type { ConnectionSettings, ValidationScope } from "@/lib/templates/compose";
 
@@ -9,5 +8,5 @@ export function validationScope(
   template: { labels?: Record<string, string>; annotations?: Record<string, string> } & Partial<ConnectionSettings> = {},
 ): ValidationScope {
   const connection = template.connectionType ? { connectionType: template.connectionType, connectionMessageTemplate: template.connectionMessageTemplate ?? "" } : undefined;
-  return { settings, exposedClaims: getConfig().exposedClaims, labels: template.labels, annotations: template.annotations, connection };
+  return { settings, exposedClaims: settings.exposedClaims, labels: template.labels, annotations: template.annotations, connection };
 }

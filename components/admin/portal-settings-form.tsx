@@ -1,0 +1,377 @@
+"use client";
+
+import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { previewSettingsAction, saveSettingsAction } from "@/app/(staff)/admin/settings/actions";
+import { FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
+import { FormMessage, inputClass } from "@/components/ui/form";
+import type { ActionState } from "@/lib/auth/actions";
+import { MAX_AUDIT_RETENTION_DAYS, MAX_LAUNCH_TIMEOUT, MIN_LAUNCH_TIMEOUT, type Settings } from "@/lib/domain/settings";
+import {
+  GROUP_WORDS,
+  MAX_VALUES_YAML_BYTES,
+  parseSettingsForm,
+  settingsChange,
+  settingsFormOf,
+  type PortalImpactLine,
+  type SettingGroup,
+  type SettingsFormInput,
+} from "@/lib/domain/settings-form";
+import type { SaveSettingsResult } from "@/lib/services/settings/save-settings";
+import type { SettingsPreview } from "@/lib/services/settings/preview-settings";
+
+/** What the form holds: numbers stay text until parsed, so a half-typed value is not lost. */
+type FormState = Omit<SettingsFormInput, "defaultQuota" | "fetchTimeoutSeconds" | "installTimeoutSeconds" | "fluxRetries" | "auditRetentionDays"> & {
+  auditRetentionDays: string;
+  defaultQuota: string;
+  fetchTimeoutSeconds: string;
+  installTimeoutSeconds: string;
+  fluxRetries: string;
+};
+
+function stateOf(settings: Settings): FormState {
+  const form = settingsFormOf(settings);
+  return {
+    ...form,
+    defaultQuota: String(form.defaultQuota),
+    fetchTimeoutSeconds: String(form.fetchTimeoutSeconds),
+    installTimeoutSeconds: String(form.installTimeoutSeconds),
+    fluxRetries: String(form.fluxRetries),
+    auditRetentionDays: String(form.auditRetentionDays),
+  };
+}
+
+const number = (text: string) => (text.trim() === "" ? Number.NaN : Number(text.trim()));
+
+function inputOf(form: FormState): SettingsFormInput {
+  return {
+    ...form,
+    defaultQuota: number(form.defaultQuota),
+    fetchTimeoutSeconds: number(form.fetchTimeoutSeconds),
+    installTimeoutSeconds: number(form.installTimeoutSeconds),
+    fluxRetries: number(form.fluxRetries),
+    auditRetentionDays: number(form.auditRetentionDays),
+  };
+}
+
+const fieldId = (name: string) => `portal-${name}`;
+
+function data(settings: SettingsFormInput, confirm = false): FormData {
+  const form = new FormData();
+  form.set("settings", JSON.stringify(settings));
+  form.set("confirm", confirm ? "true" : "false");
+  return form;
+}
+
+const PREVIEW_DELAY_MS = 400;
+
+function Text({
+  name,
+  label,
+  help,
+  form,
+  set,
+  errors,
+  mono,
+  type = "text",
+  className = inputClass,
+}: {
+  name: keyof FormState;
+  label: string;
+  help: ReactNode;
+  form: FormState;
+  set: (name: keyof FormState, value: string) => void;
+  errors: Errors;
+  mono?: boolean;
+  type?: string;
+  className?: string;
+}) {
+  const id = fieldId(name);
+  return (
+    <div className="min-w-0">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={id}
+        type={type}
+        inputMode={type === "number" ? "numeric" : undefined}
+        value={String(form[name])}
+        onChange={(e) => set(name, e.target.value)}
+        spellCheck={false}
+        autoComplete="off"
+        {...invalidProps(errors, name, `${id}-help`)}
+        className={`${className} ${mono ? "font-mono" : ""} ${className === inlineInputClass ? "mt-1 block w-36" : ""}`}
+      />
+      <span id={`${id}-help`} className={helpClass}>
+        {help}
+      </span>
+      <FieldError errors={errors} path={name} />
+    </div>
+  );
+}
+
+/**
+ * The portal's settings in one form, grouped. Checked in the browser by the schema the server checks with;
+ * a change shows what it does to running environments and templates before it is saved, and one that fails
+ * launches, re-applies Flux settings or breaks templates asks for a confirmation first.
+ */
+export function PortalSettingsForm({ initial, defaults }: { initial: Settings; defaults: { baseDomain: string; exposedClaims: string[]; audit: { retentionDays: number } } }) {
+  const [saved, setSaved] = useState(initial);
+  const [form, setForm] = useState(() => stateOf(initial));
+  const [errors, setErrors] = useState<Errors>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [impact, setImpact] = useState<{ key: string; lines: PortalImpactLine[] } | null>(null);
+  const [confirming, setConfirming] = useState<string[]>([]);
+  const [saving, startSaving] = useTransition();
+  const [focusErrors, setFocusErrors] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const previewRequest = useRef(0);
+
+  const set = (name: keyof FormState, value: string | boolean) => {
+    setForm((current) => ({ ...current, [name]: value }));
+    setErrors(({ [name]: _, ...rest }) => rest);
+  };
+  const input = inputOf(form);
+  const inputKey = JSON.stringify(input);
+
+  // The impact preview follows the form once typing pauses, whenever it differs from what is saved.
+  useEffect(() => {
+    const parsed = parseSettingsForm(JSON.parse(inputKey));
+    if (!parsed.ok || Object.keys(settingsChange(saved, parsed.settings)).length === 0) {
+      previewRequest.current++;
+      return;
+    }
+    const request = ++previewRequest.current;
+    const timer = setTimeout(async () => {
+      const state = (await previewSettingsAction({ ok: false }, data(JSON.parse(inputKey)))) as ActionState<SettingsPreview>;
+      if (request !== previewRequest.current) return;
+      setImpact(state.ok && state.result ? { key: inputKey, lines: state.result.lines } : null);
+    }, PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [inputKey, saved]);
+
+  useEffect(() => {
+    if (focusErrors > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusErrors]);
+
+  function refuse(fieldErrors: Errors, text: string) {
+    setErrors(fieldErrors);
+    setMessage({ ok: false, text });
+    setFocusErrors((n) => n + 1);
+  }
+
+  function save(confirm: boolean) {
+    const parsed = parseSettingsForm(input);
+    if (!parsed.ok) return refuse(parsed.fieldErrors, "Please correct the highlighted settings.");
+    const current = impact?.key === inputKey ? impact.lines.filter((line) => line.ends) : [];
+    if (!confirm && current.length > 0) {
+      setConfirming(current.map((line) => line.text));
+      dialog.current?.showModal();
+      return;
+    }
+    setMessage(null);
+    startSaving(async () => {
+      const state = (await saveSettingsAction({ ok: false }, data(input, confirm))) as ActionState<SaveSettingsResult>;
+      if (state.ok && state.result) {
+        const { changed, settings, invalidTemplates } = state.result;
+        setErrors({});
+        if (changed.length === 0) return setMessage({ ok: true, text: "Nothing changed." });
+        setSaved(settings);
+        setForm(stateOf(settings));
+        setImpact(null);
+        const words = changed.map((group: SettingGroup) => GROUP_WORDS[group]).join(", ");
+        setMessage({
+          ok: true,
+          text: `Saved: ${words}. The web and the worker use them now.${invalidTemplates.length ? ` Templates that do not render with them: ${invalidTemplates.join(", ")}.` : ""}`,
+        });
+        return;
+      }
+      if (state.fieldErrors?.confirm) {
+        setConfirming(state.fieldErrors.confirm);
+        dialog.current?.showModal();
+        return;
+      }
+      refuse(state.fieldErrors ?? {}, state.message ?? "The settings could not be saved.");
+    });
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    save(false);
+  }
+
+  const common = { form, set, errors };
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Portal settings" className="space-y-6">
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Addresses</legend>
+        <Text {...common} name="baseDomain" label="Base domain" mono help={<>Environments get https://&lt;template&gt;-&lt;id&gt;.&lt;base domain&gt;/ unless a URL template says otherwise. Default: {defaults.baseDomain}.</>} />
+        <Text
+          {...common}
+          name="connectionUrlTemplate"
+          label="Connection URL template"
+          mono
+          help={<>Liquid for every template without one of its own, like https://{"{{ host }}"}/ or https://labs.example.edu/{"{{ uuid }}"}/. Empty: the address above.</>}
+        />
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Limits and quota</legend>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Text {...common} name="defaultQuota" type="number" className={inlineInputClass} label="Default quota" help="Running environments per person for templates without a quota of their own; 0 for no limit." />
+          <Text
+            {...common}
+            name="fetchTimeoutSeconds"
+            type="number"
+            className={inlineInputClass}
+            label="Fetching a chart may take (seconds)"
+            help={`A launch whose chart is not fetched by then fails. ${MIN_LAUNCH_TIMEOUT} to ${MAX_LAUNCH_TIMEOUT}.`}
+          />
+          <Text
+            {...common}
+            name="installTimeoutSeconds"
+            type="number"
+            className={inlineInputClass}
+            label="Any other launch step may take (seconds)"
+            help={`Applying and installing, each without progress. ${MIN_LAUNCH_TIMEOUT} to ${MAX_LAUNCH_TIMEOUT}.`}
+          />
+        </div>
+        <p className={`${helpClass} mt-0`}>How long each environment lives is set on its template.</p>
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Flux</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Text {...common} name="fluxInterval" label="Interval" mono help="How often Flux checks each release again, like 5m." />
+          <Text {...common} name="fluxTimeout" label="Timeout" mono help="How long one Helm action may take, like 5m." />
+          <Text {...common} name="fluxServiceAccount" label="Service account" mono help="The account Flux installs releases as, in each environment's namespace. Empty: the controller's own." />
+          <Text {...common} name="fluxRetries" type="number" className={inlineInputClass} label="Retries" help="Install and upgrade attempts after a failure, 0 to 10." />
+        </div>
+        <Switch
+          id={fieldId("fluxWait")}
+          label="Wait for workloads to be ready"
+          help="Off, a release is ready once installed: for clusters where no pod runs."
+          checked={form.fluxWait}
+          onChange={(checked) => set("fluxWait", checked)}
+        />
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Values for templates</legend>
+        <div>
+          <label htmlFor={fieldId("valuesYaml")} className="block text-sm font-medium">
+            Values (YAML)
+          </label>
+          <textarea
+            id={fieldId("valuesYaml")}
+            value={form.valuesYaml}
+            rows={8}
+            spellCheck={false}
+            onChange={(e) => set("valuesYaml", e.target.value)}
+            {...invalidProps(errors, "valuesYaml", `${fieldId("valuesYaml")}-help`)}
+            className={`${inputClass} font-mono`}
+          />
+          <span id={`${fieldId("valuesYaml")}-help`} className={helpClass}>
+            A mapping templates read as {"{{ config.values.<name> }}"}, like <code>registry: registry.example.edu</code>. At most {MAX_VALUES_YAML_BYTES / 1024} KiB; no aliases
+            beyond a few. Never put secrets here: every template can read them.
+          </span>
+          <FieldError errors={errors} path="valuesYaml" />
+        </div>
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Claims for templates</legend>
+        <div>
+          <label htmlFor={fieldId("exposedClaims")} className="block text-sm font-medium">
+            Exposed claims
+          </label>
+          <textarea
+            id={fieldId("exposedClaims")}
+            value={form.exposedClaims}
+            rows={2}
+            spellCheck={false}
+            onChange={(e) => set("exposedClaims", e.target.value)}
+            {...invalidProps(errors, "exposedClaims", `${fieldId("exposedClaims")}-help`)}
+            className={`${inputClass} font-mono`}
+          />
+          <span id={`${fieldId("exposedClaims")}-help`} className={helpClass}>
+            Single sign-on claims templates read as {"{{ claims.<name> }}"}, separated by commas. Claims that carry credentials (tokens) are never exposed. Default:{" "}
+            {defaults.exposedClaims.join(", ") || "none"}.
+          </span>
+          <FieldError errors={errors} path="exposedClaims" />
+        </div>
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Audit trail</legend>
+        <Text
+          {...common}
+          name="auditRetentionDays"
+          type="number"
+          className={inlineInputClass}
+          label="Keep entries for (days)"
+          help={`The worker deletes older entries. 1 to ${MAX_AUDIT_RETENTION_DAYS}; default ${defaults.audit.retentionDays}.`}
+        />
+      </fieldset>
+
+      <div className="sticky bottom-0 z-10 space-y-3 border-t border-slate-200 bg-slate-50/95 py-3 backdrop-blur-sm dark:border-slate-800 dark:bg-slate-950/95">
+        <div aria-live="polite">
+          {impact && impact.key === inputKey && impact.lines.length > 0 && (
+            <section
+              aria-labelledby="portal-impact-heading"
+              data-testid="settings-impact"
+              className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
+            >
+              <h3 id="portal-impact-heading" className="font-semibold">
+                What saving does
+              </h3>
+              <ul className="mt-1 list-disc space-y-1 pl-5">
+                {impact.lines.map((line) => (
+                  <li key={line.text}>
+                    {line.text}
+                    {line.ends && <span className="font-medium"> (asks for confirmation)</span>}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </div>
+        {message && <FormMessage ok={message.ok} message={message.text} />}
+        <button type="submit" disabled={saving} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+          {saving ? "Saving…" : "Save settings"}
+        </button>
+      </div>
+
+      <dialog
+        ref={dialog}
+        aria-labelledby="portal-confirm-title"
+        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      >
+        <h2 id="portal-confirm-title" className="text-lg font-semibold">
+          Save this change?
+        </h2>
+        <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
+          {confirming.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+        <div className="mt-5 flex flex-wrap justify-end gap-2">
+          <button type="button" autoFocus onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
+            Cancel
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              dialog.current?.close();
+              save(true);
+            }}
+            className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800"
+          >
+            Save anyway
+          </button>
+        </div>
+      </dialog>
+    </form>
+  );
+}
