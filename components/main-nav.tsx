@@ -14,9 +14,13 @@ function currentLink(hrefs: string[], pathname: string): string | undefined {
   return hrefs.filter((href) => leadsTo(href, pathname)).sort((a, b) => b.length - a.length)[0];
 }
 
+/** More sections than fit beside the brand and the account controls on a laptop: they get a row of their own. */
+const ONE_ROW_LINKS = 5;
+
 /**
- * The header's sections and account controls: in one row on wider screens, behind a Menu button on a phone,
- * so the header stays one line high. The link of the page being shown says so (`aria-current`).
+ * The header's sections and account controls: in one row on wider screens (two when an admin's many sections
+ * would not fit beside the account controls: the sections then take the second row), behind a Menu button on
+ * a phone, so the header stays one line high there. The link of the page being shown says so (`aria-current`).
  */
 export function MainNav({ links, children }: { links: { href: string; label: string }[]; children: ReactNode }) {
   const pathname = usePathname();
@@ -25,6 +29,7 @@ export function MainNav({ links, children }: { links: { href: string; label: str
     pathname,
   );
   const [open, setOpen] = useState(false);
+  const twoRows = links.length > ONE_ROW_LINKS;
   // Following a link closes the menu: the page it opened is what the user wants to see.
   const [openedAt, setOpenedAt] = useState(pathname);
   if (openedAt !== pathname) {
@@ -42,8 +47,11 @@ export function MainNav({ links, children }: { links: { href: string; label: str
       >
         {open ? "Close" : "Menu"}
       </button>
-      <div id="main-menu" className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 sm:flex sm:w-auto sm:flex-1 sm:flex-row sm:items-center sm:gap-6`}>
-        <nav aria-label="Main" className="flex flex-col gap-1 sm:flex-row">
+      <div
+        id="main-menu"
+        className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 ${twoRows ? "sm:contents" : "sm:flex sm:w-auto sm:flex-1 sm:flex-row sm:items-center sm:gap-6"}`}
+      >
+        <nav aria-label="Main" className={`flex flex-col gap-1 sm:flex-row ${twoRows ? "sm:order-last sm:w-full sm:flex-wrap" : ""}`}>
           {links.map((link) => {
             const isCurrent = link.href === current;
             return (
@@ -51,7 +59,7 @@ export function MainNav({ links, children }: { links: { href: string; label: str
                 key={link.href}
                 href={link.href}
                 aria-current={isCurrent ? "page" : undefined}
-                className={`rounded-md px-3 py-1.5 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800 ${isCurrent ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
+                className={`rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-slate-100 dark:hover:bg-slate-800 ${isCurrent ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
               >
                 {link.label}
               </Link>
