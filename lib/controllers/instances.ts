@@ -116,6 +116,13 @@ export async function reconcileInstance(ctx: ControllerContext, uuid: string): P
   if (!row || row.deletedAt) return null;
 
   if (!ctx.engine) {
+    // Nothing of it ever reached a cluster (no namespace): it can end without one, at its expiry or once
+    // released. One that has a namespace waits for the cluster to tear it down.
+    if (!row.namespace && row.phase !== "Expiring" && row.expiresAt && row.expiresAt <= ctx.now()) {
+      await expire(row);
+      return 0;
+    }
+    if (!row.namespace && row.phase === "Expiring") return tearDown(ctx, row);
     if (row.phase !== "Pending") return null;
     const settings = await ctx.settings.read();
     const { failed, againInMs } = await enforceDeadline(ctx, row, settings, ctx.noEngineReason);

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ControllerContext } from "@/lib/controllers/context";
+import { reconcileInstance } from "@/lib/controllers/instances";
+import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
 import { LAUNCHING_UNAVAILABLE } from "@/lib/domain/problems";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { getLaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
 import { launchInstance } from "@/lib/services/instances/launch";
@@ -61,5 +65,36 @@ describe("without a cluster", () => {
     const before = await db().instance.findMany({ where: { templateId: pool.id } });
     await expect(recyclePool(admin, { name: "lonely-pool", scope: "all" })).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/^Members cannot be recycled without a cluster: /) });
     expect(await db().instance.findMany({ where: { templateId: pool.id } })).toEqual(before);
+  });
+
+  it("ends what never reached a cluster, at its expiry or once released, and leaves what is in one for the cluster's return", async () => {
+    const template = await createLaunchTemplate("lonely-ends");
+    const version = await db().templateVersion.findFirstOrThrow({ where: { templateId: template.id } });
+    const past = new Date(Date.now() - 60_000);
+    const row = (uuid: string, data: { phase: "Failed" | "Expiring" | "Ready"; expiresAt: Date; namespace?: string }) =>
+      db().instance.create({ data: { uuid, templateId: template.id, templateVersionId: version.id, ownerKey: "nocluster", ...data } });
+    await row("e1000001", { phase: "Failed", expiresAt: past });
+    await row("e1000002", { phase: "Expiring", expiresAt: new Date(Date.now() + 3600_000) });
+    await row("e1000003", { phase: "Ready", expiresAt: past, namespace: "nocluster-lonely-ends-e1000003" });
+    const ctx: ControllerContext = {
+      engine: null,
+      noEngineReason: "no cluster in this test",
+      installationId: "nocluster",
+      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
+      now: () => new Date(),
+      log: () => undefined,
+    };
+    for (const uuid of ["e1000001", "e1000002", "e1000003"]) {
+      // As the worker does: again while it asks to look again at once.
+      while ((await reconcileInstance(ctx, uuid)) === 0);
+    }
+    const rows = await db().instance.findMany({ where: { templateId: template.id }, orderBy: { uuid: "asc" } });
+    expect(rows.map((r) => [r.uuid, r.phase, r.deletedAt !== null])).toEqual([
+      ["e1000001", "Expiring", true],
+      ["e1000002", "Expiring", true],
+      ["e1000003", "Ready", false],
+    ]);
+    const audits = await db().auditEvent.findMany({ where: { action: "instance.release", objectId: { in: ["e1000001", "e1000002", "e1000003"] } } });
+    expect(audits.map((a) => [a.objectId, (a.after as { endedBy?: string }).endedBy])).toEqual([["e1000001", "expiry"]]);
   });
 });
