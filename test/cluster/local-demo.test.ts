@@ -13,6 +13,7 @@ import type { ControlPlane } from "@/scripts/cluster/control-plane";
 import { demoVariables } from "@/scripts/commands";
 import { prepareDemoPortal, startDemoCluster } from "@/scripts/local-demo";
 import type { PreparedPortal } from "@/scripts/portal";
+import { freePort } from "@/scripts/free-port";
 import { cluster, kubeClient, startTestWorker, waitFor, type TestWorker } from "@/test/support/cluster";
 
 /**
@@ -36,7 +37,8 @@ describeWithFlux("npm run demo on its own control plane with the real Flux contr
     dataDir = await mkdtemp(path.join(os.tmpdir(), "envdeck-demo-"));
     // The embedded PostgreSQL runs as its own OS user when started as root: it must reach the directory.
     await chmod(dataDir, 0o755);
-    const userConfig = parseConfig({ ENVDECK_DATA_DIR: dataDir });
+    // A free port for its PostgreSQL too: the default one may be a demo of the developer's own.
+    const userConfig = parseConfig({ ENVDECK_DATA_DIR: dataDir, ENVDECK_EMBEDDED_PG_PORT: String(await freePort()) });
     // Any free port for the Helm repository: a demo of the developer's own may be holding the usual one.
     controlPlane = await startDemoCluster(userConfig, log, 0);
     const variables = demoVariables(userConfig, controlPlane.kubeconfigPath);
