@@ -5,19 +5,16 @@ import * as v1EnvironmentRoute from "@/app/api/v1/environments/[uuid]/route";
 import * as v1RunRoute from "@/app/api/v1/run/[name]/route";
 import * as v1TokenRoute from "@/app/api/v1/tokens/[id]/route";
 import * as v1TokensRoute from "@/app/api/v1/tokens/route";
-import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcileInstance } from "@/lib/controllers/instances";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import { AUDIT_COUNT_CAP, MAX_AUDIT_PAGE } from "@/lib/domain/audit-trail";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { listAuditEvents } from "@/lib/services/audit/list-audit-events";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * The audit trail: the events the portal records (with who, what, when and where from), the admin's page
@@ -101,14 +98,7 @@ describe("what the trail records", () => {
   it("expiry, by the worker, as ended by expiry with no request behind it", async () => {
     const { environment } = await launchInstance(alice, { template: "desk", params: {} });
     await db().instance.update({ where: { uuid: environment.uuid }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const ctx: ControllerContext = {
-      engine: unreachableEngine("edtest"),
-      noEngineReason: "",
-      installationId: "edtest",
-      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-      now: () => new Date(),
-      log: () => undefined,
-    };
+    const ctx = testContext();
     await reconcileInstance(ctx, environment.uuid);
     expect((await db().instance.findUniqueOrThrow({ where: { uuid: environment.uuid } })).phase).toBe("Expiring");
     // Reconciling again writes no second entry.

@@ -1,16 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { getInstance } from "@/lib/services/instances/get";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { previewTemplate } from "@/lib/services/templates/preview";
 import { HOSTILE_VALUES } from "@/test/fixtures/hostile-values";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * Templates whose environments are reached by instructions rather than a URL: the message is rendered at
@@ -21,23 +18,7 @@ import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support
 allowLaunching();
 setupTestDatabase();
 
-const context: ControllerContext = {
-  // The pool controller works only with a configured cluster; this one is down, and nothing here asks it.
-  engine: unreachableEngine("edtest"),
-  noEngineReason: "",
-  installationId: "edtest",
-  settings: fixedSettings({
-    baseDomain: "envdeck.localhost",
-    connectionUrlTemplate: null,
-    values: {},
-    defaultQuota: 0,
-    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
-    exposedClaims: [],
-  }),
-  now: () => new Date(),
-  log: () => {},
-};
+const context = testContext({ settings: { defaultQuota: 0, flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true } } });
 
 const MESSAGE = "Connect with:\nssh {{ params.login }}@{{ host }}\nYour password is in your e-mail.";
 

@@ -2,10 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcileInstance } from "@/lib/controllers/instances";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
+import { type LaunchSettings } from "@/lib/domain/settings";
 import { NO_CLUSTER_MESSAGE } from "@/lib/engine/select";
 import { extendInstance } from "@/lib/services/instances/extend";
 import { getInstance } from "@/lib/services/instances/get";
@@ -15,6 +14,7 @@ import { releaseInstance } from "@/lib/services/instances/release";
 import { setupTestDatabase } from "@/test/support/database";
 import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers, phasesOf } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * Launches that cannot succeed fail within a bound (lib/domain/launch-deadline.ts), and a failed environment
@@ -29,14 +29,7 @@ const limits: LaunchSettings = { fetchTimeoutSeconds: 60, installTimeoutSeconds:
 
 /** A worker without a cluster whose clock runs `aheadSeconds` ahead. */
 function workerAhead(aheadSeconds: number): ControllerContext {
-  return {
-    engine: null,
-    noEngineReason: NO_CLUSTER_MESSAGE,
-    installationId: "edtest",
-    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-    now: () => new Date(Date.now() + aheadSeconds * 1000),
-    log: () => undefined,
-  };
+  return testContext({ engine: null, noEngineReason: NO_CLUSTER_MESSAGE, settings: { launch: limits }, now: () => new Date(Date.now() + aheadSeconds * 1000) });
 }
 
 /** Launches `template` for `owner` and lets the worker give it up as the bound says. */

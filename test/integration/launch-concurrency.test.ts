@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ControllerContext } from "@/lib/controllers/context";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { reconcilePool } from "@/lib/controllers/pools";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/domain/errors";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance, type LaunchResult } from "@/lib/services/instances/launch";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createStudents, insertAvailableMembers, phasesOf } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * Launch under contention, against the real PostgreSQL: many launches at once through the real service,
@@ -19,22 +16,7 @@ allowLaunching();
 setupTestDatabase();
 
 // The pool controller keeps pools only for a portal with a cluster; these passes never contact it.
-const poolContext: ControllerContext = {
-  engine: unreachableEngine("edtest"),
-  noEngineReason: "",
-  installationId: "edtest",
-  settings: fixedSettings({
-    baseDomain: "envdeck.localhost",
-    connectionUrlTemplate: null,
-    values: {},
-    defaultQuota: 5,
-    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
-    exposedClaims: [],
-  }),
-  now: () => new Date(),
-  log: () => {},
-};
+const poolContext = testContext({ settings: { flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true } } });
 
 /** Runs every launch at once and sorts the outcomes; anything but an AppError fails the test. */
 async function storm(launches: (() => Promise<LaunchResult>)[]) {

@@ -1,11 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcileInstance } from "@/lib/controllers/instances";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
 import { LAUNCHING_UNAVAILABLE } from "@/lib/domain/problems";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { getLaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
 import { launchInstance } from "@/lib/services/instances/launch";
@@ -14,6 +11,7 @@ import { getPoolState } from "@/lib/services/pools/get-pool-state";
 import { recyclePool } from "@/lib/services/pools/recycle-pool";
 import { setupTestDatabase } from "@/test/support/database";
 import { createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * A portal without a cluster (docs/architecture.md, "Engine selection"): it still serves the launch page, says plainly
@@ -76,14 +74,7 @@ describe("without a cluster", () => {
     await row("e1000001", { phase: "Failed", expiresAt: past });
     await row("e1000002", { phase: "Expiring", expiresAt: new Date(Date.now() + 3600_000) });
     await row("e1000003", { phase: "Ready", expiresAt: past, namespace: "nocluster-lonely-ends-e1000003" });
-    const ctx: ControllerContext = {
-      engine: null,
-      noEngineReason: "no cluster in this test",
-      installationId: "nocluster",
-      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-      now: () => new Date(),
-      log: () => undefined,
-    };
+    const ctx = testContext({ engine: null, noEngineReason: "no cluster in this test", installationId: "nocluster" });
     for (const uuid of ["e1000001", "e1000002", "e1000003"]) {
       // As the worker does: again while it asks to look again at once.
       while ((await reconcileInstance(ctx, uuid)) === 0);

@@ -2,21 +2,19 @@ import pg from "pg";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as poolRoute from "@/app/api/v1/templates/[name]/pool/route";
 import type { ActionState } from "@/lib/auth/actions";
-import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
+import { DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { getPoolState } from "@/lib/services/pools/get-pool-state";
 import { recyclePool, type RecyclePoolResult } from "@/lib/services/pools/recycle-pool";
 import { saveTemplateSpec } from "@/lib/services/templates/save-spec";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createStudents, createUser, insertAvailableMembers } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * An admin following and recycling a warm pool: the use cases `getPoolState` and `recyclePool`, the route
@@ -34,14 +32,7 @@ const { recyclePoolAction } = await import("@/app/(staff)/admin/templates/[name]
 allowLaunching();
 const database = setupTestDatabase();
 
-const ctx: ControllerContext = {
-  engine: unreachableEngine("edtest"),
-  noEngineReason: "",
-  installationId: "edtest",
-  settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-  now: () => new Date(),
-  log: () => {},
-};
+const ctx = testContext({ settings: { defaultQuota: 0 } });
 
 const HOSTILE_NAMES = ["'; DROP TABLE instances; --", "../../etc/passwd", "<script>alert(1)</script>", "pool%00", "a".repeat(300), "POOL", "pool-\u202e", ""];
 

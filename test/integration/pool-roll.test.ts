@@ -3,17 +3,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcileInstance } from "@/lib/controllers/instances";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { invalidateTemplateCache } from "@/lib/db/templates";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, type LaunchSettings } from "@/lib/domain/settings";
+import { type LaunchSettings } from "@/lib/domain/settings";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { saveTemplateSpec } from "@/lib/services/templates/save-spec";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, createLaunchTemplate, createStudents, createUser, insertAvailableMembers } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * The pool controller rolling a pool forward to a new version, against the real PostgreSQL: passes are run by
@@ -30,13 +29,8 @@ const limits: LaunchSettings = { fetchTimeoutSeconds: 60, installTimeoutSeconds:
 function workerContext(aheadSeconds = 0): ControllerContext & { woken: string[] } {
   const woken: string[] = [];
   return {
-    engine: unreachableEngine("edtest"),
-    noEngineReason: "",
-    installationId: "edtest",
-    settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 0, flux: DEFAULT_FLUX_SETTINGS, launch: limits, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-    now: () => new Date(Date.now() + aheadSeconds * 1000),
-    log: () => {},
-    wakePool: (templateId) => woken.push(templateId),
+    ...testContext({ settings: { defaultQuota: 0, launch: limits }, now: () => new Date(Date.now() + aheadSeconds * 1000) }),
+    wakePool: (templateId: string) => woken.push(templateId),
     woken,
   };
 }

@@ -4,9 +4,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ActionState } from "@/lib/auth/actions";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import type { Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { releaseInstance } from "@/lib/services/instances/release";
@@ -25,6 +23,7 @@ import { NO_CLUSTER_MESSAGE } from "@/lib/engine/select";
 import { setupTestDatabase } from "@/test/support/database";
 import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, catalogNames, createLaunchTemplate, createUser, insertAvailableMembers, phasesOf } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * The admin's template catalog: listing, creating (from a starter, by duplicating, by importing a file),
@@ -389,14 +388,7 @@ describe("deleting and restoring", () => {
     expect((await auditOf("template.delete", pool.id))[0]).toMatchObject({ after: { instances: "end", ended: result.ended } });
     // Members nobody claimed are the pool controller's to remove, as for a disabled template.
     expect((await database.db().instance.findUniqueOrThrow({ where: { uuid: free } })).phase).toBe("Available");
-    const ctx = {
-      engine: unreachableEngine("catalogtest"),
-      noEngineReason: NO_CLUSTER_MESSAGE,
-      installationId: "catalogtest",
-      settings: fixedSettings({ baseDomain: "envdeck.localhost", connectionUrlTemplate: null, values: {}, defaultQuota: 5, flux: DEFAULT_FLUX_SETTINGS, launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS, exposedClaims: [] }),
-      now: () => new Date(),
-      log: () => undefined,
-    };
+    const ctx = testContext({ engine: unreachableEngine("catalogtest"), noEngineReason: NO_CLUSTER_MESSAGE, installationId: "catalogtest" });
     expect((await reconcilePool(ctx, pool.id, 5)).removed).toEqual([free]);
     expect(await phasesOf(pool.id)).toEqual({ Expiring: 3 });
   });

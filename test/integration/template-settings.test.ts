@@ -1,14 +1,11 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ActionState } from "@/lib/auth/actions";
-import type { ControllerContext } from "@/lib/controllers/context";
 import { reconcilePool } from "@/lib/controllers/pools";
-import { fixedSettings } from "@/lib/controllers/settings";
 import { db } from "@/lib/db/client";
 import { POOL_WAKE_PREFIX, WAKE_CHANNEL } from "@/lib/db/coordination";
 import { invalidateTemplateCache } from "@/lib/db/templates";
 import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_LAUNCH_SETTINGS } from "@/lib/domain/settings";
 import { toSettingsInput, type TemplateSettings, type TemplateSettingsInput } from "@/lib/domain/template-settings";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { launchInstance } from "@/lib/services/instances/launch";
@@ -18,8 +15,8 @@ import { listTemplateCategories } from "@/lib/services/templates/list-categories
 import { previewSettingsImpact } from "@/lib/services/templates/preview-settings-impact";
 import { updateTemplateSettings, type UpdateSettingsResult } from "@/lib/services/templates/update-settings";
 import { setupTestDatabase } from "@/test/support/database";
-import { unreachableEngine } from "@/test/support/engine";
 import { allowLaunching, catalogNames, createLaunchTemplate, createUser, insertAvailableMembers, phasesOf } from "@/test/support/launch";
+import { testContext } from "@/test/support/controller";
 
 /**
  * Editing a template's operational settings through the use case and the admin page's server actions, against
@@ -36,23 +33,7 @@ const { updateSettingsAction, previewSettingsImpactAction } = await import("@/ap
 allowLaunching();
 const database = setupTestDatabase();
 
-const poolContext: ControllerContext = {
-  // The pool controller works only with a configured cluster; this one is down, and nothing here asks it.
-  engine: unreachableEngine("edtest"),
-  noEngineReason: "",
-  installationId: "edtest",
-  settings: fixedSettings({
-    baseDomain: "envdeck.localhost",
-    connectionUrlTemplate: null,
-    values: {},
-    defaultQuota: 0,
-    flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true },
-    launch: DEFAULT_LAUNCH_SETTINGS, audit: DEFAULT_AUDIT_SETTINGS,
-    exposedClaims: [],
-  }),
-  now: () => new Date(),
-  log: () => {},
-};
+const poolContext = testContext({ settings: { defaultQuota: 0, flux: { interval: "5m", timeout: "10m", serviceAccountName: null, remediationRetries: 3, wait: true } } });
 
 type AnyAction<R = unknown> = (state: never, data: FormData) => Promise<ActionState<R>>;
 function call<R>(action: AnyAction<R>, fields: Record<string, string>) {
