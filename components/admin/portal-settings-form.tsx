@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactN
 import { previewSettingsAction, saveSettingsAction } from "@/app/(staff)/admin/settings/actions";
 import { FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
 import { FormMessage, inputClass } from "@/components/ui/form";
+import { ConfirmSaveDialog, ImpactSaveBar } from "@/components/ui/impact-save";
 import type { ActionState } from "@/lib/auth/actions";
 import { MAX_AUDIT_RETENTION_DAYS, MAX_LAUNCH_TIMEOUT, MIN_LAUNCH_TIMEOUT, type Settings } from "@/lib/domain/settings";
 import {
@@ -315,63 +316,14 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
         />
       </fieldset>
 
-      <div className="sticky bottom-0 z-10 space-y-3 border-t border-slate-200 bg-slate-50/95 py-3 backdrop-blur-sm dark:border-slate-800 dark:bg-slate-950/95">
-        <div aria-live="polite">
-          {impact && impact.key === inputKey && impact.lines.length > 0 && (
-            <section
-              aria-labelledby="portal-impact-heading"
-              data-testid="settings-impact"
-              className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-50"
-            >
-              <h3 id="portal-impact-heading" className="font-semibold">
-                What saving does
-              </h3>
-              <ul className="mt-1 list-disc space-y-1 pl-5">
-                {impact.lines.map((line) => (
-                  <li key={line.text}>
-                    {line.text}
-                    {line.ends && <span className="font-medium"> (asks for confirmation)</span>}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-        </div>
-        {message && <FormMessage ok={message.ok} message={message.text} />}
-        <button type="submit" disabled={saving} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-          {saving ? "Saving…" : "Save settings"}
-        </button>
-      </div>
+      <ImpactSaveBar
+        id="portal-impact"
+        lines={impact && impact.key === inputKey ? impact.lines : null}
+        message={message && <FormMessage ok={message.ok} message={message.text} />}
+        saving={saving}
+      />
 
-      <dialog
-        ref={dialog}
-        aria-labelledby="portal-confirm-title"
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <h2 id="portal-confirm-title" className="text-lg font-semibold">
-          Save this change?
-        </h2>
-        <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
-          {confirming.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-        <div className="mt-5 flex flex-wrap justify-end gap-2">
-          <button type="button" autoFocus onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              dialog.current?.close();
-              save(true);
-            }}
-            className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800"
-          >
-            Save anyway
-          </button>
-        </div>
-      </dialog>
+      <ConfirmSaveDialog id="portal-confirm" dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
   );
 }
