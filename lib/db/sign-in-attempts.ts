@@ -35,15 +35,21 @@ interface CountRow {
   now: Date;
 }
 
+/**
+ * Counted against the clock as it reads now, under the lock, not against `now()`: that is when this
+ * transaction began, possibly before an attempt that held the lock first was recorded, and an attempt
+ * newer than "now" would make the wait look longer than it is.
+ */
 async function countAttempts(sql: Sql, keys: AttemptKeys): Promise<AttemptCounts> {
   const { rows } = await sql.query<CountRow>(
-    `SELECT
-       (SELECT json_build_object('failures', count(*), 'latestAt', max(at)) FROM sign_in_attempts
-         WHERE username = $1 AND at > now() - make_interval(secs => $3)) AS account,
+    `WITH clock AS (SELECT clock_timestamp() AS now)
+     SELECT
+       (SELECT json_build_object('failures', count(*), 'latestAt', max(at)) FROM sign_in_attempts, clock
+         WHERE username = $1 AND at > clock.now - make_interval(secs => $3)) AS account,
        CASE WHEN $2::text IS NULL THEN NULL ELSE
-         (SELECT json_build_object('failures', count(*), 'latestAt', max(at)) FROM sign_in_attempts
-           WHERE address_key = $2 AND failed AND at > now() - make_interval(secs => $3)) END AS address,
-       now() AS now`,
+         (SELECT json_build_object('failures', count(*), 'latestAt', max(at)) FROM sign_in_attempts, clock
+           WHERE address_key = $2 AND failed AND at > clock.now - make_interval(secs => $3)) END AS address,
+       (SELECT now FROM clock) AS now`,
     [keys.username, keys.addressKey, THROTTLE_WINDOW_SECONDS],
   );
   const row = rows[0]!;
