@@ -12,7 +12,7 @@ import { freePort, startTestPostgres, withDatabase } from "../test/support/postg
 import { createE2eTemplates, findClusterBinaries } from "./support/cluster";
 import { startOidcProvider } from "./support/oidc-provider";
 import { startPortal, startWorker, waitForHealth, waitForWorker } from "./support/processes";
-import { ARTIFACTS, EXTRA_ADMINS, EXTRA_STUDENTS, SPARE_ACCOUNTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
+import { ARTIFACTS, EXTRA_ADMINS, EXTRA_STUDENTS, EXTRA_TEACHERS, SPARE_ACCOUNTS, STATE_FILE, WORKER_LOG, storageStatePath, type Account, type AccountName, type E2eState, type RoleName } from "./support/state";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 
 /**
@@ -94,6 +94,7 @@ export default async function globalSetup(config: FullConfig) {
     for (const role of ["student", "teacher", "admin"] as RoleName[]) await create(role, role, `E2E ${role[0]!.toUpperCase()}${role.slice(1)}`);
     for (const name of EXTRA_STUDENTS) await create(name, "student", `E2E Student ${name.slice("student".length)}`);
     for (const name of EXTRA_ADMINS) await create(name, "admin", `E2E Admin ${name.slice("admin".length)}`);
+    for (const name of EXTRA_TEACHERS) await create(name, "teacher", `E2E Teacher ${name.slice("teacher".length)}`);
     const spareAccounts = {} as E2eState["spareAccounts"];
     for (const name of SPARE_ACCOUNTS) {
       const account = { username: `e2e-${name}`, password: randomBytes(12).toString("base64url"), displayName: `E2E Spare ${name}` };

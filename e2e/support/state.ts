@@ -12,7 +12,7 @@ export type RoleName = "student" | "teacher" | "admin";
  * Extra student accounts, so journeys that launch can each use an account of their own and never see another
  * journey's environments (quotas and "your existing instance" are per account).
  */
-export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student22", "student23"] as const;
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student22", "student23", "student24", "student25", "student26", "student27", "student28", "student29", "student30", "student31", "student32", "student33", "student34", "student35"] as const;
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
 /**
@@ -22,6 +22,10 @@ export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 export const EXTRA_ADMINS = ["admin2", "admin3", "admin4", "admin5", "admin6"] as const;
 export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
 
+/** Extra teacher accounts: classes and catalogs are scoped to their teachers, so journeys keep theirs apart. */
+export const EXTRA_TEACHERS = ["teacher2", "teacher3", "teacher4", "teacher5", "teacher6", "teacher7", "teacher8", "teacher9"] as const;
+export type ExtraTeacher = (typeof EXTRA_TEACHERS)[number];
+
 /**
  * Accounts the global setup creates but never signs in, for journeys that type wrong passwords: sign-in is
  * throttled per account, so each such journey uses one of its own and no other journey's sign-in is held up.
@@ -29,8 +33,8 @@ export type ExtraAdmin = (typeof EXTRA_ADMINS)[number];
 export const SPARE_ACCOUNTS = ["typo", "lockout"] as const;
 export type SpareAccount = (typeof SPARE_ACCOUNTS)[number];
 
-/** Every account the global setup signs in: one per role, plus the extra students and admins. */
-export type AccountName = RoleName | ExtraStudent | ExtraAdmin;
+/** Every account the global setup signs in: one per role, plus the extra students, teachers and admins. */
+export type AccountName = RoleName | ExtraStudent | ExtraAdmin | ExtraTeacher;
 
 export interface Account {
   username: string;
