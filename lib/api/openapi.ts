@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
 import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
+import { ClassBulkRequestSchema, ClassBulkResultSchema, ClassEnvironmentsQuerySchema, ClassEnvironmentsSchema } from "./schemas/class-environments";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -276,6 +277,46 @@ const launchResponses = {
   "503": response("Unavailable"),
 };
 
+const classParameter = { name: "slug", in: "path", required: true, description: "The class's short name.", schema: { type: "string", minLength: 1, maxLength: 40 } };
+const classNotFound = { ...response("NotFound"), description: "No such class among the caller's (teachers see only the classes they teach; code NOT_FOUND)." };
+const teachersOnly = { ...response("Forbidden"), description: "The caller is not a teacher, or a cookie-authenticated change came from another site (code FORBIDDEN)." };
+
+/** A class's environments: the teacher's live class view and its bulk actions. */
+const classEnvironmentPaths = {
+  "/api/v1/classes/{slug}/environments": {
+    parameters: [classParameter],
+    get: {
+      tags: ["classes"],
+      operationId: "getClassEnvironments",
+      summary: "A class's students by the templates of its catalogs, with each one's environment now",
+      description: "Teachers of the class and admins. Poll it to follow a class live.",
+      parameters: queryParameters(ClassEnvironmentsQuerySchema),
+      responses: { "200": returns("The class view.", ClassEnvironmentsSchema), ...signedIn, "403": teachersOnly, "404": classNotFound },
+    },
+  },
+  "/api/v1/classes/{slug}/environments/bulk": {
+    parameters: [classParameter],
+    post: {
+      tags: ["classes"],
+      operationId: "runClassBulkAction",
+      summary: "End or extend environments of a class's students",
+      description:
+        "With dryRun, says what would happen and the count to confirm; without, acts once `confirm` is that count (409 otherwise, nothing changed). " +
+        "Only the live environments of the class's students of its templates are acted on; any other uuid is reported as not found.",
+      requestBody: takes(ClassBulkRequestSchema),
+      responses: {
+        "200": returns("What happened (or would happen) to each environment.", ClassBulkResultSchema),
+        "400": response("InvalidInput"),
+        ...signedIn,
+        "403": teachersOnly,
+        "404": classNotFound,
+        "409": { ...response("Conflict"), description: "Not confirmed, or the count changed since the preview: nothing was changed (code CONFLICT)." },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+  },
+};
+
 export const openApiDocument = {
   openapi: "3.1.1",
   info: {
@@ -292,6 +333,7 @@ export const openApiDocument = {
     { name: "environments", description: "Environments by uuid." },
     adminEnvironmentTag,
     { name: "tokens", description: "Personal API tokens." },
+    { name: "classes", description: "Classes: a class's environments for its teachers." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     { name: "meta", description: "About the API and the portal." },
   ],
@@ -441,6 +483,7 @@ export const openApiDocument = {
       },
     },
     ...templatePaths,
+    ...classEnvironmentPaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {
