@@ -76,7 +76,8 @@ const item = z.object({
   owner: z.string().nullable(),
   phase: z.enum(PHASES).nullable(),
   outcome: z.enum(["ended", "extended", "already-ending", "refused", "not-found"]),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().describe("Why it was not ended or extended."),
+  expiresAt: dateTime().nullable().describe("For an extended environment: its new expiry."),
 });
 
 export const ClassBulkResultSchema = responseSchema(

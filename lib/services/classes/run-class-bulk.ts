@@ -4,11 +4,15 @@ import { describeOutcomes } from "@/lib/domain/bulk-action";
 import { classBulkQuestion, parseClassBulkRequest, type ClassBulkRequest } from "@/lib/domain/class-view";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
-import { applyBulk, bulkCounts, planScopedBulk, toBulkItem, type BulkResult } from "@/lib/services/instances/internal/bulk";
+import { applyBulk, bulkCounts, planScopedBulk, toBulkItem, type BulkResult, type PlannedItem } from "@/lib/services/instances/internal/bulk";
 import { readClassGrid, type ClassGrid } from "./internal/class-grid";
 import { findTaughtClass } from "./internal/scope";
 
-export interface ClassBulkResult extends BulkResult {
+/** One environment of a teacher's bulk action: an extended one says until when. */
+export type ClassBulkItem = BulkResult["items"][number] & { expiresAt: string | null };
+
+export interface ClassBulkResult extends Omit<BulkResult, "items"> {
+  items: ClassBulkItem[];
   /** True when nothing was done: the answer says what would happen (`dryRun`). */
   dryRun: boolean;
   /** The confirmation's question: "End 12 environments of Web Terminal?". */
@@ -20,6 +24,10 @@ export const INVALID_CLASS_BULK_MESSAGE = "This bulk action is not valid: nothin
 export const OUT_OF_CLASS_REASON = "There is no such environment among this class's students and templates.";
 
 const TRANSACTION_TIMEOUT_MS = 30_000;
+
+function toClassItem(planned: PlannedItem): ClassBulkItem {
+  return { ...toBulkItem(planned), expiresAt: planned.decision.outcome === "extended" ? planned.decision.expiresAt.toISOString() : null };
+}
 
 /** The uuids a selection names: as given, or the live environments of the students (all when null) of one template (all when null). */
 function selectedUuids(grid: ClassGrid, request: ClassBulkRequest): { uuids: string[]; templateName: string | null } {
@@ -82,7 +90,7 @@ export async function runClassBulkAction(identity: Identity | null, input: { slu
       count: planned.length,
       counts,
       summary: describeOutcomes(request.action, counts, { planned: true }),
-      items: planned.map(toBulkItem),
+      items: planned.map(toClassItem),
       question: classBulkQuestion(request.action, planned.length, templateName),
       dryRun: true,
     };
@@ -108,7 +116,7 @@ export async function runClassBulkAction(identity: Identity | null, input: { slu
         planned,
         { bulk: count > 1 || !("uuids" in request.selection), selection },
       );
-      return { action: request.action, count, counts, summary: describeOutcomes(request.action, counts), items: planned.map(toBulkItem), question, dryRun: false };
+      return { action: request.action, count, counts, summary: describeOutcomes(request.action, counts), items: planned.map(toClassItem), question, dryRun: false };
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },
   );
