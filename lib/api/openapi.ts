@@ -291,7 +291,7 @@ const classEnvironmentPaths = {
       summary: "A class's students by the templates of its catalogs, with each one's environment now",
       description: "Teachers of the class and admins. Poll it to follow a class live.",
       parameters: queryParameters(ClassEnvironmentsQuerySchema),
-      responses: { "200": returns("The class view.", ClassEnvironmentsSchema), ...signedIn, "403": teachersOnly, "404": classNotFound },
+      responses: { "200": returns("The class view.", ClassEnvironmentsSchema), "400": { ...response("InvalidInput"), description: "A parameter is given twice, or holds a NUL character (code INVALID_INPUT)." }, ...signedIn, "403": teachersOnly, "404": classNotFound },
     },
   },
   "/api/v1/classes/{slug}/environments/bulk": {
