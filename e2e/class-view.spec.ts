@@ -134,6 +134,8 @@ test.describe("a teacher's class view", () => {
     await expect(teacher).toHaveURL(new RegExp(`/teach/classes/${CLASS}\\?status=not-started$`));
     await expect(teacher.locator(`[data-testid^="student-"]`)).toHaveCount(1);
     await teacher.getByRole("link", { name: "Everyone" }).click();
+    await expect(teacher).toHaveURL(new RegExp(`/teach/classes/${CLASS}$`));
+    await expect(teacher.locator(`[data-testid^="student-"]`)).toHaveCount(2);
     await teacher.getByRole("searchbox", { name: "Search students" }).fill("student33");
     await teacher.getByRole("button", { name: "Search" }).click();
     await expect(teacher).toHaveURL(/q=e2e-student33|q=student33/);

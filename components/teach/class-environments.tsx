@@ -160,7 +160,9 @@ export function ClassEnvironmentsView({ initial }: { initial: ClassEnvironments 
   }
 
   const scopeText = targets
-    ? `${targets.students ? `The ${targets.students.length === 1 ? "student" : `${targets.students.length} students`} you picked` : "Every student of the class"}, ${targets.template ? displayName(targets.template) : "every template of the class"}.`
+    ? `${targets.students ? `The ${targets.students.length === 1 ? "student" : `${targets.students.length} students`} you picked` : "Every student of the class"}: ${
+        targets.template ? `their ${displayName(targets.template)} environments` : "their environments of every template of the class"
+      }.`
     : "";
 
   return (
@@ -271,7 +273,7 @@ export function ClassEnvironmentsView({ initial }: { initial: ClassEnvironments 
                 </caption>
                 <thead className="bg-slate-100 text-slate-700 dark:bg-slate-900 dark:text-slate-300">
                   <tr>
-                    <th scope="col" className="sticky left-0 z-10 min-w-40 border-b border-slate-200 bg-slate-100 px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
+                    <th scope="col" className="sticky left-0 z-10 min-w-40 border-r border-b border-slate-200 bg-slate-100 px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
                       <span className="flex items-center gap-2">
                         <input type="checkbox" checked={allPicked} onChange={() => setPicked(allPicked ? new Set() : new Set(shownNames))} className="h-4 w-4" aria-label="Pick every student shown" />
                         Student
@@ -299,7 +301,7 @@ export function ClassEnvironmentsView({ initial }: { initial: ClassEnvironments 
                     const rowTone = isPicked ? "bg-brand-50 dark:bg-slate-800" : "bg-white dark:bg-slate-950";
                     return (
                       <tr key={student.username} data-testid={`student-${student.username}`}>
-                        <th scope="row" className={`sticky left-0 z-10 border-b border-slate-200 px-3 py-2 text-left align-top font-normal dark:border-slate-800 ${rowTone}`}>
+                        <th scope="row" className={`sticky left-0 z-10 border-r border-b border-slate-200 px-3 py-2 text-left align-top font-normal dark:border-slate-800 ${rowTone}`}>
                           <label className="flex items-start gap-2">
                             <input type="checkbox" checked={isPicked} onChange={() => toggle(student.username)} className="mt-0.5 h-4 w-4" aria-label={`Pick ${student.displayName ?? student.username}`} />
                             <span className="min-w-0">

@@ -25,7 +25,7 @@ export default async function ClassEnvironmentsPage({ params, searchParams }: Pr
   return (
     <>
       <p className="text-sm">
-        <Link href="/teach" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/teach" className="text-brand-700 underline underline-offset-2 dark:text-brand-100">
           Teaching
         </Link>{" "}
         / {view.class.title}
