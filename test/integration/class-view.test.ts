@@ -11,6 +11,7 @@ import type { Identity } from "@/lib/domain/identity";
 import { getClassEnvironments } from "@/lib/services/classes/get-class-environments";
 import { openStudentInstance } from "@/lib/services/classes/open-student-instance";
 import { OUT_OF_CLASS_REASON, runClassBulkAction, type ClassBulkResult } from "@/lib/services/classes/run-class-bulk";
+import { planScopedBulk } from "@/lib/services/instances/internal/bulk";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
@@ -278,6 +279,14 @@ describe("bulk actions on a class", () => {
     // Only the bulk entries of the runs that found nothing to do.
     const entries = await db().auditEvent.findMany({ orderBy: { id: "desc" }, take: after.audit - before.audit });
     expect(entries.map((e) => e.action)).toEqual(["instance.bulk-end", "instance.bulk-end"]);
+  });
+
+  it("leaves out an environment whose owner changed after the class was read (a pool member handed back)", async () => {
+    const allowed = new Map([[uuids.adaLab, "someone-else"]]);
+    const planned = await planScopedBulk(db(), "end", [uuids.adaLab], { now: new Date(), lock: false, allowed, outOfScope: OUT_OF_CLASS_REASON });
+    expect(planned.map((p) => p.decision)).toEqual([{ outcome: "not-found", reason: OUT_OF_CLASS_REASON }]);
+    const same = await planScopedBulk(db(), "end", [uuids.adaLab], { now: new Date(), lock: false, allowed: new Map([[uuids.adaLab, "ada"]]), outOfScope: OUT_OF_CLASS_REASON });
+    expect(same.map((p) => p.decision.outcome)).toEqual(["ended"]);
   });
 
   it("refuses bad requests, naming the field, and changes nothing", async () => {

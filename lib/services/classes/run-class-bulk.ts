@@ -78,7 +78,7 @@ export async function runClassBulkAction(identity: Identity | null, input: { slu
   const request = parsed.value;
   const grid = await readClassGrid(scoped);
   const { uuids, templateName } = selectedUuids(grid, request);
-  const allowed = new Set(grid.live.keys());
+  const allowed = new Map([...grid.live].map(([uuid, { instance }]) => [uuid, instance.ownerKey]));
   const now = new Date();
   const options = { now, allowed, outOfScope: OUT_OF_CLASS_REASON };
 

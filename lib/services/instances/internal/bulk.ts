@@ -85,7 +85,8 @@ function decideAll(action: BulkAction, uuids: string[], rows: BulkRow[], now: Da
 }
 
 /**
- * Plans a bulk action limited to a scope (a teacher's class): only the uuids in `allowed` are read (and locked,
+ * Plans a bulk action limited to a scope (a teacher's class): only the uuids in `allowed` (with the owner key each had
+ * when the scope was read) are read (and locked,
  * with `lock`); every other uuid asked for is reported as not found with `outOfScope` as the reason, exactly as
  * a uuid that does not exist, so nobody learns of environments outside their scope.
  */
@@ -93,11 +94,13 @@ export async function planScopedBulk(
   tx: Pick<Prisma.TransactionClient, "$queryRawUnsafe">,
   action: BulkAction,
   uuids: string[],
-  options: { now: Date; lock: boolean; allowed: ReadonlySet<string>; outOfScope: string },
+  options: { now: Date; lock: boolean; allowed: ReadonlyMap<string, string | null>; outOfScope: string },
 ): Promise<PlannedItem[]> {
   const inScope = uuids.filter((uuid) => options.allowed.has(uuid));
   const rows = inScope.length === 0 ? [] : await readBulkRows(tx, { uuids: inScope }, { now: options.now, limit: inScope.length, lock: options.lock });
-  return decideAll(action, uuids, rows, options.now, options.outOfScope);
+  // The scope was read before the locks: a row whose owner changed since (a pool member handed back) is out of it.
+  const stillInScope = rows.filter((row) => options.allowed.get(row.uuid) === row.ownerKey);
+  return decideAll(action, uuids, stillInScope, options.now, options.outOfScope);
 }
 
 /** Who a bulk action acts as, for the environments' messages and the audit trail. */
