@@ -167,6 +167,9 @@ test.describe("a teacher's class view", () => {
     await expect(summary).toContainText(/Now until \d/);
     const extended = await ada.request.get(`/api/v1/environments/${adaLab.uuid}`);
     expect(((await extended.json()) as { extendCount: number }).extendCount).toBe(1);
+    await teacher.emulateMedia({ colorScheme: "dark" });
+    await shootBothWidths(teacher, shoot, "class-view-extended-dark");
+    await teacher.emulateMedia({ colorScheme: "light" });
     await summary.getByRole("button", { name: "Dismiss" }).click();
 
     // End one environment: the notes of the first student, picked by checkbox and template.
