@@ -53,6 +53,8 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
       ["token.revoke", "API token revoked"],
       ["user.create", "Local account created"],
       ["user.update", "Local account changed"],
+      ["user.password-reset", "Password reset by an admin"],
+      ["user.password-set", "Password set with a link"],
       ["settings.update", "Settings changed"],
       ["audit.export", "Audit trail exported"],
     ],
