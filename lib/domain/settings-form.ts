@@ -12,6 +12,8 @@ import {
   MIN_LAUNCH_TIMEOUT,
   type Settings,
 } from "./settings";
+import { describeLifetime } from "./template-import";
+import { checkSettingsRules, settingFields } from "./template-settings";
 
 /**
  * The portal's settings as the admin's form shows them (docs/architecture.md, "Portal settings"): text as
@@ -43,6 +45,10 @@ export interface SettingsFormInput {
   exposedClaims: string;
   /** Days the audit trail keeps its entries. */
   auditRetentionDays: number;
+  /** A new template's lifetime in seconds, -1 unlimited; named as the template's own fields, judged by their rules. */
+  ttlSeconds: number;
+  ttlExtendSeconds: number;
+  ttlMaxExtends: number;
 }
 
 /** The settings an admin edits: all of them. */
@@ -164,8 +170,13 @@ export const settingsFormSchema = z
       })
       .transform((names) => [...new Set(names)]),
     auditRetentionDays: wholeNumber(1, MAX_AUDIT_RETENTION_DAYS),
+    // The same rules and messages as a template's lifetime, extensions and their number.
+    ttlSeconds: settingFields.ttlSeconds,
+    ttlExtendSeconds: settingFields.ttlExtendSeconds,
+    ttlMaxExtends: settingFields.ttlMaxExtends,
   })
-  .strict();
+  .strict()
+  .superRefine(checkSettingsRules, { when: () => true });
 
 export type SettingName = keyof SettingsFormInput;
 
@@ -185,6 +196,7 @@ export function parseSettingsForm(input: unknown): { ok: true; settings: Editabl
       launch: { fetchTimeoutSeconds: form.fetchTimeoutSeconds, installTimeoutSeconds: form.installTimeoutSeconds },
       exposedClaims: form.exposedClaims,
       audit: { retentionDays: form.auditRetentionDays },
+      lifetime: { ttlSeconds: form.ttlSeconds, extendSeconds: form.ttlExtendSeconds, maxExtends: form.ttlMaxExtends },
     },
   };
 }
@@ -204,15 +216,19 @@ export function settingsFormOf(settings: Settings): SettingsFormInput {
     fluxWait: settings.flux.wait,
     exposedClaims: settings.exposedClaims.join(", "),
     auditRetentionDays: settings.audit.retentionDays,
+    ttlSeconds: settings.lifetime.ttlSeconds,
+    ttlExtendSeconds: settings.lifetime.extendSeconds,
+    ttlMaxExtends: settings.lifetime.maxExtends,
   };
 }
 
 /** Groups of settings as the form shows them and messages name them. */
-export const SETTING_GROUPS = ["addresses", "limits", "flux", "values", "claims", "audit"] as const;
+export const SETTING_GROUPS = ["addresses", "limits", "lifetime", "flux", "values", "claims", "audit"] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 export const GROUP_WORDS: Record<SettingGroup, string> = {
   addresses: "addresses",
   limits: "limits",
+  lifetime: "default lifetime",
   flux: "Flux",
   values: "values for templates",
   claims: "exposed claims",
@@ -235,6 +251,7 @@ export function settingsChange(before: Settings, after: EditableSettings) {
     launch?: Partial<Settings["launch"]>;
     exposedClaims?: string[];
     auditRetentionDays?: number;
+    lifetime?: Settings["lifetime"];
   } = {};
   if (before.baseDomain !== after.baseDomain) change.baseDomain = after.baseDomain;
   if (before.connectionUrlTemplate !== after.connectionUrlTemplate) change.connectionUrlTemplate = after.connectionUrlTemplate;
@@ -247,6 +264,7 @@ export function settingsChange(before: Settings, after: EditableSettings) {
   if (Object.keys(launch).length > 0) change.launch = launch;
   if (!same(before.exposedClaims, after.exposedClaims)) change.exposedClaims = after.exposedClaims;
   if (before.audit.retentionDays !== after.audit.retentionDays) change.auditRetentionDays = after.audit.retentionDays;
+  if (!same(before.lifetime, after.lifetime)) change.lifetime = after.lifetime;
   return change;
 }
 export type PortalSettingsChange = ReturnType<typeof settingsChange>;
@@ -256,6 +274,7 @@ export function changedGroups(change: PortalSettingsChange): SettingGroup[] {
   const groups = new Set<SettingGroup>();
   if ("baseDomain" in change || "connectionUrlTemplate" in change) groups.add("addresses");
   if ("defaultQuota" in change || "launch" in change) groups.add("limits");
+  if ("lifetime" in change) groups.add("lifetime");
   if ("flux" in change) groups.add("flux");
   if ("values" in change) groups.add("values");
   if ("exposedClaims" in change) groups.add("claims");
@@ -321,6 +340,9 @@ export function describePortalImpact(before: Settings, change: PortalSettingsCha
   if (change.defaultQuota !== undefined) {
     const limit = change.defaultQuota === 0 ? "no limit" : `at most ${count(change.defaultQuota, "running environment")} per person`;
     lines.push({ text: `${count(counts.templatesOnDefaultQuota, "template")} without a quota of ${counts.templatesOnDefaultQuota === 1 ? "its" : "their"} own allow ${limit} at the next launch; nothing running is ended.`, ends: false });
+  }
+  if (change.lifetime !== undefined) {
+    lines.push({ text: `Templates created from now on without a lifetime of their own get ${describeLifetime(change.lifetime)}; existing templates keep theirs.`, ends: false });
   }
   if (change.launch !== undefined) {
     const shorter =

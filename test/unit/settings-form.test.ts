@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_URL_TEMPLATE as URL_TEMPLATE_LIMIT } from "@/lib/templates/url";
-import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, type Settings } from "@/lib/domain/settings";
+import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, DEFAULT_LIFETIME, type Settings } from "@/lib/domain/settings";
 import {
   changedGroups,
   describePortalImpact,
@@ -22,6 +22,7 @@ const settings: Settings = {
   launch: DEFAULT_LAUNCH_SETTINGS,
   exposedClaims: ["email", "name"],
   audit: { retentionDays: 180 },
+  lifetime: DEFAULT_LIFETIME,
 };
 const form = settingsFormOf(settings);
 const counts: PortalImpactCounts = { running: 3, launching: 1, launchingOverdue: 0, warm: 2, live: 5, templatesOnDefaultQuota: 4, breaking: [] };
@@ -81,8 +82,39 @@ describe("the settings form", () => {
     ["more than ten years of audit", { auditRetentionDays: 3651 }, "auditRetentionDays"],
     ["audit days as text", { auditRetentionDays: "180" }, "auditRetentionDays"],
     ["a missing field", { baseDomain: undefined }, "baseDomain"],
+    ["a lifetime as text", { ttlSeconds: "14400" }, "ttlSeconds"],
+    ["a negative lifetime other than unlimited", { ttlSeconds: -2 }, "ttlSeconds"],
+    ["a lifetime under a minute", { ttlSeconds: 59 }, "ttlSeconds"],
+    ["a lifetime over a year", { ttlSeconds: 365 * 86_400 + 1 }, "ttlSeconds"],
+    ["a fractional lifetime", { ttlSeconds: 3600.5 }, "ttlSeconds"],
+    ["a lifetime in unicode digits", { ttlSeconds: "３６００" }, "ttlSeconds"],
+    ["a missing lifetime", { ttlSeconds: undefined }, "ttlSeconds"],
+    ["a negative extension", { ttlExtendSeconds: -1 }, "ttlExtendSeconds"],
+    ["an extension under a minute", { ttlExtendSeconds: 30 }, "ttlExtendSeconds"],
+    ["an extension over a year", { ttlExtendSeconds: 365 * 86_400 + 60 }, "ttlExtendSeconds"],
+    ["an extension as text", { ttlExtendSeconds: "1h" }, "ttlExtendSeconds"],
+    ["a missing extension", { ttlExtendSeconds: undefined }, "ttlExtendSeconds"],
+    ["extensions without a duration", { ttlExtendSeconds: 0, ttlMaxExtends: 2 }, "ttlExtendSeconds"],
+    ["negative extensions", { ttlMaxExtends: -1 }, "ttlMaxExtends"],
+    ["more than 100 extensions", { ttlMaxExtends: 101 }, "ttlMaxExtends"],
+    ["extensions as a boolean", { ttlMaxExtends: true }, "ttlMaxExtends"],
+    ["missing extensions", { ttlMaxExtends: undefined }, "ttlMaxExtends"],
   ])("refuses %s beside its field", (_, change, field) => {
     expect(Object.keys(errors(change))).toContain(field);
+  });
+
+  it("gives the lifetime fields the messages of a template's own", () => {
+    expect(errors({ ttlSeconds: 30 }).ttlSeconds).toEqual(["Unlimited, or from 1 minute to 365 days."]);
+    expect(errors({ ttlExtendSeconds: 30 }).ttlExtendSeconds).toEqual(["0 (no extensions), or at least 1 minute."]);
+    expect(errors({ ttlExtendSeconds: 0, ttlMaxExtends: 1 }).ttlExtendSeconds).toEqual(["Give extensions a duration, or allow 0 extensions."]);
+    expect(errors({ ttlSeconds: undefined }).ttlSeconds).toEqual(["Required."]);
+  });
+
+  it("takes an unlimited lifetime and no extensions as the lifetime defaults", () => {
+    const after = parsed({ ttlSeconds: -1, ttlExtendSeconds: 0, ttlMaxExtends: 0 });
+    expect(after.lifetime).toEqual({ ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 });
+    expect(settingsChange(settings, after)).toEqual({ lifetime: { ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 } });
+    expect(changedGroups(settingsChange(settings, after))).toEqual(["lifetime"]);
   });
 
   it("refuses unknown fields", () => {
@@ -148,6 +180,12 @@ describe("what a settings change does", () => {
     ]);
     expect(describePortalImpact(settings, { auditRetentionDays: 365 }, counts)).toEqual([
       { text: "Audit entries are kept 365 days instead of 180; none deleted already comes back.", ends: false },
+    ]);
+  });
+
+  it("says a new default lifetime reaches only templates created later, and asks nothing", () => {
+    expect(describePortalImpact(settings, { lifetime: { ttlSeconds: 7200, extendSeconds: 1800, maxExtends: 1 } }, counts)).toEqual([
+      { text: "Templates created from now on without a lifetime of their own get 2 hours, extended by 30 minutes once; existing templates keep theirs.", ends: false },
     ]);
   });
 
