@@ -292,7 +292,24 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
         <div className="grid gap-4 sm:grid-cols-2">
           <Text {...common} name="fluxInterval" label="Interval" mono help="How often Flux checks each release again, like 5m." />
           <Text {...common} name="fluxTimeout" label="Timeout" mono help="How long one Helm action may take, like 5m." />
-          <Text {...common} name="fluxServiceAccount" label="Service account" mono help="The account Flux installs releases as, in each environment's namespace. Empty: the controller's own." />
+          <Text
+            {...common}
+            name="fluxNamespace"
+            label="Namespace for releases"
+            mono
+            help="Where new environments' Helm releases and chart sources live, like flux-system; each chart is still installed into its environment's own namespace. It must exist. Empty: each environment's own namespace. Environments keep theirs where they were launched."
+          />
+          <Text
+            {...common}
+            name="fluxServiceAccount"
+            label="Service account"
+            mono
+            help={
+              form.fluxNamespace.trim()
+                ? `The account Flux installs releases as. It must exist in ${form.fluxNamespace.trim()}: Flux looks for it in the release's namespace. Empty: the controller's own.`
+                : "The account Flux installs releases as. It must exist in each environment's namespace, where its release lives. Empty: the controller's own."
+            }
+          />
           <Text {...common} name="fluxRetries" type="number" className={inlineInputClass} label="Retries" help="Install and upgrade attempts after a failure, 0 to 10." />
         </div>
         <Switch

@@ -10,6 +10,7 @@ import {
   MAX_LAUNCH_TIMEOUT,
   MAX_QUOTA,
   MIN_LAUNCH_TIMEOUT,
+  namespaceNameSchema,
   type Settings,
 } from "./settings";
 import { describeLifetime } from "./template-import";
@@ -41,6 +42,8 @@ export interface SettingsFormInput {
   fluxServiceAccount: string;
   fluxRetries: number;
   fluxWait: boolean;
+  /** Empty: each environment's own namespace. */
+  fluxNamespace: string;
   /** Claim names separated by commas, spaces or line breaks. */
   exposedClaims: string;
   /** Days the audit trail keeps its entries. */
@@ -157,6 +160,14 @@ export const settingsFormSchema = z
       .transform((name) => name || null),
     fluxRetries: wholeNumber(0, 10),
     fluxWait: z.boolean(typed("Use true or false.")),
+    fluxNamespace: z
+      .string(typed("Enter text."))
+      .trim()
+      .max(63, { error: "At most 63 characters." })
+      .refine((name) => name === "" || namespaceNameSchema.safeParse(name).success, {
+        error: "A namespace name: lowercase letters, digits and dashes, starting and ending with a letter or digit.",
+      })
+      .transform((name) => name || null),
     exposedClaims: z
       .string(typed("Enter claim names."))
       .max(MAX_EXPOSED_CLAIMS * 101, { error: "Too many claims." })
@@ -192,7 +203,14 @@ export function parseSettingsForm(input: unknown): { ok: true; settings: Editabl
       connectionUrlTemplate: form.connectionUrlTemplate,
       values: form.valuesYaml,
       defaultQuota: form.defaultQuota,
-      flux: { interval: form.fluxInterval, timeout: form.fluxTimeout, serviceAccountName: form.fluxServiceAccount, remediationRetries: form.fluxRetries, wait: form.fluxWait },
+      flux: {
+        interval: form.fluxInterval,
+        timeout: form.fluxTimeout,
+        serviceAccountName: form.fluxServiceAccount,
+        remediationRetries: form.fluxRetries,
+        wait: form.fluxWait,
+        namespace: form.fluxNamespace,
+      },
       launch: { fetchTimeoutSeconds: form.fetchTimeoutSeconds, installTimeoutSeconds: form.installTimeoutSeconds },
       exposedClaims: form.exposedClaims,
       audit: { retentionDays: form.auditRetentionDays },
@@ -214,6 +232,7 @@ export function settingsFormOf(settings: Settings): SettingsFormInput {
     fluxServiceAccount: settings.flux.serviceAccountName ?? "",
     fluxRetries: settings.flux.remediationRetries,
     fluxWait: settings.flux.wait,
+    fluxNamespace: settings.flux.namespace ?? "",
     exposedClaims: settings.exposedClaims.join(", "),
     auditRetentionDays: settings.audit.retentionDays,
     ttlSeconds: settings.lifetime.ttlSeconds,
@@ -354,11 +373,20 @@ export function describePortalImpact(before: Settings, change: PortalSettingsCha
     } else lines.push({ text: "Launches from now on are held to the new limits.", ends: false });
   }
   if (change.flux !== undefined) {
-    lines.push(
-      counts.live > 0
-        ? { text: `The worker applies the new Flux settings to the ${count(counts.live, "environment")} in the cluster (${keep || "none owned"}): Flux upgrades each Helm release once.`, ends: true }
-        : { text: "Environments launched from now on get the new Flux settings.", ends: false },
-    );
+    const { namespace: place, ...rest } = change.flux;
+    const { namespace: was, ...restBefore } = before.flux;
+    // Where releases live reaches new environments only; every other Flux setting reaches them all.
+    if ((place ?? null) !== (was ?? null)) {
+      const where = place ? `in the namespace ${place}, installing into their own` : "in their own namespace";
+      lines.push({ text: `New environments get their Helm release and chart source ${where}${counts.live > 0 ? `; the ${count(counts.live, "environment")} in the cluster keep theirs where they are` : ""}.`, ends: false });
+    }
+    if (!same(rest, restBefore)) {
+      lines.push(
+        counts.live > 0
+          ? { text: `The worker applies the new Flux settings to the ${count(counts.live, "environment")} in the cluster (${keep || "none owned"}): Flux upgrades each Helm release once.`, ends: true }
+          : { text: "Environments launched from now on get the new Flux settings.", ends: false },
+      );
+    }
   }
   if (counts.breaking.length > 0) {
     const names = counts.breaking.map((t) => t.name);

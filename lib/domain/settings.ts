@@ -48,9 +48,18 @@ export interface FluxSettings {
    * Off, a release is Ready once installed: for clusters where no pod ever runs, like `npm run demo`'s.
    */
   wait: boolean;
+  /**
+   * Namespace that holds each new environment's HelmRelease and chart source (Flux installs into the
+   * environment's own namespace from there); null keeps them in the environment's namespace. An environment
+   * keeps its release where it was first applied when this changes later. Read settings always have it.
+   */
+  namespace?: string | null;
 }
 
-export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true };
+export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true, namespace: null };
+
+/** A namespace name (DNS-1123 label), as Kubernetes accepts it. */
+export const namespaceNameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, "a duration like 30s, 5m or 1h");
 
@@ -63,6 +72,7 @@ export const fluxSettingsSchema = z.object({
     .nullable(),
   remediationRetries: z.number().int().min(0).max(10),
   wait: z.boolean(),
+  namespace: namespaceNameSchema.nullable(),
 });
 
 /** Live instances an owner key may hold when the template sets no limit of its own. */

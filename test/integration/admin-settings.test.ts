@@ -216,6 +216,14 @@ describe("bad input", () => {
     [{ fluxWait: "yes" }, "fluxWait"],
     [{ exposedClaims: "email, refresh_token" }, "exposedClaims"],
     [{ baseDomain: undefined }, "baseDomain"],
+    [{ fluxNamespace: "Flux-System" }, "fluxNamespace"],
+    [{ fluxNamespace: "flux.system" }, "fluxNamespace"],
+    [{ fluxNamespace: "n".repeat(64) }, "fluxNamespace"],
+    [{ fluxNamespace: "flüx" }, "fluxNamespace"],
+    [{ fluxNamespace: 7 }, "fluxNamespace"],
+    [{ fluxNamespace: undefined }, "fluxNamespace"],
+    // A valid name the cluster cannot confirm: this test's cluster never answers.
+    [{ fluxNamespace: "flux-system" }, "fluxNamespace"],
   ])("refuses %j beside its field and changes nothing", async (change, field) => {
     session.identity = admin;
     const before = await snapshot();

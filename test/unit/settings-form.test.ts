@@ -50,6 +50,12 @@ describe("the settings form", () => {
     expect(changedGroups(settingsChange(settings, after))).toEqual(["addresses", "limits", "claims"]);
   });
 
+  it("takes an empty Flux namespace as each environment's own, and a name as given", () => {
+    expect(parsed({ fluxNamespace: "  " }).flux.namespace).toBeNull();
+    expect(parsed({ fluxNamespace: " flux-system " }).flux.namespace).toBe("flux-system");
+    expect(changedGroups(settingsChange(settings, parsed({ fluxNamespace: "flux-system" })))).toEqual(["flux"]);
+  });
+
   it("takes an empty URL template and service account as the defaults", () => {
     expect(parsed({ connectionUrlTemplate: "  ", fluxServiceAccount: "" })).toMatchObject({ connectionUrlTemplate: null, flux: { serviceAccountName: null } });
   });
@@ -82,6 +88,12 @@ describe("the settings form", () => {
     ["more than ten years of audit", { auditRetentionDays: 3651 }, "auditRetentionDays"],
     ["audit days as text", { auditRetentionDays: "180" }, "auditRetentionDays"],
     ["a missing field", { baseDomain: undefined }, "baseDomain"],
+    ["an uppercase Flux namespace", { fluxNamespace: "Flux-System" }, "fluxNamespace"],
+    ["a Flux namespace with a dot", { fluxNamespace: "flux.system" }, "fluxNamespace"],
+    ["a Flux namespace too long", { fluxNamespace: "n".repeat(64) }, "fluxNamespace"],
+    ["a unicode Flux namespace", { fluxNamespace: "flüx" }, "fluxNamespace"],
+    ["a Flux namespace as a number", { fluxNamespace: 7 }, "fluxNamespace"],
+    ["a missing Flux namespace", { fluxNamespace: undefined }, "fluxNamespace"],
     ["a lifetime as text", { ttlSeconds: "14400" }, "ttlSeconds"],
     ["a negative lifetime other than unlimited", { ttlSeconds: -2 }, "ttlSeconds"],
     ["a lifetime under a minute", { ttlSeconds: 59 }, "ttlSeconds"],
@@ -164,6 +176,15 @@ describe("what a settings change does", () => {
     expect(line).toMatchObject({ ends: true });
     expect(line!.text).toMatch(/5 environments in the cluster/);
     expect(describePortalImpact(settings, { flux: { ...DEFAULT_FLUX_SETTINGS, interval: "1m" } }, { ...counts, live: 0, running: 0, warm: 0 })[0]).toMatchObject({ ends: false });
+  });
+
+  it("says a new Flux namespace reaches new environments only, without asking, and still asks for the other Flux settings", () => {
+    expect(describePortalImpact(settings, { flux: { ...DEFAULT_FLUX_SETTINGS, namespace: "flux-system" } }, counts)).toEqual([
+      { text: "New environments get their Helm release and chart source in the namespace flux-system, installing into their own; the 5 environments in the cluster keep theirs where they are.", ends: false },
+    ]);
+    const back = describePortalImpact({ ...settings, flux: { ...DEFAULT_FLUX_SETTINGS, namespace: "flux-system" } }, { flux: { ...DEFAULT_FLUX_SETTINGS, interval: "1m" } }, counts);
+    expect(back.map((line) => line.ends)).toEqual([false, true]);
+    expect(back[0]!.text).toMatch(/^New environments get their Helm release and chart source in their own namespace; the 5 environments/);
   });
 
   it("asks for a confirmation when shorter limits fail launches under way, or templates would break", () => {
