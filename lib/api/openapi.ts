@@ -41,7 +41,7 @@ import { ApiTokenListSchema } from "./schemas/token";
  * to the routes; the schemas of bodies and responses are generated from the resources' zod schemas
  * (lib/api/schemas), the same ones the routes parse requests and shape responses with.
  * test/unit/openapi.test.ts checks that the document and the route files under app/api describe the same API;
- * test/integration/api-templates.test.ts checks real responses against it.
+ * test/integration/api-templates.test.ts and admin-environments.test.ts check real responses against it.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
