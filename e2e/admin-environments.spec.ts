@@ -154,7 +154,9 @@ test.describe("an admin's environments", () => {
       await expect(entry).toHaveCount(1);
       await expect(entry).toContainText("127.0.0.1");
     }
-    await expect(admin.getByRole("row").filter({ has: admin.getByText("instance.release", { exact: true }) }).getByText("Details")).toBeVisible();
+    const ended = admin.getByRole("row").filter({ has: admin.getByText("instance.release", { exact: true }) });
+    await ended.getByText("Before and after").click();
+    await expect(ended).toContainText(`"reason": "bulk end by an admin"`);
   });
 
   test("picks rows for a bulk extend and says, for each, what happened and why", async ({ pageAs, accounts }) => {

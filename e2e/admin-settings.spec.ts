@@ -89,7 +89,7 @@ test.describe("portal settings", () => {
     }
   });
 
-  test("an admin changes the base domain, seeing its impact, and the next launch uses it", async ({ pageAs, shoot }) => {
+  test("an admin changes the base domain, seeing its impact, and the next launch uses it", async ({ pageAs, accounts, shoot }) => {
     requireCluster();
     test.setTimeout(90_000);
     const page = await pageAs("admin6");
@@ -108,6 +108,14 @@ test.describe("portal settings", () => {
       const launched = await launchViaApi(student, "e2e-ondemand", { greeting: "hi" });
       expect(launched.url).toBe(`https://e2e-ondemand-${launched.uuid}.${DOMAIN}/`);
       expect((await student.request.delete(`/api/v1/environments/${launched.uuid}`)).status()).toBe(204);
+
+      // The change is in the audit trail with this admin, the old domain and the new one.
+      await page.goto(`/admin/audit?action=settings.update&actor=${accounts.admin6.username}`);
+      const change = page.getByRole("row").filter({ hasText: `"baseDomain": "${DOMAIN}"` });
+      await expect(change).toHaveCount(1);
+      await change.getByText("Before and after").click();
+      await expect(change).toContainText('"baseDomain": "envdeck.localhost"');
+      await expect(change).toContainText("127.0.0.1");
     } finally {
       await changeSettings({ baseDomain: null });
     }

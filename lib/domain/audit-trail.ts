@@ -30,6 +30,8 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
       ["instance.launch", "Launched"],
       ["instance.extend", "Extended"],
       ["instance.release", "Ended"],
+      ["instance.bulk-end", "Ended in bulk"],
+      ["instance.bulk-extend", "Extended in bulk"],
       ["pool.recycle", "Warm pool recycled"],
     ],
   },

@@ -153,5 +153,14 @@ describe("the CSV of an entry", () => {
     }
     expect(recorded.size).toBeGreaterThan(15);
     expect([...recorded].filter((action) => describeAction(action) === action)).toEqual([]);
+    // Actions made from a prefix and a variable part (`instance.bulk-${action}`): each variant has words.
+    const prefixes = new Set<string>();
+    for (const dir of ["lib/services", "lib/controllers", "lib/db"]) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
+        for (const match of readFileSync(path.join(dir, file), "utf8").matchAll(/\baction: `([a-z-]+\.[a-z-]*)\$\{/g)) prefixes.add(match[1]!);
+      }
+    }
+    expect(prefixes).toEqual(new Set(["instance.bulk-"]));
+    expect(["instance.bulk-end", "instance.bulk-extend"].map(describeAction)).toEqual(["Ended in bulk", "Extended in bulk"]);
   });
 });
