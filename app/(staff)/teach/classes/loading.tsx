@@ -1,0 +1,14 @@
+/** Shown while the class list renders on the server. */
+export default function Loading() {
+  return (
+    <div role="status" aria-label="Loading the classes" className="animate-pulse motion-reduce:animate-none">
+      <div className="h-7 w-32 rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="mt-2 h-4 w-72 rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="mt-6 space-y-2">
+        {[0, 1, 2, 3].map((i) => (
+          <div key={i} className="h-12 rounded border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" />
+        ))}
+      </div>
+    </div>
+  );
+}
