@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
 import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
+import { classPaths, classTag } from "./openapi-classes";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -293,6 +294,7 @@ export const openApiDocument = {
     adminEnvironmentTag,
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
+    classTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -456,6 +458,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...classPaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
