@@ -318,6 +318,8 @@ describe("join codes", () => {
 
 describe("the document", () => {
   it("lists no answer of these paths that was never seen", () => {
-    expect([...checker.unseen("/api/v1/classes"), ...checker.unseen("/api/v1/join")]).toEqual([]);
+    // Only the paths this file covers: other class paths (a class's environments) have tests of their own.
+    const unseen = [...checker.unseen("/api/v1/classes"), ...checker.unseen("/api/v1/join")].filter((key) => key.split(" ")[1]! in ROUTES);
+    expect(unseen).toEqual([]);
   });
 });
