@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
+import path from "node:path";
 import { expect, shootBothWidths, test } from "./fixtures";
+import { ARTIFACTS } from "./support/state";
 import { expectNoSeriousViolations } from "./support/student";
 
 /**
@@ -28,7 +30,7 @@ async function shootEverySide(page: Page, shoot: (page: Page, name: string) => P
 }
 
 test.describe("a teacher's class", () => {
-  test("is created, shown on a projector, joined by link by two students, and hidden from another teacher", async ({ pageAs, browser, baseURL, accounts, shoot }) => {
+  test("is created, shown on a projector, joined by link by two students, and hidden from another teacher", async ({ pageAs, browser, baseURL, accounts, shoot }, testInfo) => {
     test.setTimeout(240_000);
     const slug = `cs-${Date.now().toString(36)}`;
     const title = `CS101 ${slug.slice(3)}`;
@@ -67,11 +69,15 @@ test.describe("a teacher's class", () => {
     const projector = teacher.getByRole("dialog", { name: `Join ${title}` });
     await expect(projector.getByTestId("projector-code")).toHaveText(`${code.slice(0, 4)} ${code.slice(4)}`);
     await expect(projector.getByRole("img", { name: "QR code of the join link" }).locator("svg")).toBeVisible();
+    // The projector fills the screen: kept as the screen shows it, not as the whole page below it.
     for (const scheme of ["light", "dark"] as const) {
       await teacher.emulateMedia({ colorScheme: scheme });
       for (const [width, height, label] of [[1280, 800, "desktop"], [375, 740, "phone"]] as const) {
         await teacher.setViewportSize({ width, height });
-        await shoot(teacher, `class-projector-${scheme}-${label}`);
+        const name = `class-projector-${scheme}-${label}`;
+        const file = path.join(ARTIFACTS, "screenshots", `${name}.png`);
+        await teacher.screenshot({ path: file });
+        await testInfo.attach(name, { path: file, contentType: "image/png" });
       }
     }
     await teacher.setViewportSize({ width: 1280, height: 800 });

@@ -113,13 +113,24 @@ export function TeachersPanel({ slug, teachers, me }: { slug: string; teachers: 
           if (username.trim()) change(addTeacherAction, username.trim(), `${username.trim()} now teaches this class.`);
         }}
       >
-        <Field label="Add a co-teacher" help="Their username; the account must be a teacher." errors={errorsFor(message?.fields, "username")}>
-          <input value={username} onChange={(e) => setUsername(e.target.value)} name="username" className={`${inputClass} font-mono`} autoCapitalize="none" spellCheck={false} />
+        <Field label="Add a co-teacher" errors={errorsFor(message?.fields, "username")}>
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            name="username"
+            className={`${inputClass} font-mono`}
+            autoCapitalize="none"
+            spellCheck={false}
+            aria-describedby="co-teacher-help"
+          />
         </Field>
         <button type="submit" disabled={pending || username.trim() === ""} className={secondary}>
           Add teacher
         </button>
       </form>
+      <p id="co-teacher-help" className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+        Their username; the account must be a teacher.
+      </p>
       {message && (
         <div className="mt-3">
           <FormMessage ok={message.ok} message={message.text} />

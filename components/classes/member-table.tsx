@@ -48,7 +48,7 @@ export function MemberTable({ slug, members }: { slug: string; members: MemberRo
       <DataTable columns={["Username", "Name", "Came in by", "Joined", <span key="a" className="sr-only">Actions</span>]}>
         {members.map((m) => (
           <tr key={m.username} className="border-t border-slate-200 dark:border-slate-800">
-            <td className="min-w-28 px-3 py-2 font-mono wrap-anywhere">{m.username}</td>
+            <td className="min-w-40 px-3 py-2 font-mono wrap-anywhere">{m.username}</td>
             <td className="min-w-32 px-3 py-2 wrap-anywhere">{m.displayName ?? ""}</td>
             <td className="min-w-32 px-3 py-2">
               {MEMBER_VIA_LABELS[m.via]}

@@ -1,4 +1,7 @@
-/** Shown while the class list renders on the server. */
+/**
+ * Shown while the class list renders on the server. In a group of its own, so it wraps the list alone: around
+ * a class's pages it would start the response before they can answer 404 for a class out of reach.
+ */
 export default function Loading() {
   return (
     <div role="status" aria-label="Loading the classes" className="animate-pulse motion-reduce:animate-none">
