@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { parseClassInput } from "./internal/classes";
+import { parseClassInput, slugOf } from "./internal/classes";
 import { checkNames, namesInput, readNames, type MemberReport } from "./internal/member-list";
 import { findTaughtClass } from "./internal/scope";
 
@@ -18,7 +18,7 @@ const addSchema = z.strictObject({ slug: z.unknown(), names: namesInput });
  */
 export async function addMembers(identity: Identity | null, input: unknown): Promise<MemberReport> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const names = readNames(parseClassInput(addSchema, input).names);
   if (names.length === 0) throw new AppError("INVALID_INPUT", "The list is empty: enter at least one username.", { names: ["Enter at least one username."] });
   return db().$transaction(

@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { parseClassInput, usernameInput } from "./internal/classes";
+import { parseClassInput, slugOf, usernameInput } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 const teacherSchema = z.strictObject({ slug: z.unknown(), username: usernameInput });
@@ -13,7 +13,7 @@ const teacherSchema = z.strictObject({ slug: z.unknown(), username: usernameInpu
 /** Adds a co-teacher by username; the account must hold the teacher role. Adding a teacher twice changes nothing. */
 export async function addTeacher(identity: Identity | null, input: unknown): Promise<{ changed: boolean; username: string }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { username } = parseClassInput(teacherSchema, input);
   return db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { username }, select: { id: true, roles: true, disabledAt: true } });

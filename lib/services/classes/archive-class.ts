@@ -5,7 +5,7 @@ import { classColumns } from "@/lib/db/classes";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { auditedClass, parseClassInput, toClassView, type ClassView } from "./internal/classes";
+import { auditedClass, type ClassView, parseClassInput, slugOf, toClassView } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 const archiveSchema = z.strictObject({ slug: z.unknown(), archived: z.boolean({ error: "Say whether to archive (true) or bring back (false)." }) });
@@ -16,7 +16,7 @@ const archiveSchema = z.strictObject({ slug: z.unknown(), archived: z.boolean({ 
  */
 export async function archiveClass(identity: Identity | null, input: unknown): Promise<{ changed: boolean; class: ClassView }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { archived } = parseClassInput(archiveSchema, input);
   return db().$transaction(async (tx) => {
     const before = await tx.class.findUniqueOrThrow({ where: { id: scoped.id }, select: classColumns });

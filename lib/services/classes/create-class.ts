@@ -6,7 +6,7 @@ import { newClassSchema } from "@/lib/domain/classes";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { auditedClass, newJoinCode, parseClassInput, toClassView, type ClassView } from "./internal/classes";
+import { auditedClass, type ClassView, newJoinCode, parseClassInput, toClassView } from "./internal/classes";
 
 const slugTaken = () => new AppError("CONFLICT", "This short name is taken: choose another.", { slug: ["This short name is taken: choose another."] });
 

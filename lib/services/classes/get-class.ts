@@ -2,7 +2,7 @@ import "server-only";
 import { classColumns, listClassTeachers } from "@/lib/db/classes";
 import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
-import { toClassView, type ClassView } from "./internal/classes";
+import { type ClassView, toClassView } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 export interface ClassDetail extends ClassView {

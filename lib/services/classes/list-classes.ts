@@ -2,7 +2,7 @@ import "server-only";
 import { listClassSummaries } from "@/lib/db/classes";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { toClassView, type ClassView } from "./internal/classes";
+import { type ClassView, toClassView } from "./internal/classes";
 
 export interface ClassSummary extends ClassView {
   members: number;

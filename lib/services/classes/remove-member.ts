@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { parseClassInput, usernameInput } from "./internal/classes";
+import { parseClassInput, slugOf, usernameInput } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 const removeSchema = z.strictObject({ slug: z.unknown(), username: usernameInput });
@@ -17,7 +17,7 @@ const removeSchema = z.strictObject({ slug: z.unknown(), username: usernameInput
  */
 export async function removeMember(identity: Identity | null, input: unknown): Promise<{ username: string; stillThroughGroups: string[] }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { username } = parseClassInput(removeSchema, input);
   return db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { username }, select: { id: true, groups: true } });

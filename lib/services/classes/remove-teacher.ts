@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { parseClassInput, usernameInput } from "./internal/classes";
+import { parseClassInput, slugOf, usernameInput } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 const teacherSchema = z.strictObject({ slug: z.unknown(), username: usernameInput });
@@ -16,7 +16,7 @@ const teacherSchema = z.strictObject({ slug: z.unknown(), username: usernameInpu
  */
 export async function removeTeacher(identity: Identity | null, input: unknown): Promise<{ username: string }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { username } = parseClassInput(teacherSchema, input);
   return db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM classes WHERE id = ${scoped.id}::uuid FOR UPDATE`;

@@ -4,7 +4,7 @@ import { classColumns } from "@/lib/db/classes";
 import { db, isUniqueViolation } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { auditedClass, newJoinCode, toClassView, type ClassView } from "./internal/classes";
+import { auditedClass, type ClassView, newJoinCode, toClassView } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 /**

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { auditedClass, newJoinCode, parseClassInput, toClassView, type ClassView } from "./internal/classes";
+import { auditedClass, type ClassView, newJoinCode, parseClassInput, slugOf, toClassView } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 /** The furthest a code may be set to expire: a school year and a little. */
@@ -28,7 +28,7 @@ const joinCodeSchema = z.strictObject({
  */
 export async function setJoinCode(identity: Identity | null, input: unknown): Promise<{ changed: boolean; class: ClassView }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { enabled, expiresAt } = parseClassInput(joinCodeSchema, input);
   const expiry = expiresAt === undefined ? undefined : expiresAt === null ? null : new Date(expiresAt);
   if (expiry) {

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { classChangeSchema } from "@/lib/domain/classes";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
-import { auditedClass, parseClassInput, toClassView, type ClassView } from "./internal/classes";
+import { auditedClass, type ClassView, parseClassInput, slugOf, toClassView } from "./internal/classes";
 import { findTaughtClass } from "./internal/scope";
 
 const updateSchema = z.strictObject({ slug: z.unknown(), fields: classChangeSchema });
@@ -15,7 +15,7 @@ const updateSchema = z.strictObject({ slug: z.unknown(), fields: classChangeSche
 /** Changes a class's title, term or bound groups; nothing is written (or audited) when nothing changes. */
 export async function updateClass(identity: Identity | null, input: unknown): Promise<{ changed: boolean; class: ClassView }> {
   assertCan(identity, "class:manage");
-  const scoped = await findTaughtClass(identity, (input as { slug?: unknown } | null)?.slug);
+  const scoped = await findTaughtClass(identity, slugOf(input));
   const { fields } = parseClassInput(updateSchema, input);
   return db().$transaction(async (tx) => {
     const before = await tx.class.findUniqueOrThrow({ where: { id: scoped.id }, select: classColumns });

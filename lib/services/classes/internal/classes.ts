@@ -71,3 +71,8 @@ export function auditedClass(row: ClassRecord) {
 
 /** A username from a path or a form: text of a sane length, else nobody's. */
 export const usernameInput = z.string({ error: "Name an account." }).trim().toLowerCase().min(1, "Name an account.").max(100, "There is no such account.");
+
+/** The short name an input names, looked up before the rest of the input is read (lib/services/classes/internal/scope.ts). */
+export function slugOf(input: unknown): unknown {
+  return typeof input === "object" && input !== null ? (input as { slug?: unknown }).slug : undefined;
+}
