@@ -52,7 +52,10 @@ export const addTeacherAction = withIdentity(z.object({ slug, username: short })
 
 export const removeTeacherAction = withIdentity(z.object({ slug, username: short }), async (identity, input) => {
   const result = await removeTeacher(identity, input);
-  classPages(input.slug);
+  // A teacher who leaves a class can no longer open its pages: only the list is rendered again (the form
+  // moves on to it), not the page they are on, which would now be "not found".
+  if (result.username === identity.username) revalidatePath("/teach/classes");
+  else classPages(input.slug);
   return result;
 });
 
