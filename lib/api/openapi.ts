@@ -9,6 +9,7 @@ import {
   BulkResultSchema,
   RetryResultSchema,
 } from "./schemas/admin-environment";
+import { classPaths, classTag } from "./openapi-classes";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -368,6 +369,7 @@ export const openApiDocument = {
     { name: "admin", description: "Every environment, for admins: the list, one in full, bulk actions." },
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
+    classTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -531,6 +533,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...classPaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
