@@ -49,12 +49,31 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
     ],
   },
   {
+    label: "Classes",
+    actions: [
+      ["class", "Any class event"],
+      ["class.create", "Class created"],
+      ["class.update", "Class changed"],
+      ["class.archive", "Class archived"],
+      ["class.unarchive", "Class brought back"],
+      ["class.teacher.add", "Co-teacher added"],
+      ["class.teacher.remove", "Co-teacher removed"],
+      ["class.member.add", "Members added"],
+      ["class.member.remove", "Member removed"],
+      ["class.join", "Joined with the code"],
+      ["class.join-code.rotate", "Join code replaced"],
+      ["class.join-code.update", "Join code changed"],
+    ],
+  },
+  {
     label: "Tokens, accounts and settings",
     actions: [
       ["token.create", "API token created"],
       ["token.revoke", "API token revoked"],
       ["user.create", "Local account created"],
       ["user.update", "Local account changed"],
+      ["user.disable", "Account disabled"],
+      ["user.enable", "Account enabled"],
       ["user.password-reset", "Password reset by an admin"],
       ["user.password-set", "Password set with a link"],
       ["settings.update", "Settings changed"],
@@ -71,6 +90,7 @@ export const AUDIT_OBJECT_TYPES: readonly (readonly [string, string])[] = [
   ["token", "API token"],
   ["user", "User"],
   ["settings", "Settings"],
+  ["class", "Class"],
   ["audit", "Audit trail"],
 ];
 
