@@ -145,6 +145,18 @@ test.describe("an admin's environments", () => {
     for (const [i, page] of students.entries()) expect((await environmentsOf(page)).map((e) => e.uuid)).not.toContain(bulk[i]!.uuid);
     // The list follows them being torn down without a reload.
     await expect(admin.getByText("No environment matches these filters.")).toBeVisible({ timeout: READY_TIMEOUT });
+
+    // The audit trail names this admin for each step: the retry's end and relaunch, and every bulk end.
+    const steps: [string, string][] = [[failing.uuid, "instance.release"], [retried!.uuid, "instance.launch"], ...bulk.map((b): [string, string] => [b.uuid, "instance.release"])];
+    for (const [uuid, action] of steps) {
+      await admin.goto(`/admin/audit?actor=${accounts.admin4.username}&object=${uuid}`);
+      const entry = admin.getByRole("row").filter({ has: admin.getByText(action, { exact: true }) });
+      await expect(entry).toHaveCount(1);
+      await expect(entry).toContainText("127.0.0.1");
+    }
+    const ended = admin.getByRole("row").filter({ has: admin.getByText("instance.release", { exact: true }) });
+    await ended.getByText("Before and after").click();
+    await expect(ended).toContainText(`"reason": "bulk end by an admin"`);
   });
 
   test("picks rows for a bulk extend and says, for each, what happened and why", async ({ pageAs, accounts }) => {

@@ -5,7 +5,8 @@ import { expectNoSeriousViolations, launchViaApi } from "./support/student";
 /**
  * An admin changes the portal's settings in the form, and the next launch follows them. The base domain is
  * put back in a `finally`, whatever happens here, so the journeys after this one see the default; they run
- * one at a time (playwright.config.ts), so none launches while it is changed. Signs in as admin6 and
+ * one at a time (playwright.config.ts), so none launches while it is changed; the default lifetime is put
+ * back the same way, before any journey creates a template. Signs in as admin6 and
  * student22, accounts no other journey uses.
  */
 
@@ -43,7 +44,52 @@ test.describe("portal settings", () => {
     await expect(form.getByRole("status").filter({ hasText: /\S/ })).toHaveText("Nothing changed.");
   });
 
-  test("an admin changes the base domain, seeing its impact, and the next launch uses it", async ({ pageAs, shoot }) => {
+  test("the default lifetime of new templates and the Flux namespace: bad input beside its field, then a lifetime saved and shown again", async ({ pageAs, shoot }) => {
+    const page = await pageAs("admin6");
+    try {
+      await page.goto("/admin/settings");
+      const form = page.getByRole("form", { name: "Portal settings" });
+      const lifetime = form.getByRole("group", { name: "Lifetime of new templates" });
+      await expect(lifetime).toContainText("Existing templates keep theirs");
+      const ttl = lifetime.getByRole("spinbutton", { name: "Lifetime", exact: true });
+      const extensions = lifetime.getByRole("spinbutton", { name: "Extensions allowed" });
+      const fluxNamespace = form.getByRole("textbox", { name: "Namespace for releases" });
+      const serviceAccount = form.getByRole("textbox", { name: "Service account" });
+      await expect(serviceAccount).toHaveAccessibleDescription(/in each environment's namespace/);
+
+      await ttl.fill("0.5");
+      await lifetime.getByRole("combobox", { name: "Lifetime: unit" }).selectOption("minutes");
+      await extensions.fill("101");
+      await fluxNamespace.fill("Flux_System");
+      await expect(serviceAccount).toHaveAccessibleDescription(/It must exist in Flux_System: Flux looks for it in the release's namespace/);
+      await form.getByRole("button", { name: "Save settings" }).click();
+      await expect(fluxNamespace).toHaveAttribute("aria-invalid", "true");
+      await expect(fluxNamespace).toHaveAccessibleDescription(/A namespace name: lowercase letters, digits and dashes/);
+      await expect(ttl).toHaveAttribute("aria-invalid", "true");
+      await expect(ttl).toHaveAccessibleDescription(/Unlimited, or from 1 minute to 365 days\./);
+      await expect(extensions).toHaveAccessibleDescription(/Enter a whole number from 0 to 100\./);
+      await expect(extensions).toHaveValue("101");
+      await shootBothWidths(page, shoot, "admin-settings-lifetime-errors");
+
+      await fluxNamespace.fill("");
+      await ttl.fill("2");
+      await lifetime.getByRole("combobox", { name: "Lifetime: unit" }).selectOption("days");
+      await lifetime.getByRole("spinbutton", { name: "Each extension adds" }).fill("30");
+      await lifetime.getByRole("combobox", { name: "Each extension adds: unit" }).selectOption("minutes");
+      await extensions.fill("1");
+      const impact = page.getByTestId("settings-impact");
+      await expect(impact).toContainText("Templates created from now on without a lifetime of their own get 2 days, extended by 30 minutes once; existing templates keep theirs.");
+      await form.getByRole("button", { name: "Save settings" }).click();
+      await expect(form.getByRole("status").filter({ hasText: /\S/ })).toHaveText(/^Saved: default lifetime\. The web and the worker use them now\./);
+      await page.reload();
+      await expect(page.getByRole("spinbutton", { name: "Lifetime", exact: true })).toHaveValue("2");
+      await expect(page.getByRole("spinbutton", { name: "Extensions allowed" })).toHaveValue("1");
+    } finally {
+      await changeSettings({ lifetime: null });
+    }
+  });
+
+  test("an admin changes the base domain, seeing its impact, and the next launch uses it", async ({ pageAs, accounts, shoot }) => {
     requireCluster();
     test.setTimeout(90_000);
     const page = await pageAs("admin6");
@@ -62,6 +108,14 @@ test.describe("portal settings", () => {
       const launched = await launchViaApi(student, "e2e-ondemand", { greeting: "hi" });
       expect(launched.url).toBe(`https://e2e-ondemand-${launched.uuid}.${DOMAIN}/`);
       expect((await student.request.delete(`/api/v1/environments/${launched.uuid}`)).status()).toBe(204);
+
+      // The change is in the audit trail with this admin, the old domain and the new one.
+      await page.goto(`/admin/audit?action=settings.update&actor=${accounts.admin6.username}`);
+      const change = page.getByRole("row").filter({ hasText: `"baseDomain": "${DOMAIN}"` });
+      await expect(change).toHaveCount(1);
+      await change.getByText("Before and after").click();
+      await expect(change).toContainText('"baseDomain": "envdeck.localhost"');
+      await expect(change).toContainText("127.0.0.1");
     } finally {
       await changeSettings({ baseDomain: null });
     }

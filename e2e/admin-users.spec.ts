@@ -26,7 +26,7 @@ async function signInAs(browser: Browser, baseURL: string, username: string, pas
 test.describe("accounts", () => {
   test.describe.configure({ mode: "serial" });
 
-  test("an admin imports a class list of 30 students, dry run first, and one signs in with the shown password", async ({ pageAs, shoot, browser, baseURL }) => {
+  test("an admin imports a class list of 30 students, dry run first, and one signs in with the shown password", async ({ pageAs, accounts, shoot, browser, baseURL }) => {
     test.setTimeout(120_000);
     const page = await pageAs("admin6");
     await page.goto("/admin");
@@ -66,6 +66,15 @@ test.describe("accounts", () => {
     const student = await signInAs(browser, baseURL!, "e2e-cl-07", password);
     await expect(student.getByTestId("signed-in-user")).toContainText("Class Student 7");
     await student.context().close();
+
+    // The audit trail has each account the import created, and the new student's first sign-in.
+    await page.goto(`/admin/audit?action=user.create&actor=${accounts.admin6.username}`);
+    const created = page.getByRole("row").filter({ hasText: '"username": "e2e-cl-07"' });
+    await expect(created).toHaveCount(1);
+    await created.getByText("Details").click();
+    await expect(created).toContainText('"via": "class list"');
+    await page.goto("/admin/audit?action=signin.success&actor=e2e-cl-07");
+    await expect(page.getByRole("row").filter({ has: page.getByText("signin.success", { exact: true }) })).toHaveCount(1);
 
     // The list finds them by search and filters.
     await page.goto("/admin/users?q=e2e-cl-&role=student&source=local&status=enabled");

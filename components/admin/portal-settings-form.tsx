@@ -2,7 +2,8 @@
 
 import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import { previewSettingsAction, saveSettingsAction } from "@/app/(staff)/admin/settings/actions";
-import { FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
+import { DurationInput, FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
+import { durationSeconds, toDuration, type Duration } from "@/components/templates/settings-form-state";
 import { FormMessage, inputClass } from "@/components/ui/form";
 import { ConfirmSaveDialog, ImpactSaveBar } from "@/components/ui/impact-save";
 import type { ActionState } from "@/lib/auth/actions";
@@ -20,17 +21,30 @@ import {
 import type { SaveSettingsResult } from "@/lib/services/settings/save-settings";
 import type { SettingsPreview } from "@/lib/services/settings/preview-settings";
 
-/** What the form holds: numbers stay text until parsed, so a half-typed value is not lost. */
-type FormState = Omit<SettingsFormInput, "defaultQuota" | "fetchTimeoutSeconds" | "installTimeoutSeconds" | "fluxRetries" | "auditRetentionDays"> & {
+/**
+ * What the form holds: numbers stay text until parsed, so a half-typed value is not lost; the default lifetime
+ * is an amount and a unit, as on a template's own settings.
+ */
+type FormState = Omit<
+  SettingsFormInput,
+  "defaultQuota" | "fetchTimeoutSeconds" | "installTimeoutSeconds" | "fluxRetries" | "auditRetentionDays" | "ttlSeconds" | "ttlExtendSeconds" | "ttlMaxExtends"
+> & {
   auditRetentionDays: string;
   defaultQuota: string;
   fetchTimeoutSeconds: string;
   installTimeoutSeconds: string;
   fluxRetries: string;
+  ttl: Duration;
+  ttlUnlimited: boolean;
+  extend: Duration;
+  maxExtends: string;
 };
 
+/** The setting whose errors a form field shows, where the two are named differently. */
+const ERROR_PATH: Partial<Record<keyof FormState, string>> = { ttl: "ttlSeconds", ttlUnlimited: "ttlSeconds", extend: "ttlExtendSeconds", maxExtends: "ttlMaxExtends" };
+
 function stateOf(settings: Settings): FormState {
-  const form = settingsFormOf(settings);
+  const { ttlSeconds, ttlExtendSeconds, ttlMaxExtends, ...form } = settingsFormOf(settings);
   return {
     ...form,
     defaultQuota: String(form.defaultQuota),
@@ -38,12 +52,16 @@ function stateOf(settings: Settings): FormState {
     installTimeoutSeconds: String(form.installTimeoutSeconds),
     fluxRetries: String(form.fluxRetries),
     auditRetentionDays: String(form.auditRetentionDays),
+    ttl: ttlSeconds < 0 ? { amount: "4", unit: "hours" } : toDuration(ttlSeconds),
+    ttlUnlimited: ttlSeconds < 0,
+    extend: toDuration(ttlExtendSeconds),
+    maxExtends: String(ttlMaxExtends),
   };
 }
 
 const number = (text: string) => (text.trim() === "" ? Number.NaN : Number(text.trim()));
 
-function inputOf(form: FormState): SettingsFormInput {
+function inputOf({ ttl, ttlUnlimited, extend, maxExtends, ...form }: FormState): SettingsFormInput {
   return {
     ...form,
     defaultQuota: number(form.defaultQuota),
@@ -51,6 +69,9 @@ function inputOf(form: FormState): SettingsFormInput {
     installTimeoutSeconds: number(form.installTimeoutSeconds),
     fluxRetries: number(form.fluxRetries),
     auditRetentionDays: number(form.auditRetentionDays),
+    ttlSeconds: ttlUnlimited ? -1 : durationSeconds(ttl),
+    ttlExtendSeconds: durationSeconds(extend),
+    ttlMaxExtends: number(maxExtends),
   };
 }
 
@@ -75,12 +96,15 @@ function Text({
   mono,
   type = "text",
   className = inputClass,
+  errorPath = name,
 }: {
   name: keyof FormState;
+  /** The setting its errors come back under, when it is named otherwise in the form. */
+  errorPath?: string;
   label: string;
   help: ReactNode;
   form: FormState;
-  set: (name: keyof FormState, value: string) => void;
+  set: (name: keyof FormState, value: string | boolean | Duration) => void;
   errors: Errors;
   mono?: boolean;
   type?: string;
@@ -100,13 +124,13 @@ function Text({
         onChange={(e) => set(name, e.target.value)}
         spellCheck={false}
         autoComplete="off"
-        {...invalidProps(errors, name, `${id}-help`)}
+        {...invalidProps(errors, errorPath, `${id}-help`)}
         className={`${className} ${mono ? "font-mono" : ""} ${className === inlineInputClass ? "mt-1 block w-36" : ""}`}
       />
       <span id={`${id}-help`} className={helpClass}>
         {help}
       </span>
-      <FieldError errors={errors} path={name} />
+      <FieldError errors={errors} path={errorPath} />
     </div>
   );
 }
@@ -129,9 +153,10 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
   const dialog = useRef<HTMLDialogElement>(null);
   const previewRequest = useRef(0);
 
-  const set = (name: keyof FormState, value: string | boolean) => {
+  const set = (name: keyof FormState, value: string | boolean | Duration) => {
     setForm((current) => ({ ...current, [name]: value }));
-    setErrors(({ [name]: _, ...rest }) => rest);
+    const path = ERROR_PATH[name] ?? name;
+    setErrors(({ [path]: _, ...rest }) => rest);
   };
   const input = inputOf(form);
   const inputKey = JSON.stringify(input);
@@ -238,7 +263,28 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
             help={`Applying and installing, each without progress. ${MIN_LAUNCH_TIMEOUT} to ${MAX_LAUNCH_TIMEOUT}.`}
           />
         </div>
-        <p className={`${helpClass} mt-0`}>How long each environment lives is set on its template.</p>
+        <p className={`${helpClass} mt-0`}>How long each environment lives is set on its template; below, what a new template starts with.</p>
+      </fieldset>
+
+      <fieldset className={fieldsetClass}>
+        <legend className={legendClass}>Lifetime of new templates</legend>
+        <p className={`${helpClass} mt-0`}>
+          What a template gets when it is created without a lifetime of its own: the blank starter, the API, an imported file without a ttl. Existing templates keep
+          theirs; change those on each template.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-3">
+          <DurationInput
+            path="ttlSeconds"
+            label="Lifetime"
+            help="From launch (or claim) until it is deleted."
+            value={form.ttl}
+            onChange={(v) => set("ttl", v)}
+            unlimited={{ checked: form.ttlUnlimited, onChange: (checked) => set("ttlUnlimited", checked) }}
+            errors={errors}
+          />
+          <DurationInput path="ttlExtendSeconds" label="Each extension adds" help="0 turns extensions off." value={form.extend} onChange={(v) => set("extend", v)} errors={errors} />
+          <Text {...common} name="maxExtends" errorPath="ttlMaxExtends" type="number" className={inlineInputClass} label="Extensions allowed" help="0 to 100." />
+        </div>
       </fieldset>
 
       <fieldset className={fieldsetClass}>
@@ -246,7 +292,24 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
         <div className="grid gap-4 sm:grid-cols-2">
           <Text {...common} name="fluxInterval" label="Interval" mono help="How often Flux checks each release again, like 5m." />
           <Text {...common} name="fluxTimeout" label="Timeout" mono help="How long one Helm action may take, like 5m." />
-          <Text {...common} name="fluxServiceAccount" label="Service account" mono help="The account Flux installs releases as, in each environment's namespace. Empty: the controller's own." />
+          <Text
+            {...common}
+            name="fluxNamespace"
+            label="Namespace for releases"
+            mono
+            help="Where new environments' Helm releases and chart sources live, like flux-system; each chart is still installed into its environment's own namespace. It must exist. Empty: each environment's own namespace. Environments keep theirs where they were launched."
+          />
+          <Text
+            {...common}
+            name="fluxServiceAccount"
+            label="Service account"
+            mono
+            help={
+              form.fluxNamespace.trim()
+                ? `The account Flux installs releases as. It must exist in ${form.fluxNamespace.trim()}: Flux looks for it in the release's namespace. Empty: the controller's own.`
+                : "The account Flux installs releases as. It must exist in each environment's namespace, where its release lives. Empty: the controller's own."
+            }
+          />
           <Text {...common} name="fluxRetries" type="number" className={inlineInputClass} label="Retries" help="Install and upgrade attempts after a failure, 0 to 10." />
         </div>
         <Switch

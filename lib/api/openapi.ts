@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
-import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
+import { MAX_BULK } from "@/lib/domain/bulk-action";
+import {
+  AdminEnvironmentDetailSchema,
+  AdminEnvironmentListQuerySchema,
+  AdminEnvironmentPageSchema,
+  BulkRequestSchema,
+  BulkResultSchema,
+  RetryResultSchema,
+} from "./schemas/admin-environment";
+import { classPaths, classTag } from "./openapi-classes";
 import { ClassBulkRequestSchema, ClassBulkResultSchema, ClassEnvironmentsQuerySchema, ClassEnvironmentsSchema } from "./schemas/class-environments";
 import "./schemas/common";
 import "./schemas/environment";
@@ -34,7 +43,7 @@ import { ApiTokenListSchema } from "./schemas/token";
  * to the routes; the schemas of bodies and responses are generated from the resources' zod schemas
  * (lib/api/schemas), the same ones the routes parse requests and shape responses with.
  * test/unit/openapi.test.ts checks that the document and the route files under app/api describe the same API;
- * test/integration/api-templates.test.ts checks real responses against it.
+ * test/integration/api-templates.test.ts and admin-environments.test.ts check real responses against it.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -277,6 +286,73 @@ const launchResponses = {
   "503": response("Unavailable"),
 };
 
+/** Every environment, for admins: the list, one in full, bulk actions; and the retry owners and admins share. */
+const adminEnvironmentsOnly = {
+  "401": response("Unauthenticated"),
+  "403": { ...response("Forbidden"), description: "The caller is not an admin (code FORBIDDEN), or a cookie-authenticated change came from another site." },
+};
+const adminEnvironmentPaths = {
+  "/api/v1/environments/{uuid}/retry": {
+    parameters: [uuidParameter],
+    post: {
+      tags: ["environments"],
+      operationId: "retryEnvironment",
+      summary: "Retry a failed environment: end it and launch its template again with the same parameters",
+      description: "Owners retry theirs; admins any, launched again for its owner. The answer is the new environment, with the failed one's uuid as `retried`.",
+      responses: {
+        "200": returns("The owner already had another environment of the template: it is returned.", RetryResultSchema),
+        "201": returns("The failed environment is ending and a new one takes its place.", RetryResultSchema),
+        "401": response("Unauthenticated"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": { ...response("Conflict"), description: "It has not failed, its template was deleted, or it cannot be launched again for its owner (code CONFLICT)." },
+        "503": response("Unavailable"),
+      },
+    },
+  },
+  "/api/v1/admin/environments": {
+    get: {
+      tags: ["admin"],
+      operationId: "listAllEnvironments",
+      summary: "Every environment, filtered, sorted and paged",
+      description: "Admins only. A parameter that is not understood is refused by name (400) rather than ignored. Poll it to follow the list live.",
+      parameters: queryParameters(AdminEnvironmentListQuerySchema),
+      responses: {
+        "200": returns("One page of the environments the filter matches.", AdminEnvironmentPageSchema),
+        "400": { ...response("InvalidInput"), description: "A filter, the sort or the page is not valid; `fields` names each." },
+        ...adminEnvironmentsOnly,
+      },
+    },
+  },
+  "/api/v1/admin/environments/{uuid}": {
+    parameters: [uuidParameter],
+    get: {
+      tags: ["admin"],
+      operationId: "getEnvironmentDetail",
+      summary: "One environment in full: parameters, rendered values, Flux's conditions, history and audit trail",
+      responses: { "200": returns("The environment.", AdminEnvironmentDetailSchema), ...adminEnvironmentsOnly, "404": response("NotFound") },
+    },
+  },
+  "/api/v1/admin/environments/bulk": {
+    post: {
+      tags: ["admin"],
+      operationId: "bulkEnvironmentAction",
+      summary: "End or extend many environments at once",
+      description:
+        "Admins only. Send it once without `confirm` to learn the count (409, the question in `fields.confirm`), then again with that count. " +
+        "Every environment gets an outcome: ended or extended, already ending, refused (with why) or not found.",
+      requestBody: takes(BulkRequestSchema),
+      responses: {
+        "200": returns("What became of each environment.", BulkResultSchema),
+        "400": { ...response("InvalidInput"), description: `The request is not valid, or the filter matches more than ${MAX_BULK} environments; nothing was changed.` },
+        ...adminEnvironmentsOnly,
+        "409": { ...response("Conflict"), description: "Not confirmed, or confirmed with a count the selection no longer has; nothing was changed." },
+        "413": response("PayloadTooLarge"),
+      },
+    },
+  },
+};
+
 const classParameter = { name: "slug", in: "path", required: true, description: "The class's short name.", schema: { type: "string", minLength: 1, maxLength: 40 } };
 const classNotFound = { ...response("NotFound"), description: "No such class among the caller's (teachers see only the classes they teach; code NOT_FOUND)." };
 const teachersOnly = { ...response("Forbidden"), description: "The caller is not a teacher, or a cookie-authenticated change came from another site (code FORBIDDEN)." };
@@ -331,10 +407,10 @@ export const openApiDocument = {
   tags: [
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
-    adminEnvironmentTag,
+    { name: "admin", description: "Every environment, for admins: the list, one in full, bulk actions." },
     { name: "tokens", description: "Personal API tokens." },
-    { name: "classes", description: "Classes: a class's environments for its teachers." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
+    classTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -483,7 +559,6 @@ export const openApiDocument = {
       },
     },
     ...templatePaths,
-    ...classEnvironmentPaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {
@@ -499,6 +574,8 @@ export const openApiDocument = {
         },
       },
     },
+    ...classPaths,
+    ...classEnvironmentPaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
@@ -537,7 +614,6 @@ export const openApiDocument = {
     },
     schemas: {
       ...componentSchemas(),
-      ...adminEnvironmentSchemas,
     },
     responses: {
       InvalidInput: { description: "The request is invalid (code INVALID_INPUT); `fields` names each problem.", content: jsonContent(ref("Error")) },

@@ -83,8 +83,13 @@ async function expire(row: InstanceRow): Promise<void> {
   });
 }
 
-function keyOf(row: InstanceRow, namespace: string): InstanceKey {
-  return { template: row.template.name, uuid: row.uuid, namespace };
+/**
+ * The instance's key: where its release lives is where it was first applied (its recorded engineRef), never
+ * where the settings would put a new one; `releaseNamespace` is used only for an instance never applied.
+ */
+function keyOf(ctx: ControllerContext, row: InstanceRow, namespace: string, releaseNamespace?: string | null): InstanceKey {
+  const recorded = row.engineRef ? ctx.engine!.releaseNamespaceOf(row.engineRef, namespace) : undefined;
+  return { template: row.template.name, uuid: row.uuid, namespace, releaseNamespace: recorded !== undefined ? recorded : releaseNamespace };
 }
 
 /** The phase a row should be in given what Flux reports. */
@@ -165,7 +170,7 @@ async function tearDown(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     await update(ctx, row, { deletedAt: ctx.now() });
     return null;
   }
-  const result = await ctx.engine!.teardown(keyOf(row, row.namespace));
+  const result = await ctx.engine!.teardown(keyOf(ctx, row, row.namespace));
   if (result === "deleting") return TEARDOWN_POLL_MS;
   await update(ctx, row, { deletedAt: ctx.now(), health: null });
   ctx.log(`instance ${row.uuid}: torn down`);
@@ -194,7 +199,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     url ??= address.url;
   }
 
-  const key = keyOf(row, namespace);
+  const key = keyOf(ctx, row, namespace, settings.flux.namespace ?? null);
   const deployment: InstanceDeployment = {
     installationId: ctx.installationId,
     template: row.template.name,
@@ -206,6 +211,7 @@ async function converge(ctx: ControllerContext, row: InstanceRow): Promise<numbe
     valueFiles: row.valueFiles,
     values: (row.values ?? {}) as Record<string, unknown>,
     flux: settings.flux,
+    releaseNamespace: key.releaseNamespace,
   };
   // A Pending row has never been applied as far as the row knows: apply at once, without reading first.
   let observed = row.phase === "Pending" ? null : await engine.observe(key);

@@ -1,6 +1,8 @@
 import "server-only";
 import { deleteAuditEventsBefore } from "@/lib/db/audit-trail";
+import { pruneJoinAttempts } from "@/lib/db/classes";
 import { pruneSignInAttempts } from "@/lib/db/sign-in-attempts";
+import { JOIN_WINDOW_SECONDS } from "@/lib/domain/classes";
 import { THROTTLE_WINDOW_SECONDS } from "@/lib/domain/sign-in-throttle";
 import type { ControllerContext } from "./context";
 
@@ -16,8 +18,8 @@ export interface RetentionPass {
 
 /**
  * Retention, level-based like every controller: deletes audit entries older than the `audit.retentionDays`
- * setting (read live, so shortening it takes effect at the next pass) and sign-in attempts that no longer
- * count for throttling, in batches, at most `maxBatches` of each per pass so a large backlog never keeps the
+ * setting (read live, so shortening it takes effect at the next pass) and sign-in attempts and wrong join codes
+ * that no longer count for throttling, in batches, at most `maxBatches` of each per pass so a large backlog never keeps the
  * worker from its other work. Running it twice, late or after a crash is safe.
  */
 export async function enforceRetention(ctx: ControllerContext, maxBatches = 20): Promise<RetentionPass> {
@@ -37,6 +39,8 @@ export async function enforceRetention(ctx: ControllerContext, maxBatches = 20):
   };
   const auditPass = await drain(() => deleteAuditEventsBefore(auditCutoff, BATCH));
   const attemptPass = await drain(() => pruneSignInAttempts(attemptCutoff, BATCH));
+  // Wrong join codes likewise, once they no longer count against their user.
+  const joinPass = await drain(() => pruneJoinAttempts(new Date(now - 2 * JOIN_WINDOW_SECONDS * 1000), BATCH));
   if (auditPass.deleted > 0) ctx.log(`retention: deleted ${auditPass.deleted} audit entries older than ${audit.retentionDays} days`);
-  return { auditDeleted: auditPass.deleted, attemptsDeleted: attemptPass.deleted, more: auditPass.more || attemptPass.more };
+  return { auditDeleted: auditPass.deleted, attemptsDeleted: attemptPass.deleted + joinPass.deleted, more: auditPass.more || attemptPass.more || joinPass.more };
 }

@@ -13,6 +13,8 @@ export const LOCKS = {
   templateCapacity: 727_005,
   /** Sign-in attempts of one username, counted and recorded one at a time (second key = hashtext(username)). */
   signIn: 727_006,
+  /** Join codes tried by one user, counted and recorded one at a time (second key = hashtext(user id)). */
+  classJoin: 727_020,
 } as const;
 
 /** NOTIFY channel the worker LISTENs on. */

@@ -13,7 +13,9 @@ export type AppErrorCode =
   | "CONFLICT"
   | "QUOTA_EXCEEDED"
   | "POOL_EXHAUSTED"
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  /** Too many attempts (wrong join codes): the message says how long to wait. */
+  | "RATE_LIMITED";
 
 const STATUS: Record<AppErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -24,6 +26,7 @@ const STATUS: Record<AppErrorCode, number> = {
   QUOTA_EXCEEDED: 403,
   POOL_EXHAUSTED: 503,
   UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
 };
 
 export class AppError extends Error {

@@ -13,6 +13,10 @@ const GRANTS = {
   "instance:diagnose": "teacher",
   "teach:view": "teacher",
   "catalog:manage": "teacher",
+  // Classes: a teacher creates them and runs the ones they teach (lib/services/classes/internal/scope.ts);
+  // anyone signed in may join one with its code.
+  "class:manage": "teacher",
+  "class:join": "student",
   "admin:view": "admin",
   "template:edit": "admin",
   "settings:edit": "admin",

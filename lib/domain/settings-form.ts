@@ -10,8 +10,11 @@ import {
   MAX_LAUNCH_TIMEOUT,
   MAX_QUOTA,
   MIN_LAUNCH_TIMEOUT,
+  namespaceNameSchema,
   type Settings,
 } from "./settings";
+import { describeLifetime } from "./template-import";
+import { checkSettingsRules, settingFields } from "./template-settings";
 
 /**
  * The portal's settings as the admin's form shows them (docs/architecture.md, "Portal settings"): text as
@@ -39,10 +42,16 @@ export interface SettingsFormInput {
   fluxServiceAccount: string;
   fluxRetries: number;
   fluxWait: boolean;
+  /** Empty: each environment's own namespace. */
+  fluxNamespace: string;
   /** Claim names separated by commas, spaces or line breaks. */
   exposedClaims: string;
   /** Days the audit trail keeps its entries. */
   auditRetentionDays: number;
+  /** A new template's lifetime in seconds, -1 unlimited; named as the template's own fields, judged by their rules. */
+  ttlSeconds: number;
+  ttlExtendSeconds: number;
+  ttlMaxExtends: number;
 }
 
 /** The settings an admin edits: all of them. */
@@ -151,6 +160,14 @@ export const settingsFormSchema = z
       .transform((name) => name || null),
     fluxRetries: wholeNumber(0, 10),
     fluxWait: z.boolean(typed("Use true or false.")),
+    fluxNamespace: z
+      .string(typed("Enter text."))
+      .trim()
+      .max(63, { error: "At most 63 characters." })
+      .refine((name) => name === "" || namespaceNameSchema.safeParse(name).success, {
+        error: "A namespace name: lowercase letters, digits and dashes, starting and ending with a letter or digit.",
+      })
+      .transform((name) => name || null),
     exposedClaims: z
       .string(typed("Enter claim names."))
       .max(MAX_EXPOSED_CLAIMS * 101, { error: "Too many claims." })
@@ -164,8 +181,13 @@ export const settingsFormSchema = z
       })
       .transform((names) => [...new Set(names)]),
     auditRetentionDays: wholeNumber(1, MAX_AUDIT_RETENTION_DAYS),
+    // The same rules and messages as a template's lifetime, extensions and their number.
+    ttlSeconds: settingFields.ttlSeconds,
+    ttlExtendSeconds: settingFields.ttlExtendSeconds,
+    ttlMaxExtends: settingFields.ttlMaxExtends,
   })
-  .strict();
+  .strict()
+  .superRefine(checkSettingsRules, { when: () => true });
 
 export type SettingName = keyof SettingsFormInput;
 
@@ -181,10 +203,18 @@ export function parseSettingsForm(input: unknown): { ok: true; settings: Editabl
       connectionUrlTemplate: form.connectionUrlTemplate,
       values: form.valuesYaml,
       defaultQuota: form.defaultQuota,
-      flux: { interval: form.fluxInterval, timeout: form.fluxTimeout, serviceAccountName: form.fluxServiceAccount, remediationRetries: form.fluxRetries, wait: form.fluxWait },
+      flux: {
+        interval: form.fluxInterval,
+        timeout: form.fluxTimeout,
+        serviceAccountName: form.fluxServiceAccount,
+        remediationRetries: form.fluxRetries,
+        wait: form.fluxWait,
+        namespace: form.fluxNamespace,
+      },
       launch: { fetchTimeoutSeconds: form.fetchTimeoutSeconds, installTimeoutSeconds: form.installTimeoutSeconds },
       exposedClaims: form.exposedClaims,
       audit: { retentionDays: form.auditRetentionDays },
+      lifetime: { ttlSeconds: form.ttlSeconds, extendSeconds: form.ttlExtendSeconds, maxExtends: form.ttlMaxExtends },
     },
   };
 }
@@ -202,17 +232,22 @@ export function settingsFormOf(settings: Settings): SettingsFormInput {
     fluxServiceAccount: settings.flux.serviceAccountName ?? "",
     fluxRetries: settings.flux.remediationRetries,
     fluxWait: settings.flux.wait,
+    fluxNamespace: settings.flux.namespace ?? "",
     exposedClaims: settings.exposedClaims.join(", "),
     auditRetentionDays: settings.audit.retentionDays,
+    ttlSeconds: settings.lifetime.ttlSeconds,
+    ttlExtendSeconds: settings.lifetime.extendSeconds,
+    ttlMaxExtends: settings.lifetime.maxExtends,
   };
 }
 
 /** Groups of settings as the form shows them and messages name them. */
-export const SETTING_GROUPS = ["addresses", "limits", "flux", "values", "claims", "audit"] as const;
+export const SETTING_GROUPS = ["addresses", "limits", "lifetime", "flux", "values", "claims", "audit"] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 export const GROUP_WORDS: Record<SettingGroup, string> = {
   addresses: "addresses",
   limits: "limits",
+  lifetime: "default lifetime",
   flux: "Flux",
   values: "values for templates",
   claims: "exposed claims",
@@ -235,6 +270,7 @@ export function settingsChange(before: Settings, after: EditableSettings) {
     launch?: Partial<Settings["launch"]>;
     exposedClaims?: string[];
     auditRetentionDays?: number;
+    lifetime?: Settings["lifetime"];
   } = {};
   if (before.baseDomain !== after.baseDomain) change.baseDomain = after.baseDomain;
   if (before.connectionUrlTemplate !== after.connectionUrlTemplate) change.connectionUrlTemplate = after.connectionUrlTemplate;
@@ -247,6 +283,7 @@ export function settingsChange(before: Settings, after: EditableSettings) {
   if (Object.keys(launch).length > 0) change.launch = launch;
   if (!same(before.exposedClaims, after.exposedClaims)) change.exposedClaims = after.exposedClaims;
   if (before.audit.retentionDays !== after.audit.retentionDays) change.auditRetentionDays = after.audit.retentionDays;
+  if (!same(before.lifetime, after.lifetime)) change.lifetime = after.lifetime;
   return change;
 }
 export type PortalSettingsChange = ReturnType<typeof settingsChange>;
@@ -256,6 +293,7 @@ export function changedGroups(change: PortalSettingsChange): SettingGroup[] {
   const groups = new Set<SettingGroup>();
   if ("baseDomain" in change || "connectionUrlTemplate" in change) groups.add("addresses");
   if ("defaultQuota" in change || "launch" in change) groups.add("limits");
+  if ("lifetime" in change) groups.add("lifetime");
   if ("flux" in change) groups.add("flux");
   if ("values" in change) groups.add("values");
   if ("exposedClaims" in change) groups.add("claims");
@@ -322,6 +360,9 @@ export function describePortalImpact(before: Settings, change: PortalSettingsCha
     const limit = change.defaultQuota === 0 ? "no limit" : `at most ${count(change.defaultQuota, "running environment")} per person`;
     lines.push({ text: `${count(counts.templatesOnDefaultQuota, "template")} without a quota of ${counts.templatesOnDefaultQuota === 1 ? "its" : "their"} own allow ${limit} at the next launch; nothing running is ended.`, ends: false });
   }
+  if (change.lifetime !== undefined) {
+    lines.push({ text: `Templates created from now on without a lifetime of their own get ${describeLifetime(change.lifetime)}; existing templates keep theirs.`, ends: false });
+  }
   if (change.launch !== undefined) {
     const shorter =
       (change.launch.fetchTimeoutSeconds ?? Infinity) < before.launch.fetchTimeoutSeconds || (change.launch.installTimeoutSeconds ?? Infinity) < before.launch.installTimeoutSeconds;
@@ -332,11 +373,20 @@ export function describePortalImpact(before: Settings, change: PortalSettingsCha
     } else lines.push({ text: "Launches from now on are held to the new limits.", ends: false });
   }
   if (change.flux !== undefined) {
-    lines.push(
-      counts.live > 0
-        ? { text: `The worker applies the new Flux settings to the ${count(counts.live, "environment")} in the cluster (${keep || "none owned"}): Flux upgrades each Helm release once.`, ends: true }
-        : { text: "Environments launched from now on get the new Flux settings.", ends: false },
-    );
+    const { namespace: place, ...rest } = change.flux;
+    const { namespace: was, ...restBefore } = before.flux;
+    // Where releases live reaches new environments only; every other Flux setting reaches them all.
+    if ((place ?? null) !== (was ?? null)) {
+      const where = place ? `in the namespace ${place}, installing into their own` : "in their own namespace";
+      lines.push({ text: `New environments get their Helm release and chart source ${where}${counts.live > 0 ? `; the ${count(counts.live, "environment")} in the cluster keep theirs where they are` : ""}.`, ends: false });
+    }
+    if (!same(rest, restBefore)) {
+      lines.push(
+        counts.live > 0
+          ? { text: `The worker applies the new Flux settings to the ${count(counts.live, "environment")} in the cluster (${keep || "none owned"}): Flux upgrades each Helm release once.`, ends: true }
+          : { text: "Environments launched from now on get the new Flux settings.", ends: false },
+      );
+    }
   }
   if (counts.breaking.length > 0) {
     const names = counts.breaking.map((t) => t.name);

@@ -17,6 +17,7 @@ export const SETTING_KEYS = {
   installTimeout: "launch.installTimeoutSeconds",
   auditRetention: "audit.retentionDays",
   exposedClaims: "claims.exposed",
+  lifetime: "template.lifetime",
 } as const;
 
 /** Every key `parseSettings` reads (the installation id is read on its own, once). */
@@ -30,6 +31,7 @@ export const SETTINGS_READ = [
   SETTING_KEYS.installTimeout,
   SETTING_KEYS.auditRetention,
   SETTING_KEYS.exposedClaims,
+  SETTING_KEYS.lifetime,
 ];
 
 export interface FluxSettings {
@@ -46,9 +48,18 @@ export interface FluxSettings {
    * Off, a release is Ready once installed: for clusters where no pod ever runs, like `npm run demo`'s.
    */
   wait: boolean;
+  /**
+   * Namespace that holds each new environment's HelmRelease and chart source (Flux installs into the
+   * environment's own namespace from there); null keeps them in the environment's namespace. An environment
+   * keeps its release where it was first applied when this changes later. Read settings always have it.
+   */
+  namespace?: string | null;
 }
 
-export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true };
+export const DEFAULT_FLUX_SETTINGS: FluxSettings = { interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true, namespace: null };
+
+/** A namespace name (DNS-1123 label), as Kubernetes accepts it. */
+export const namespaceNameSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, "a duration like 30s, 5m or 1h");
 
@@ -61,6 +72,7 @@ export const fluxSettingsSchema = z.object({
     .nullable(),
   remediationRetries: z.number().int().min(0).max(10),
   wait: z.boolean(),
+  namespace: namespaceNameSchema.nullable(),
 });
 
 /** Live instances an owner key may hold when the template sets no limit of its own. */
@@ -120,6 +132,23 @@ export const exposedClaimsSchema = z
   .max(MAX_EXPOSED_CLAIMS, `At most ${MAX_EXPOSED_CLAIMS} claims.`)
   .refine((names) => new Set(names).size === names.length, "Each claim once.");
 
+/**
+ * The lifetime a new template gets when whoever creates it does not say (the blank starter, the API, an
+ * imported file without a ttl): seconds, -1 unlimited, as Template.ttlSeconds. Existing templates keep theirs.
+ */
+export interface LifetimeDefaults {
+  ttlSeconds: number;
+  extendSeconds: number;
+  maxExtends: number;
+}
+
+export const DEFAULT_LIFETIME: LifetimeDefaults = { ttlSeconds: 14400, extendSeconds: 3600, maxExtends: 3 };
+/**
+ * Stored lifetime defaults: the shape only. The form and the settings use case hold them to the rules of a
+ * template's own lifetime fields (template-settings.ts, which imports this module and so cannot be imported here).
+ */
+const storedLifetime = z.strictObject({ ttlSeconds: z.number().int().min(-1), extendSeconds: z.number().int().min(0), maxExtends: z.number().int().min(0) });
+
 /** The settings every launch, preview and reconcile works with. */
 export interface Settings {
   baseDomain: string;
@@ -134,6 +163,8 @@ export interface Settings {
   audit: { retentionDays: number };
   /** The OIDC claims templates may read (`claims.<name>`); every other claim stays out of their context. */
   exposedClaims: string[];
+  /** What a new template's lifetime is when its creator leaves it out. */
+  lifetime: LifetimeDefaults;
 }
 
 // Built once: every launch parses the stored settings.
@@ -160,5 +191,6 @@ export function parseSettings(stored: ReadonlyMap<string, unknown>, defaults: { 
     audit: { retentionDays: pick(auditRetentionSchema, SETTING_KEYS.auditRetention, DEFAULT_AUDIT_SETTINGS.retentionDays) },
     // The environment's list (ENVDECK_EXPOSED_CLAIMS) is the default; secret claims never pass, from either.
     exposedClaims: pick(exposedClaimsSchema, SETTING_KEYS.exposedClaims, defaults.exposedClaims.filter((name) => !SECRET_CLAIMS.has(name))),
+    lifetime: pick(storedLifetime, SETTING_KEYS.lifetime, DEFAULT_LIFETIME),
   };
 }

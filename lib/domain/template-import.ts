@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { TemplateError, type TemplateIssue } from "@/lib/templates/errors";
 import { parseVersionSpec, TEMPLATE_NAME, type VersionSpec } from "@/lib/templates/spec";
+import { describeTtl } from "./catalog";
+import { DEFAULT_LIFETIME, type LifetimeDefaults } from "./settings";
 import {
   annotationMap,
   checkSettingsRules,
@@ -25,10 +27,10 @@ import {
  */
 export const RESERVED_TEMPLATE_NAMES: readonly string[] = ["new", "import", "export"];
 
-/** The defaults of a new template's lifetime, as the templates table has them. */
-export const DEFAULT_TTL_SECONDS = 14400;
-export const DEFAULT_EXTEND_SECONDS = 3600;
-export const DEFAULT_MAX_EXTENDS = 3;
+/** The built-in defaults of a new template's lifetime, as the templates table has them; the settings may say otherwise. */
+export const DEFAULT_TTL_SECONDS = DEFAULT_LIFETIME.ttlSeconds;
+export const DEFAULT_EXTEND_SECONDS = DEFAULT_LIFETIME.extendSeconds;
+export const DEFAULT_MAX_EXTENDS = DEFAULT_LIFETIME.maxExtends;
 export { MAX_EXTENDS, MAX_POOL_MAX_SIZE, MAX_POOL_SIZE, MAX_TTL_SECONDS };
 
 /** Why a name cannot be a template's, or null when it can (whether it is taken is asked of the database). */
@@ -96,13 +98,34 @@ export interface CheckedDraft {
   spec: VersionSpec;
 }
 
+/** A lifetime default in words, as import reports give it: "4 hours, extended by 1 hour at most 3 times". */
+export function describeLifetime(lifetime: LifetimeDefaults): string {
+  if (lifetime.ttlSeconds < 0) return "unlimited";
+  if (lifetime.maxExtends === 0 || lifetime.extendSeconds === 0) return `${describeTtl(lifetime.ttlSeconds)}, no extensions`;
+  const times = lifetime.maxExtends === 1 ? "once" : `at most ${lifetime.maxExtends} times`;
+  return `${describeTtl(lifetime.ttlSeconds)}, extended by ${describeTtl(lifetime.extendSeconds)} ${times}`;
+}
+
+/** The draft's fields with the lifetime defaults in place of the lifetime fields it leaves out. */
+function withLifetime(fields: unknown, lifetime: LifetimeDefaults): unknown {
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return fields;
+  const given = fields as Record<string, unknown>;
+  return {
+    ...given,
+    ttlSeconds: given.ttlSeconds === undefined ? lifetime.ttlSeconds : given.ttlSeconds,
+    ttlExtendSeconds: given.ttlExtendSeconds === undefined ? lifetime.extendSeconds : given.ttlExtendSeconds,
+    ttlMaxExtends: given.ttlMaxExtends === undefined ? lifetime.maxExtends : given.ttlMaxExtends,
+  };
+}
+
 /**
  * Checks a draft's fields and spec, reporting every problem at once: field issues by field name (`ttlSeconds`),
- * spec issues under `spec.` (`spec.chart.repoUrl`). Throws a TemplateError of kind "schema".
+ * spec issues under `spec.` (`spec.chart.repoUrl`). Lifetime fields left out take `lifetime` (the portal's
+ * settings). Throws a TemplateError of kind "schema".
  */
-export function parseTemplateDraft(draft: TemplateDraft): CheckedDraft {
+export function parseTemplateDraft(draft: TemplateDraft, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): CheckedDraft {
   const issues: TemplateIssue[] = [];
-  const fields = templateFieldsSchema.safeParse(draft.fields);
+  const fields = templateFieldsSchema.safeParse(withLifetime(draft.fields, lifetime));
   if (!fields.success) {
     for (const issue of fields.error.issues) {
       const path = issue.path.map(String).join(".") || "fields";

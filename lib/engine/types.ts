@@ -13,6 +13,8 @@ export interface InstanceKey {
   template: string;
   uuid: string;
   namespace: string;
+  /** Where the release lives when not in `namespace`; unknown (undefined) lets teardown ask the namespace. */
+  releaseNamespace?: string | null;
 }
 
 export interface ObservedInstance {
@@ -37,6 +39,11 @@ export interface Engine {
   readonly name: string;
   /** Stable description of where the instance lives, stored as the instance's engineRef. */
   engineRef(key: InstanceKey): string;
+  /**
+   * Where the release of a recorded engineRef lives when not in the instance's namespace (null when it does),
+   * so an instance stays where it was applied whatever the settings say later; undefined for a ref it cannot read.
+   */
+  releaseNamespaceOf(engineRef: string, namespace: string): string | null | undefined;
   /** The hash `observe` will report once `deployment` is applied. */
   desiredHash(deployment: InstanceDeployment): string;
   /** Creates or updates every object of the instance (idempotent); answers what it then observes. */

@@ -1,5 +1,7 @@
 import { TEMPLATE_ICONS } from "@/lib/domain/catalog";
-import { DEFAULT_EXTEND_SECONDS, DEFAULT_MAX_EXTENDS, DEFAULT_TTL_SECONDS, MAX_EXTENDS, type ExportableTemplate } from "@/lib/domain/template-import";
+import { describeTtl } from "@/lib/domain/catalog";
+import { DEFAULT_LIFETIME, type LifetimeDefaults } from "@/lib/domain/settings";
+import { describeLifetime, MAX_EXTENDS, type ExportableTemplate } from "@/lib/domain/template-import";
 import { TemplateError } from "./errors";
 import { goToLiquid, liquidToGo } from "./go-template";
 import { toParameterSchema, type SimpleParameter } from "./parameters";
@@ -25,8 +27,11 @@ const VERSION_LIKE = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
 
 const isText = (value: unknown): value is string => typeof value === "string";
 
-/** Maps a parsed DployTemplate to a draft; `source.value` must already be known to be one (apiVersion and kind). */
-export function fromDployTemplate(source: YamlSource): MappedTemplate {
+/**
+ * Maps a parsed DployTemplate to a draft; `source.value` must already be known to be one (apiVersion and kind).
+ * A missing ttl, or Dploy's 0, takes `lifetime` (the portal's settings), and the report says which it is.
+ */
+export function fromDployTemplate(source: YamlSource, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): MappedTemplate {
   const m = new FileMapper(source, UNKNOWN);
   const fields: Record<string, unknown> = { engine: "flux", isBase: false };
   const spec: Record<string, unknown> = {};
@@ -99,7 +104,7 @@ export function fromDployTemplate(source: YamlSource): MappedTemplate {
       // Dploy's empty string means "the cluster-wide template", as a missing one does in Envdeck.
       if (text !== "") spec.connectionUrlTemplate = text;
     },
-    ttl: () => readTtl(m, fields),
+    ttl: () => readTtl(m, fields, lifetime),
     maxInstancesPerUser: (_, path) => put(fields, "maxInstancesPerUser", path, "maxInstancesPerUser"),
     parameters: (value, path) => {
       spec.parameters = readParameters(m, value, path);
@@ -117,7 +122,7 @@ export function fromDployTemplate(source: YamlSource): MappedTemplate {
       m.adjust(["spec"], `has no displayName: the catalog shows the name "${fields.name}"`);
     }
     if (!("chart" in root)) m.issue(["spec", "chart"], "is required: where the Helm chart comes from");
-    if (!("ttl" in root)) m.adjust(["spec"], "has no ttl: Envdeck's defaults apply (4 hours, extended by 1 hour at most 3 times)");
+    if (!("ttl" in root)) m.adjust(["spec"], `has no ttl: Envdeck's defaults apply (${describeLifetime(lifetime)})`);
     if (fields.method === "pool" && !("pool" in root)) m.issue(["spec", "pool"], "is required when method is pool");
   }
   return m.result({ fields, spec });
@@ -137,7 +142,7 @@ function readPool(m: FileMapper, fields: Record<string, unknown>): void {
   });
 }
 
-function readTtl(m: FileMapper, fields: Record<string, unknown>): void {
+function readTtl(m: FileMapper, fields: Record<string, unknown>, lifetime: LifetimeDefaults): void {
   // Dploy reads 0 (or a missing value) as "the operator's default"; Envdeck's defaults stand in for it.
   const withDefault = (path: YamlPath, value: unknown, to: string, fallback: number, words: string) => {
     fields[to] = m.take(path, to);
@@ -147,10 +152,11 @@ function readTtl(m: FileMapper, fields: Record<string, unknown>): void {
     }
   };
   m.walk(["spec", "ttl"], {
-    seconds: (value, path) => withDefault(path, value, "ttlSeconds", DEFAULT_TTL_SECONDS, "4 hours"),
-    extendSeconds: (value, path) => withDefault(path, value, "ttlExtendSeconds", DEFAULT_EXTEND_SECONDS, "1 hour"),
+    seconds: (value, path) => withDefault(path, value, "ttlSeconds", lifetime.ttlSeconds, describeTtl(lifetime.ttlSeconds)),
+    extendSeconds: (value, path) =>
+      withDefault(path, value, "ttlExtendSeconds", lifetime.extendSeconds, lifetime.extendSeconds === 0 ? "no extensions" : describeTtl(lifetime.extendSeconds)),
     maxExtends: (value, path) => {
-      withDefault(path, value, "ttlMaxExtends", DEFAULT_MAX_EXTENDS, `${DEFAULT_MAX_EXTENDS} times`);
+      withDefault(path, value, "ttlMaxExtends", lifetime.maxExtends, `${lifetime.maxExtends} time${lifetime.maxExtends === 1 ? "" : "s"}`);
       if (value === -1) {
         fields.ttlMaxExtends = MAX_EXTENDS;
         m.adjust(path, `-1 (unlimited) has no Envdeck equivalent: extensions are allowed ${MAX_EXTENDS} times`);

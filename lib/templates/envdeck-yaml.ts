@@ -1,4 +1,5 @@
-import type { ExportableTemplate } from "@/lib/domain/template-import";
+import { DEFAULT_LIFETIME, type LifetimeDefaults } from "@/lib/domain/settings";
+import { describeLifetime, type ExportableTemplate } from "@/lib/domain/template-import";
 import { FileMapper, writeYamlText, type MappedTemplate, type YamlPath, type YamlSource } from "./yaml-source";
 
 /**
@@ -22,8 +23,11 @@ export const ENVDECK_KIND = "Template";
 
 const UNKNOWN = `is not a field of an Envdeck template (${ENVDECK_API_VERSION}), so it is not imported`;
 
-/** Maps a parsed Envdeck template file to a draft; missing fields take the defaults of a new template. */
-export function fromEnvdeckTemplate(source: YamlSource): MappedTemplate {
+/**
+ * Maps a parsed Envdeck template file to a draft; missing fields take the defaults of a new template, the
+ * lifetime `lifetime` (the portal's settings), which the report names.
+ */
+export function fromEnvdeckTemplate(source: YamlSource, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): MappedTemplate {
   const m = new FileMapper(source, UNKNOWN);
   const fields: Record<string, unknown> = {};
   const spec: Record<string, unknown> = {};
@@ -85,7 +89,10 @@ export function fromEnvdeckTemplate(source: YamlSource): MappedTemplate {
     },
   });
   if (!root) m.issue(["spec"], "is required");
-  else if (!("version" in root)) m.issue(["spec", "version"], "is required: the deployable spec (chart, valuesTemplate, …)");
+  else {
+    if (!("version" in root)) m.issue(["spec", "version"], "is required: the deployable spec (chart, valuesTemplate, …)");
+    if (!("ttl" in root)) m.adjust(["spec"], `has no ttl: the portal's default lifetime applies (${describeLifetime(lifetime)})`);
+  }
   return m.result({ fields, spec });
 }
 

@@ -50,7 +50,7 @@ export const STARTERS: readonly Starter[] = [
     id: "blank",
     title: "Blank",
     summary: "A minimal template with a placeholder chart. It starts disabled: point it at your chart, then enable it.",
-    fields: { description: "", icon: "default", category: "", enabled: false, method: "on_demand", ttlSeconds: 4 * 3600 },
+    fields: { description: "", icon: "default", category: "", enabled: false, method: "on_demand" },
     spec: {
       chart: { type: "helm", repoUrl: "https://charts.example.com", chart: "my-chart", revision: "0.1.0" },
       valuesTemplate: "ingress:\n  enabled: true\n  host: {{ host }}\n",

@@ -1,3 +1,4 @@
+import { DEFAULT_LIFETIME, type LifetimeDefaults } from "@/lib/domain/settings";
 import { parseTemplateDraft, type CheckedDraft, type ExportableTemplate, type TemplateDraft } from "@/lib/domain/template-import";
 import { DPLOY_API_VERSION, DPLOY_KIND, fromDployTemplate, toDployYaml } from "./dploy";
 import { ENVDECK_API_VERSION, ENVDECK_KIND, fromEnvdeckTemplate, toEnvdeckYaml } from "./envdeck-yaml";
@@ -57,10 +58,10 @@ function formatOf(source: YamlSource): TemplateFileFormat {
  * errors and limits, an unknown kind or apiVersion, and fields that cannot be mapped. The draft's own checks
  * (`checkTemplateFile`) and the full validation come after.
  */
-export function readTemplateFile(text: unknown): TemplateFile {
+export function readTemplateFile(text: unknown, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): TemplateFile {
   const source = readYamlSource(text);
   const format = formatOf(source);
-  const mapped = format === "dploy" ? fromDployTemplate(source) : fromEnvdeckTemplate(source);
+  const mapped = format === "dploy" ? fromDployTemplate(source, lifetime) : fromEnvdeckTemplate(source, lifetime);
   if (mapped.issues.length > 0) throw new TemplateError("schema", mapped.issues);
   const origins = Object.entries(mapped.origins).sort(([a], [b]) => b.length - a.length);
   const locate = (issue: TemplateIssue): TemplateIssue => {
@@ -83,9 +84,9 @@ export function readTemplateFile(text: unknown): TemplateFile {
 }
 
 /** The draft's shape and limits (`parseTemplateDraft`), with every problem located in the file. */
-export function checkTemplateFile(file: TemplateFile): CheckedDraft {
+export function checkTemplateFile(file: TemplateFile, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): CheckedDraft {
   try {
-    return parseTemplateDraft(file.draft);
+    return parseTemplateDraft(file.draft, lifetime);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     throw new TemplateError(error.kind, error.issues.map(file.locate).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));

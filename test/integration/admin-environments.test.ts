@@ -22,6 +22,8 @@ import { deleteTemplate } from "@/lib/services/templates/delete-template";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
+import { openApiDocument } from "@/lib/api/openapi";
+import { openApiChecker } from "@/test/support/openapi";
 
 /**
  * The admin's environments against the real PostgreSQL: the list of every environment with its filters, one
@@ -43,6 +45,15 @@ const HOSTILE = ["'; DROP TABLE instances; --", "%", "_%", "<script>alert(1)</sc
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
+/** Every answer of these routes is checked against the OpenAPI document the portal serves (status listed, body valid). */
+const checker = openApiChecker(JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>);
+const DOCUMENTED = new Map<unknown, [path: string, method: string]>([
+  [listRoute.GET, ["/api/v1/admin/environments", "GET"]],
+  [detailRoute.GET, ["/api/v1/admin/environments/{uuid}", "GET"]],
+  [bulkRoute.POST, ["/api/v1/admin/environments/bulk", "POST"]],
+  [retryRoute.POST, ["/api/v1/environments/{uuid}/retry", "POST"]],
+]);
+
 /** Calls a route handler as Next does; `token` signs in as its owner, `cookie` as the session's identity. */
 async function send(
   handler: unknown,
@@ -55,7 +66,10 @@ async function send(
   const request = new Request(`${BASE}${url}`, { method: options.method ?? "GET", headers, body: options.body });
   const response = await (handler as Handler)(request, { params: Promise.resolve(options.params ?? {}) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { code?: string; fields?: Record<string, string[]> } };
+  const body = (text ? JSON.parse(text) : undefined) as Record<string, unknown> & { code?: string; fields?: Record<string, string[]> };
+  const [path, method] = DOCUMENTED.get(handler)!;
+  expect(checker.problems(path, method, { status: response.status, text, body }), `${method} ${url}: ${text.slice(0, 300)}`).toEqual([]);
+  return { status: response.status, headers: response.headers, body };
 }
 
 type AnyAction = (state: never, data: FormData) => Promise<ActionState<unknown>>;
@@ -567,10 +581,22 @@ describe("retrying a failed environment", () => {
     expect(await call(retryAction, { uuid: next })).toMatchObject({ ok: true, result: { retried: next, outcome: "created" } });
   });
 
+  it("answers 200 with the owner's other environment of the template when they already have one, ending the failed one", async () => {
+    const hal = await createUser({ name: "hal" });
+    const failed = (await launchInstance(hal, { template: "other-lab" })).environment.uuid;
+    // A second one of the same template, as a claim racing the launch can leave: launched by another, handed to hal.
+    const other = (await launchInstance(await createUser({ name: "ivy" }), { template: "other-lab" })).environment.uuid;
+    await db().instance.update({ where: { uuid: other }, data: { ownerKey: "hal" } });
+    await fail(failed);
+    const response = await send(retryRoute.POST, `/api/v1/environments/${failed}/retry`, { method: "POST", token: (await createApiToken(hal, { name: "retry" })).token, params: { uuid: failed } });
+    expect(response).toMatchObject({ status: 200, body: { retried: failed, outcome: "existing", uuid: other } });
+  });
+
   it("refuses what cannot be retried, saying why, and changes nothing", async () => {
     const running = (await launchInstance(await createUser({ name: "gus" }), { template: "other-lab" })).environment.uuid;
     const before = await snapshot();
     await expect(retryInstance(admin, { uuid: running })).rejects.toMatchObject({ code: "CONFLICT", message: "Only an environment that failed to start can be retried. This one is Pending." });
+    expect(await send(retryRoute.POST, `/api/v1/environments/${running}/retry`, { method: "POST", token: tokens.admin, params: { uuid: running } })).toMatchObject({ status: 409, body: { code: "CONFLICT" } });
     // A pool member nobody claimed: the pool replaces it by itself.
     const member = (await db().instance.findFirstOrThrow({ where: { templateId: poolId, ownerKey: null, phase: "Available" } })).uuid;
     await db().instance.update({ where: { uuid: member }, data: { phase: "Failed" } });
@@ -621,5 +647,17 @@ describe("retrying a failed environment", () => {
     session.identity = null;
     expect(await call(retryAction, { uuid: failed })).toMatchObject({ ok: false, message: "Your session has ended. Please sign in again." });
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("is generated from the schemas the routes use, and every answer it lists for these routes was checked above", () => {
+    // The checker catches a body that does not fit: a row without its uuid is refused.
+    expect(checker.problems("/api/v1/admin/environments/{uuid}", "GET", { status: 200, text: "{}", body: {} }).join("\n")).toMatch(/must have required property 'uuid'/);
+    const schemas = (openApiDocument.components.schemas as Record<string, unknown>);
+    for (const id of ["AdminEnvironment", "AdminEnvironmentPage", "AdminEnvironmentDetail", "BulkRequest", "BulkResult", "RetryResult"]) expect(schemas, id).toHaveProperty([id]);
+    // 503 comes from a portal without a cluster to launch on, which these tests do not run (test/integration/launch*.test.ts do).
+    const unseen = [...checker.unseen("/api/v1/admin/environments"), ...checker.unseen("/api/v1/environments/{uuid}/retry")];
+    expect(unseen.filter((key) => key !== "POST /api/v1/environments/{uuid}/retry 503")).toEqual([]);
   });
 });

@@ -8,6 +8,9 @@ import { settingsFormOf, type SettingsFormInput } from "@/lib/domain/settings-fo
 import { previewSettings } from "@/lib/services/settings/preview-settings";
 import { saveSettings } from "@/lib/services/settings/save-settings";
 import { launchInstance } from "@/lib/services/instances/launch";
+import { createTemplateFromStarter } from "@/lib/services/templates/create-from-starter";
+import { createTemplate } from "@/lib/services/templates/create-template";
+import { importTemplate } from "@/lib/services/templates/import-template";
 import { setupTestDatabase, withPg } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
 
@@ -133,6 +136,66 @@ describe("saving the settings form", () => {
   });
 });
 
+describe("the default lifetime of new templates", () => {
+  const chart = { type: "helm" as const, repoUrl: "https://charts.example.edu", chart: "lab", revision: "1.0.0" };
+  const lifetimeOf = async (name: string) => {
+    const t = await db().template.findUniqueOrThrow({ where: { name } });
+    return { ttlSeconds: t.ttlSeconds, ttlExtendSeconds: t.ttlExtendSeconds, ttlMaxExtends: t.ttlMaxExtends };
+  };
+
+  it("is saved without a confirmation, and every way of creating a template without a lifetime takes it; existing templates keep theirs", async () => {
+    session.identity = admin;
+    const existing = await lifetimeOf("web-term");
+    const current = settingsFormOf(await readSettings());
+    const preview = await previewSettings(admin, { settings: { ...current, ttlSeconds: 2 * 86_400, ttlExtendSeconds: 1800, ttlMaxExtends: 1 } });
+    expect(preview).toEqual({
+      needsConfirmation: false,
+      lines: [{ text: "Templates created from now on without a lifetime of their own get 2 days, extended by 30 minutes once; existing templates keep theirs.", ends: false }],
+    });
+    const state = await call(saveSettingsAction as AnyAction, { settings: JSON.stringify({ ...current, ttlSeconds: 2 * 86_400, ttlExtendSeconds: 1800, ttlMaxExtends: 1 }) });
+    expect(state).toMatchObject({ ok: true, result: { changed: ["lifetime"], settings: { lifetime: { ttlSeconds: 172_800, extendSeconds: 1800, maxExtends: 1 } } } });
+    expect((await readSettings()).lifetime).toEqual({ ttlSeconds: 172_800, extendSeconds: 1800, maxExtends: 1 });
+
+    const expected = { ttlSeconds: 172_800, ttlExtendSeconds: 1800, ttlMaxExtends: 1 };
+    await createTemplateFromStarter(admin, { starter: "blank", name: "from-blank", displayName: "From blank" });
+    expect(await lifetimeOf("from-blank")).toEqual(expected);
+    await createTemplate(admin, { name: "from-api", displayName: "From the API", spec: { chart, valuesTemplate: "", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" } } as never);
+    expect(await lifetimeOf("from-api")).toEqual(expected);
+    // A lifetime given is kept; what is left out takes the default.
+    await createTemplate(admin, { name: "api-own-ttl", displayName: "Own", ttlSeconds: 600, spec: { chart, valuesTemplate: "", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" } } as never);
+    expect(await lifetimeOf("api-own-ttl")).toEqual({ ...expected, ttlSeconds: 600 });
+
+    const envdeck = "apiVersion: envdeck.dev/v1\nkind: Template\nmetadata:\n  name: from-envdeck\nspec:\n  displayName: Lab\n  version:\n    chart: { type: helm, repoUrl: https://charts.example.edu, chart: lab, revision: 1.0.0 }\n";
+    const imported = await importTemplate(admin, { yaml: envdeck });
+    expect(imported.adjusted.map((n) => n.message)).toContain("has no ttl: the portal's default lifetime applies (2 days, extended by 30 minutes once)");
+    expect(await lifetimeOf("from-envdeck")).toEqual(expected);
+    const dploy = "apiVersion: dploy.dev/v1alpha1\nkind: DployTemplate\nmetadata:\n  name: from-dploy\nspec:\n  displayName: Lab\n  chart:\n    type: helm\n    repoURL: https://charts.example.edu\n    chart: lab\n    targetRevision: 1.0.0\n";
+    const fromDploy = await importTemplate(admin, { yaml: dploy });
+    expect(fromDploy.adjusted.map((n) => n.message)).toContain("has no ttl: Envdeck's defaults apply (2 days, extended by 30 minutes once)");
+    expect(await lifetimeOf("from-dploy")).toEqual(expected);
+
+    expect(await lifetimeOf("web-term")).toEqual(existing);
+  });
+
+  it.each([
+    [{ ttlSeconds: "2 days" }, "ttlSeconds"],
+    [{ ttlSeconds: -5 }, "ttlSeconds"],
+    [{ ttlSeconds: 366 * 86_400 }, "ttlSeconds"],
+    [{ ttlSeconds: "٣٦٠٠" }, "ttlSeconds"],
+    [{ ttlExtendSeconds: -60 }, "ttlExtendSeconds"],
+    [{ ttlExtendSeconds: 0, ttlMaxExtends: 3 }, "ttlExtendSeconds"],
+    [{ ttlMaxExtends: 1000 }, "ttlMaxExtends"],
+    [{ ttlMaxExtends: undefined }, "ttlMaxExtends"],
+  ])("refuses the lifetime %j beside its field and changes nothing", async (change, field) => {
+    session.identity = admin;
+    const before = await snapshot();
+    const state = await call(saveSettingsAction as AnyAction, { settings: JSON.stringify({ ...settingsFormOf(await readSettings()), ...change }), confirm: "true" });
+    expect(state.ok).toBe(false);
+    expect(Object.keys(state.fieldErrors ?? {})).toContain(field);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe("bad input", () => {
   it.each([
     [{ baseDomain: "https://x.example" }, "baseDomain"],
@@ -153,6 +216,14 @@ describe("bad input", () => {
     [{ fluxWait: "yes" }, "fluxWait"],
     [{ exposedClaims: "email, refresh_token" }, "exposedClaims"],
     [{ baseDomain: undefined }, "baseDomain"],
+    [{ fluxNamespace: "Flux-System" }, "fluxNamespace"],
+    [{ fluxNamespace: "flux.system" }, "fluxNamespace"],
+    [{ fluxNamespace: "n".repeat(64) }, "fluxNamespace"],
+    [{ fluxNamespace: "flüx" }, "fluxNamespace"],
+    [{ fluxNamespace: 7 }, "fluxNamespace"],
+    [{ fluxNamespace: undefined }, "fluxNamespace"],
+    // A valid name the cluster cannot confirm: this test's cluster never answers.
+    [{ fluxNamespace: "flux-system" }, "fluxNamespace"],
   ])("refuses %j beside its field and changes nothing", async (change, field) => {
     session.identity = admin;
     const before = await snapshot();

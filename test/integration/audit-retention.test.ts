@@ -113,6 +113,15 @@ describe("audit retention", () => {
     expect((await db().signInAttempt.findMany()).map((a) => a.username)).toEqual(["recent"]);
   });
 
+  it("removes wrong join codes once they no longer count against their user", async () => {
+    const [user] = await db().$queryRaw<{ id: string }[]>`INSERT INTO users (username) VALUES ('joiner') RETURNING id::text`;
+    await db().$executeRaw`INSERT INTO join_attempts (user_id, at) VALUES
+      (${user!.id}::uuid, now() - interval '31 minutes'), (${user!.id}::uuid, now() - interval '5 minutes')`;
+    const pass = await enforceRetention(context());
+    expect(pass.attemptsDeleted).toBe(1);
+    expect((await db().joinAttempt.findMany()).map((a) => a.at.getTime() > Date.now() - 10 * 60_000)).toEqual([true]);
+  });
+
   it("runs in the worker as soon as it leads", async () => {
     await entriesAged(900, 3);
     const abort = new AbortController();

@@ -3,9 +3,12 @@ import { SYSTEM_IDENTITY, type Identity } from "@/lib/domain/identity";
 import { verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
 import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
+import { getClass } from "@/lib/services/classes/get-class";
+import { listMembers } from "@/lib/services/classes/list-members";
 import { checkHealth } from "@/lib/services/health/check-health";
 import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
 import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
+import { memberClassIds } from "@/lib/db/classes";
 import { DEMO_TEMPLATES, seedDemo } from "@/lib/services/system/seed-demo";
 import { invalidateTemplateCache } from "@/lib/db/templates";
 import { setupTestDatabase } from "../support/database";
@@ -34,6 +37,12 @@ describe("demo seed", () => {
     // The demo class's catalog comes first for the demo student.
     const student = (await verifyLocalCredentials({ username: "student", password: accounts.find((a) => a.role === "student")!.password }))!;
     expect((await listCatalog(student)).catalogs).toMatchObject([{ slug: "class-1a-week-1", entries: [{ name: "webterm" }, { name: "jupyter" }] }]);
+    // The demo class: the demo teacher teaches it, the demo student is in it, the demo catalog is for it.
+    const teacher = (await verifyLocalCredentials({ username: "teacher", password: accounts.find((a) => a.role === "teacher")!.password }))!;
+    const demo = await getClass(teacher, { slug: "demo-class" });
+    expect(demo).toMatchObject({ title: "Demo class", joinState: "open", teachers: [{ username: "teacher" }], catalogs: [{ slug: "class-1a-week-1" }] });
+    expect((await listMembers(teacher, { slug: "demo-class" })).members.map((m) => m.username)).toContain("student");
+    expect(await memberClassIds(student)).toHaveLength(1);
   });
 });
 

@@ -175,12 +175,12 @@ describe("engine settings", () => {
       ],
     });
     const settings = await readSettings();
-    expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true });
+    expect(settings.flux).toEqual({ interval: "5m", timeout: "5m", serviceAccountName: null, remediationRetries: 0, wait: true, namespace: null });
     expect(settings.baseDomain).toBe("envdeck.localhost");
     expect(settings.connectionUrlTemplate).toBeNull();
     expect(settings.values).toEqual({});
     await db().setting.update({ where: { key: "flux" }, data: { value: { interval: "10m", serviceAccountName: "deployer" } } });
-    expect((await readSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0, wait: true });
+    expect((await readSettings()).flux).toEqual({ interval: "10m", timeout: "5m", serviceAccountName: "deployer", remediationRetries: 0, wait: true, namespace: null });
     await db().setting.deleteMany({ where: { key: { in: ["flux", "baseDomain", "connectionUrlTemplate", "values"] } } });
   });
 });

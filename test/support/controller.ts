@@ -1,6 +1,6 @@
 import type { ControllerContext } from "@/lib/controllers/context";
 import { fixedSettings } from "@/lib/controllers/settings";
-import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, type Settings } from "@/lib/domain/settings";
+import { DEFAULT_AUDIT_SETTINGS, DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, DEFAULT_LIFETIME, type Settings } from "@/lib/domain/settings";
 import { unreachableEngine } from "./engine";
 
 /** The settings a test's worker reads: the defaults, with what the test changes. */
@@ -14,6 +14,7 @@ export function testSettings(changes: Partial<Settings> = {}): Settings {
     launch: DEFAULT_LAUNCH_SETTINGS,
     audit: DEFAULT_AUDIT_SETTINGS,
     exposedClaims: [],
+    lifetime: DEFAULT_LIFETIME,
     ...changes,
   };
 }

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AUDIT_CSV_HEADER, auditCsvRow, auditTrailHref, containsPattern, describeAction, MAX_AUDIT_PAGE, parseAuditQuery, parseAuditTime } from "@/lib/domain/audit-trail";
 
@@ -138,6 +140,30 @@ describe("the CSV of an entry", () => {
 
   it("words known actions and leaves unknown ones as they are", () => {
     expect(describeAction("signin.lockout")).toBe("Locked out after failed sign-ins");
-    expect(describeAction("class.join")).toBe("class.join");
+    expect(describeAction("no-such.action")).toBe("no-such.action");
+  });
+
+  it("has words, and a place in the filter, for every action the code records", () => {
+    // The actions written as literals where entries are made (lib/services, lib/controllers, lib/db).
+    const recorded = new Set<string>();
+    for (const dir of ["lib/services", "lib/controllers", "lib/db"]) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
+        // `action: "a.b"`, or a choice between literals (`action: archived ? "a.b" : "a.c"`).
+        for (const [, expression] of readFileSync(path.join(dir, file), "utf8").matchAll(/\baction: ([^,\n]+)/g)) {
+          for (const literal of expression!.matchAll(/"([a-z-]+\.[a-z.-]+)"/g)) recorded.add(literal[1]!);
+        }
+      }
+    }
+    expect(recorded.size).toBeGreaterThan(15);
+    expect([...recorded].filter((action) => describeAction(action) === action)).toEqual([]);
+    // Actions made from a prefix and a variable part (`instance.bulk-${action}`): each variant has words.
+    const prefixes = new Set<string>();
+    for (const dir of ["lib/services", "lib/controllers", "lib/db"]) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
+        for (const match of readFileSync(path.join(dir, file), "utf8").matchAll(/\baction: `([a-z-]+\.[a-z-]*)\$\{/g)) prefixes.add(match[1]!);
+      }
+    }
+    expect(prefixes).toEqual(new Set(["instance.bulk-"]));
+    expect(["instance.bulk-end", "instance.bulk-extend"].map(describeAction)).toEqual(["Ended in bulk", "Extended in bulk"]);
   });
 });

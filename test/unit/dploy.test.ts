@@ -210,6 +210,24 @@ describe("fields read with a change", () => {
     expect(ttl[2]!.message).toMatch(/unlimited/);
   });
 
+  it("a missing ttl, or 0, takes the portal's default lifetime and the report words that lifetime", () => {
+    const lifetime = { ttlSeconds: 2 * 86_400, extendSeconds: 1800, maxExtends: 1 };
+    const missing = readTemplateFile(dploy(chart), lifetime);
+    expect(checkTemplateFile(missing, lifetime).fields).toMatchObject({ ttlSeconds: 172_800, ttlExtendSeconds: 1800, ttlMaxExtends: 1 });
+    expect(missing.adjusted.find((n) => n.path === "spec" && /ttl/.test(n.message))!.message).toBe(
+      "has no ttl: Envdeck's defaults apply (2 days, extended by 30 minutes once)",
+    );
+    const zero = readTemplateFile(dploy(`${chart}  ttl:\n    seconds: 0\n    extendSeconds: 0\n    maxExtends: 0\n`), lifetime);
+    expect(checkTemplateFile(zero, lifetime).fields).toMatchObject({ ttlSeconds: 172_800, ttlExtendSeconds: 1800, ttlMaxExtends: 1 });
+    expect(zero.adjusted.filter((n) => n.path.startsWith("spec.ttl")).map((n) => n.message)).toEqual([
+      "0 means Dploy's default: Envdeck's default applies (2 days)",
+      "0 means Dploy's default: Envdeck's default applies (30 minutes)",
+      "0 means Dploy's default: Envdeck's default applies (1 time)",
+    ]);
+    const unlimited = readTemplateFile(dploy(chart), { ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 });
+    expect(unlimited.adjusted.find((n) => n.path === "spec" && /ttl/.test(n.message))!.message).toBe("has no ttl: Envdeck's defaults apply (unlimited)");
+  });
+
   it("an icon Envdeck does not have becomes the default one; a missing display name is the name", () => {
     const file = read(dploy(`  icon: rocket\n${chart}`));
     expect(file.checked.fields).toMatchObject({ icon: "default", displayName: "lab" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildInstanceManifests, gitReference, installationSelector, instanceLabels, toFluxGitUrl } from "@/lib/engine/flux/manifests";
+import { buildInstanceManifests, gitReference, installationSelector, instanceLabels, RELEASE_NAMESPACE_ANNOTATION, toFluxGitUrl } from "@/lib/engine/flux/manifests";
 import { base, sources } from "@/test/fixtures/manifest-inputs";
 
 describe("buildInstanceManifests", () => {
@@ -81,6 +81,39 @@ describe("buildInstanceManifests", () => {
 
   it("is deterministic", () => {
     expect(buildInstanceManifests(base)).toEqual(buildInstanceManifests(structuredClone(base)));
+  });
+});
+
+describe("a Flux namespace", () => {
+  it("leaves the objects exactly as without one when unset, or the same as the environment's, so applied hashes do not change", () => {
+    const plain = JSON.stringify(buildInstanceManifests(base));
+    expect(JSON.stringify(buildInstanceManifests({ ...base, releaseNamespace: null }))).toBe(plain);
+    expect(JSON.stringify(buildInstanceManifests({ ...base, releaseNamespace: base.namespace }))).toBe(plain);
+    // The setting alone moves nothing: only the release namespace the worker decides on does.
+    expect(JSON.stringify(buildInstanceManifests({ ...base, flux: { ...base.flux, namespace: "flux-system" } }))).toBe(plain);
+    const m = buildInstanceManifests(base);
+    expect(m.helmRelease.spec).not.toHaveProperty("targetNamespace");
+    expect(m.helmRelease.spec).not.toHaveProperty("storageNamespace");
+    expect(m.namespace.metadata).not.toHaveProperty("annotations");
+  });
+
+  it("puts the release and its source there, installing and keeping Helm's storage in the environment's namespace, which names where they are", () => {
+    for (const chart of [sources["git branch"]!, base.chart]) {
+      const m = buildInstanceManifests({ ...base, chart, releaseNamespace: "flux-system" });
+      expect(m.source.metadata).toMatchObject({ name: "webterm-0a1b2c3d", namespace: "flux-system" });
+      expect(m.helmRelease.metadata).toMatchObject({ name: "webterm-0a1b2c3d", namespace: "flux-system" });
+      expect(m.helmRelease.spec).toMatchObject({ releaseName: "webterm-0a1b2c3d", targetNamespace: "alice-webterm-0a1b2c3d", storageNamespace: "alice-webterm-0a1b2c3d" });
+      // The source is found beside the release: the same name, no namespace of its own in the reference.
+      expect((m.helmRelease.spec!.chart as { spec: { sourceRef: Record<string, string> } }).spec.sourceRef).toEqual({ kind: chart.type === "git" ? "GitRepository" : "HelmRepository", name: "webterm-0a1b2c3d" });
+      expect(m.namespace.metadata).toEqual({ name: "alice-webterm-0a1b2c3d", labels: m.helmRelease.metadata.labels, annotations: { [RELEASE_NAMESPACE_ANNOTATION]: "flux-system" } });
+    }
+  });
+
+  it("keeps names apart: two environments of one template in the same Flux namespace differ by their uuid", () => {
+    const a = buildInstanceManifests({ ...base, releaseNamespace: "flux-system" });
+    const b = buildInstanceManifests({ ...base, uuid: "9f8e7d6c", namespace: "alice-webterm-9f8e7d6c", releaseNamespace: "flux-system" });
+    expect(a.helmRelease.metadata.name).not.toBe(b.helmRelease.metadata.name);
+    expect(a.source.metadata.name).not.toBe(b.source.metadata.name);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_URL_TEMPLATE as URL_TEMPLATE_LIMIT } from "@/lib/templates/url";
-import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, type Settings } from "@/lib/domain/settings";
+import { DEFAULT_FLUX_SETTINGS, DEFAULT_LAUNCH_SETTINGS, DEFAULT_LIFETIME, type Settings } from "@/lib/domain/settings";
 import {
   changedGroups,
   describePortalImpact,
@@ -22,6 +22,7 @@ const settings: Settings = {
   launch: DEFAULT_LAUNCH_SETTINGS,
   exposedClaims: ["email", "name"],
   audit: { retentionDays: 180 },
+  lifetime: DEFAULT_LIFETIME,
 };
 const form = settingsFormOf(settings);
 const counts: PortalImpactCounts = { running: 3, launching: 1, launchingOverdue: 0, warm: 2, live: 5, templatesOnDefaultQuota: 4, breaking: [] };
@@ -47,6 +48,12 @@ describe("the settings form", () => {
     const after = parsed({ baseDomain: " Labs.Example.EDU ", fetchTimeoutSeconds: 60, exposedClaims: "email\nname, school" });
     expect(settingsChange(settings, after)).toEqual({ baseDomain: "labs.example.edu", launch: { fetchTimeoutSeconds: 60 }, exposedClaims: ["email", "name", "school"] });
     expect(changedGroups(settingsChange(settings, after))).toEqual(["addresses", "limits", "claims"]);
+  });
+
+  it("takes an empty Flux namespace as each environment's own, and a name as given", () => {
+    expect(parsed({ fluxNamespace: "  " }).flux.namespace).toBeNull();
+    expect(parsed({ fluxNamespace: " flux-system " }).flux.namespace).toBe("flux-system");
+    expect(changedGroups(settingsChange(settings, parsed({ fluxNamespace: "flux-system" })))).toEqual(["flux"]);
   });
 
   it("takes an empty URL template and service account as the defaults", () => {
@@ -81,8 +88,45 @@ describe("the settings form", () => {
     ["more than ten years of audit", { auditRetentionDays: 3651 }, "auditRetentionDays"],
     ["audit days as text", { auditRetentionDays: "180" }, "auditRetentionDays"],
     ["a missing field", { baseDomain: undefined }, "baseDomain"],
+    ["an uppercase Flux namespace", { fluxNamespace: "Flux-System" }, "fluxNamespace"],
+    ["a Flux namespace with a dot", { fluxNamespace: "flux.system" }, "fluxNamespace"],
+    ["a Flux namespace too long", { fluxNamespace: "n".repeat(64) }, "fluxNamespace"],
+    ["a unicode Flux namespace", { fluxNamespace: "flüx" }, "fluxNamespace"],
+    ["a Flux namespace as a number", { fluxNamespace: 7 }, "fluxNamespace"],
+    ["a missing Flux namespace", { fluxNamespace: undefined }, "fluxNamespace"],
+    ["a lifetime as text", { ttlSeconds: "14400" }, "ttlSeconds"],
+    ["a negative lifetime other than unlimited", { ttlSeconds: -2 }, "ttlSeconds"],
+    ["a lifetime under a minute", { ttlSeconds: 59 }, "ttlSeconds"],
+    ["a lifetime over a year", { ttlSeconds: 365 * 86_400 + 1 }, "ttlSeconds"],
+    ["a fractional lifetime", { ttlSeconds: 3600.5 }, "ttlSeconds"],
+    ["a lifetime in unicode digits", { ttlSeconds: "３６００" }, "ttlSeconds"],
+    ["a missing lifetime", { ttlSeconds: undefined }, "ttlSeconds"],
+    ["a negative extension", { ttlExtendSeconds: -1 }, "ttlExtendSeconds"],
+    ["an extension under a minute", { ttlExtendSeconds: 30 }, "ttlExtendSeconds"],
+    ["an extension over a year", { ttlExtendSeconds: 365 * 86_400 + 60 }, "ttlExtendSeconds"],
+    ["an extension as text", { ttlExtendSeconds: "1h" }, "ttlExtendSeconds"],
+    ["a missing extension", { ttlExtendSeconds: undefined }, "ttlExtendSeconds"],
+    ["extensions without a duration", { ttlExtendSeconds: 0, ttlMaxExtends: 2 }, "ttlExtendSeconds"],
+    ["negative extensions", { ttlMaxExtends: -1 }, "ttlMaxExtends"],
+    ["more than 100 extensions", { ttlMaxExtends: 101 }, "ttlMaxExtends"],
+    ["extensions as a boolean", { ttlMaxExtends: true }, "ttlMaxExtends"],
+    ["missing extensions", { ttlMaxExtends: undefined }, "ttlMaxExtends"],
   ])("refuses %s beside its field", (_, change, field) => {
     expect(Object.keys(errors(change))).toContain(field);
+  });
+
+  it("gives the lifetime fields the messages of a template's own", () => {
+    expect(errors({ ttlSeconds: 30 }).ttlSeconds).toEqual(["Unlimited, or from 1 minute to 365 days."]);
+    expect(errors({ ttlExtendSeconds: 30 }).ttlExtendSeconds).toEqual(["0 (no extensions), or at least 1 minute."]);
+    expect(errors({ ttlExtendSeconds: 0, ttlMaxExtends: 1 }).ttlExtendSeconds).toEqual(["Give extensions a duration, or allow 0 extensions."]);
+    expect(errors({ ttlSeconds: undefined }).ttlSeconds).toEqual(["Required."]);
+  });
+
+  it("takes an unlimited lifetime and no extensions as the lifetime defaults", () => {
+    const after = parsed({ ttlSeconds: -1, ttlExtendSeconds: 0, ttlMaxExtends: 0 });
+    expect(after.lifetime).toEqual({ ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 });
+    expect(settingsChange(settings, after)).toEqual({ lifetime: { ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 } });
+    expect(changedGroups(settingsChange(settings, after))).toEqual(["lifetime"]);
   });
 
   it("refuses unknown fields", () => {
@@ -134,6 +178,15 @@ describe("what a settings change does", () => {
     expect(describePortalImpact(settings, { flux: { ...DEFAULT_FLUX_SETTINGS, interval: "1m" } }, { ...counts, live: 0, running: 0, warm: 0 })[0]).toMatchObject({ ends: false });
   });
 
+  it("says a new Flux namespace reaches new environments only, without asking, and still asks for the other Flux settings", () => {
+    expect(describePortalImpact(settings, { flux: { ...DEFAULT_FLUX_SETTINGS, namespace: "flux-system" } }, counts)).toEqual([
+      { text: "New environments get their Helm release and chart source in the namespace flux-system, installing into their own; the 5 environments in the cluster keep theirs where they are.", ends: false },
+    ]);
+    const back = describePortalImpact({ ...settings, flux: { ...DEFAULT_FLUX_SETTINGS, namespace: "flux-system" } }, { flux: { ...DEFAULT_FLUX_SETTINGS, interval: "1m" } }, counts);
+    expect(back.map((line) => line.ends)).toEqual([false, true]);
+    expect(back[0]!.text).toMatch(/^New environments get their Helm release and chart source in their own namespace; the 5 environments/);
+  });
+
   it("asks for a confirmation when shorter limits fail launches under way, or templates would break", () => {
     expect(describePortalImpact(settings, { launch: { fetchTimeoutSeconds: 10 } }, { ...counts, launchingOverdue: 1 })[0]).toMatchObject({ ends: true });
     expect(describePortalImpact(settings, { launch: { fetchTimeoutSeconds: 10 } }, counts)[0]).toMatchObject({ ends: false, text: expect.stringMatching(/shorter/) });
@@ -148,6 +201,12 @@ describe("what a settings change does", () => {
     ]);
     expect(describePortalImpact(settings, { auditRetentionDays: 365 }, counts)).toEqual([
       { text: "Audit entries are kept 365 days instead of 180; none deleted already comes back.", ends: false },
+    ]);
+  });
+
+  it("says a new default lifetime reaches only templates created later, and asks nothing", () => {
+    expect(describePortalImpact(settings, { lifetime: { ttlSeconds: 7200, extendSeconds: 1800, maxExtends: 1 } }, counts)).toEqual([
+      { text: "Templates created from now on without a lifetime of their own get 2 hours, extended by 30 minutes once; existing templates keep theirs.", ends: false },
     ]);
   });
 

@@ -190,3 +190,26 @@ describe("template text that is only white space", () => {
     }
   });
 });
+
+describe("an Envdeck template file without a ttl", () => {
+  it("takes the portal's default lifetime, and the report says which", () => {
+    const text = [
+      "apiVersion: envdeck.dev/v1",
+      "kind: Template",
+      "metadata:",
+      "  name: lab",
+      "spec:",
+      "  displayName: Lab",
+      "  version:",
+      "    chart: { type: helm, repoUrl: https://charts.example.edu, chart: lab, revision: 1.0.0 }",
+    ].join("\n");
+    const lifetime = { ttlSeconds: 90 * 60, extendSeconds: 0, maxExtends: 0 };
+    const file = readTemplateFile(text, lifetime);
+    expect(checkTemplateFile(file, lifetime).fields).toMatchObject({ ttlSeconds: 5400, ttlExtendSeconds: 0, ttlMaxExtends: 0 });
+    expect(file.adjusted).toEqual([{ path: "spec", line: 5, message: "has no ttl: the portal's default lifetime applies (90 minutes, no extensions)" }]);
+    // A file that says its lifetime keeps it, and nothing is reported.
+    const given = readTemplateFile(`${text}\n  ttl: { seconds: 600 }\n`, lifetime);
+    expect(checkTemplateFile(given, lifetime).fields.ttlSeconds).toBe(600);
+    expect(given.adjusted).toEqual([]);
+  });
+});

@@ -25,6 +25,18 @@ function issues(fields: Record<string, unknown>, draftSpec: unknown = spec): str
 }
 
 describe("a new template's fields", () => {
+  it("take the lifetime defaults they are given for the lifetime fields they leave out, and keep those they set", () => {
+    const lifetime = { ttlSeconds: -1, extendSeconds: 0, maxExtends: 0 };
+    expect(parseTemplateDraft({ fields: { name: "lab", displayName: "Lab" }, spec }, lifetime).fields).toMatchObject({ ttlSeconds: -1, ttlExtendSeconds: 0, ttlMaxExtends: 0 });
+    expect(parseTemplateDraft({ fields: { name: "lab", displayName: "Lab", ttlSeconds: 600 }, spec }, { ttlSeconds: 7200, extendSeconds: 900, maxExtends: 2 }).fields).toMatchObject({
+      ttlSeconds: 600,
+      ttlExtendSeconds: 900,
+      ttlMaxExtends: 2,
+    });
+    // A lifetime given wrong is still refused, whatever the defaults.
+    expect(() => parseTemplateDraft({ fields: { name: "lab", displayName: "Lab", ttlSeconds: "1h" }, spec }, lifetime)).toThrow(TemplateError);
+  });
+
   it("take the defaults of the templates table", () => {
     expect(parseTemplateDraft({ fields: { name: "lab", displayName: "Lab" }, spec }).fields).toEqual({
       name: "lab",

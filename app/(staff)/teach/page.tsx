@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
 
@@ -11,6 +12,11 @@ export default async function TeachPage() {
     <>
       <h1 className="text-2xl font-semibold">Teaching</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Catalogs you curate for your classes.</p>
+      <p className="mt-4">
+        <Link href="/teach/classes" className="inline-block rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+          Your classes: rosters and join codes
+        </Link>
+      </p>
       {catalogs.length === 0 ? (
         <p className="mt-10 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           You have no catalogs yet.

@@ -6,7 +6,7 @@ export const ErrorSchema = responseSchema(
   "Error",
   z.object({
     error: z.string().describe("What went wrong, in words for people."),
-    code: z.enum(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "CONFLICT", "QUOTA_EXCEEDED", "POOL_EXHAUSTED", "UNAVAILABLE", "PAYLOAD_TOO_LARGE", "INTERNAL"]),
+    code: z.enum(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "CONFLICT", "QUOTA_EXCEEDED", "POOL_EXHAUSTED", "UNAVAILABLE", "RATE_LIMITED", "PAYLOAD_TOO_LARGE", "INTERNAL"]),
     fields: z.record(z.string(), z.array(z.string())).optional().describe("Problems by field or parameter (dotted paths: `spec.chart.repoUrl`)."),
   }),
 );

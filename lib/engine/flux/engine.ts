@@ -5,7 +5,7 @@ import { canonicalJson } from "@/lib/templates/checksum";
 import type { KubeClient, KubeObject } from "../kube/client";
 import { Informer } from "../kube/informer";
 import type { Engine, InstanceDeployment, InstanceKey, ManagedObject, ObservedInstance } from "../types";
-import { buildInstanceManifests, FLUX, installationSelector, LABEL, type InstanceManifests, type ManifestObject } from "./manifests";
+import { buildInstanceManifests, FLUX, installationSelector, LABEL, RELEASE_NAMESPACE_ANNOTATION, type InstanceManifests, type ManifestObject } from "./manifests";
 import { mapReleaseStatus, recordConditions, type FluxObjectStatus } from "./status";
 
 export const APPLIED_HASH_ANNOTATION = "envdeck.dev/applied-hash";
@@ -25,7 +25,15 @@ export class FluxEngine implements Engine {
   ) {}
 
   engineRef(key: InstanceKey): string {
-    return `${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.kind}/${key.namespace}/${releaseName(key.template, key.uuid)}`;
+    return `${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.kind}/${key.releaseNamespace || key.namespace}/${releaseName(key.template, key.uuid)}`;
+  }
+
+  releaseNamespaceOf(engineRef: string, namespace: string): string | null | undefined {
+    const prefix = `${FLUX.helmRelease.apiVersion}/${FLUX.helmRelease.kind}/`;
+    if (!engineRef.startsWith(prefix)) return undefined;
+    const where = engineRef.slice(prefix.length).split("/")[0];
+    if (!where) return undefined;
+    return where === namespace ? null : where;
   }
 
   desiredHash(deployment: InstanceDeployment): string {
@@ -51,8 +59,8 @@ export class FluxEngine implements Engine {
     };
   }
 
-  private helmReleaseRef(key: InstanceKey) {
-    return { ...FLUX.helmRelease, name: releaseName(key.template, key.uuid), namespace: key.namespace };
+  private helmReleaseRef(key: InstanceKey, where = key.releaseNamespace || key.namespace) {
+    return { ...FLUX.helmRelease, name: releaseName(key.template, key.uuid), namespace: where };
   }
 
   async observe(key: InstanceKey): Promise<ObservedInstance> {
@@ -74,14 +82,28 @@ export class FluxEngine implements Engine {
   }
 
   async teardown(key: InstanceKey): Promise<"deleting" | "gone"> {
+    const namespaceRef = { apiVersion: "v1", kind: "Namespace", name: key.namespace };
+    let namespace: KubeObject | undefined | null = null;
+    // A key that does not say where the release lives (garbage collection) learns it from the namespace.
+    if (key.releaseNamespace === undefined) namespace = await this.client.get(namespaceRef);
+    const where = key.releaseNamespace || namespace?.metadata?.annotations?.[RELEASE_NAMESPACE_ANNOTATION] || key.namespace;
     // The release goes first so helm-controller uninstalls it properly while its namespace still exists.
-    const release = await this.client.get(this.helmReleaseRef(key));
+    const releaseRef = this.helmReleaseRef(key, where);
+    const release = await this.client.get(releaseRef);
     if (release) {
-      if (!release.metadata?.deletionTimestamp) await this.client.delete(this.helmReleaseRef(key));
+      if (release.metadata?.labels?.[LABEL.installation] !== this.installationId) return "gone"; // never ours to delete
+      if (!release.metadata?.deletionTimestamp) await this.client.delete(releaseRef);
       return "deleting";
     }
-    const namespaceRef = { apiVersion: "v1", kind: "Namespace", name: key.namespace };
-    const namespace = await this.client.get(namespaceRef);
+    // A source outside the environment's namespace does not go with it: deleted on its own, once its release is gone.
+    if (where !== key.namespace) {
+      for (const kind of sourceKinds) {
+        const sourceRef = { ...kind, name: releaseRef.name, namespace: where };
+        const source = await this.client.get(sourceRef);
+        if (source && source.metadata?.labels?.[LABEL.installation] === this.installationId && !source.metadata?.deletionTimestamp) await this.client.delete(sourceRef);
+      }
+    }
+    namespace ??= await this.client.get(namespaceRef);
     if (namespace) {
       if (namespace.metadata?.labels?.[LABEL.installation] !== this.installationId) return "gone"; // never ours to delete
       if (!namespace.metadata?.deletionTimestamp) await this.client.delete(namespaceRef);

@@ -17,6 +17,9 @@ export const LABEL = {
   pooled: "envdeck.dev/pooled",
 } as const;
 
+/** On an environment's Namespace whose release lives elsewhere: the namespace of that release and its source. */
+export const RELEASE_NAMESPACE_ANNOTATION = "envdeck.dev/release-namespace";
+
 export const FLUX = {
   helmRelease: { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", plural: "helmreleases" },
   gitRepository: { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", plural: "gitrepositories" },
@@ -51,6 +54,11 @@ export interface InstanceManifestInput {
   valueFiles: string[];
   values: Record<string, unknown>;
   flux: FluxSettings;
+  /**
+   * Where the HelmRelease and its source live when not in `namespace` (the Flux namespace of the settings when
+   * the instance was first applied); the chart is still installed into `namespace`, and its Helm storage kept there.
+   */
+  releaseNamespace?: string | null;
 }
 
 export interface InstanceManifests {
@@ -127,22 +135,32 @@ function chartSpecFor(chart: ChartSource, sourceName: string, valueFiles: string
   return spec;
 }
 
-/** Builds the Namespace, source and HelmRelease of an instance. */
+/**
+ * Builds the Namespace, source and HelmRelease of an instance. With a release namespace of its own, the
+ * release and source live there and install into the instance's namespace, which names where they are so
+ * that garbage collection finds them; without, the objects are exactly those of a portal without the setting.
+ */
 export function buildInstanceManifests(input: InstanceManifestInput): InstanceManifests {
   const name = releaseName(input.template, input.uuid);
   const labels = instanceLabels(input);
-  const metadata = { name, namespace: input.namespace, labels };
+  const elsewhere = input.releaseNamespace && input.releaseNamespace !== input.namespace ? input.releaseNamespace : null;
+  const metadata = { name, namespace: elsewhere ?? input.namespace, labels };
   const remediation = { retries: input.flux.remediationRetries };
   // Only written when waiting is off, so releases applied with the default keep their applied hash.
   const wait = input.flux.wait ? {} : { disableWait: true };
   return {
-    namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: input.namespace, labels } },
+    namespace: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: input.namespace, labels, ...(elsewhere && { annotations: { [RELEASE_NAMESPACE_ANNOTATION]: elsewhere } }) },
+    },
     source: sourceFor(input.chart, metadata, input.flux.interval),
     helmRelease: {
       ...typeMeta(FLUX.helmRelease),
       metadata,
       spec: {
         releaseName: name,
+        ...(elsewhere && { targetNamespace: input.namespace, storageNamespace: input.namespace }),
         interval: input.flux.interval,
         timeout: input.flux.timeout,
         ...(input.flux.serviceAccountName && { serviceAccountName: input.flux.serviceAccountName }),

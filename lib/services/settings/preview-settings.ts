@@ -3,6 +3,7 @@ import { readSettings } from "@/lib/db/settings";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { settingsChange, type PortalImpactLine } from "@/lib/domain/settings-form";
+import { assertFluxNamespaceExists } from "./internal/flux-namespace";
 import { parseSettingsInput } from "./internal/form";
 import { portalSettingsImpact } from "./internal/impact";
 
@@ -16,6 +17,7 @@ export async function previewSettings(identity: Identity | null, input: { settin
   assertCan(identity, "settings:edit");
   const after = parseSettingsInput(input.settings);
   const before = await readSettings();
+  await assertFluxNamespaceExists(before, after);
   const lines = await portalSettingsImpact(before, after, settingsChange(before, after));
   return { lines, needsConfirmation: lines.some((line) => line.ends) };
 }

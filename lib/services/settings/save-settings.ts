@@ -6,6 +6,7 @@ import { assertCan } from "@/lib/domain/permissions";
 import type { Settings } from "@/lib/domain/settings";
 import { changedGroups, settingsChange, type SettingGroup } from "@/lib/domain/settings-form";
 import { validateAllTemplates } from "@/lib/services/system/validate-templates";
+import { assertFluxNamespaceExists } from "./internal/flux-namespace";
 import { parseSettingsInput } from "./internal/form";
 import { portalSettingsImpact } from "./internal/impact";
 import { updateSettings } from "./update-settings";
@@ -29,6 +30,7 @@ export async function saveSettings(identity: Identity | null, input: { settings:
   assertCan(identity, "settings:edit");
   const after = parseSettingsInput(input.settings);
   const before = await readSettings();
+  await assertFluxNamespaceExists(before, after);
   const change = settingsChange(before, after);
   const changed = changedGroups(change);
   if (changed.length === 0) return { changed, settings: before, invalidTemplates: [] };

@@ -19,6 +19,7 @@ import {
   settingsValuesSchema,
   type Settings,
 } from "@/lib/domain/settings";
+import { checkSettingsRules, settingFields } from "@/lib/domain/template-settings";
 import { findNul } from "@/lib/domain/text";
 import { checkUrlTemplate } from "@/lib/templates/url";
 
@@ -38,6 +39,11 @@ export const settingsChangeSchema = z
       .nullable(),
     auditRetentionDays: auditRetentionSchema.nullable(),
     exposedClaims: exposedClaimsSchema.nullable(),
+    // All three at once, by the rules of a template's own lifetime fields.
+    lifetime: z
+      .strictObject({ ttlSeconds: settingFields.ttlSeconds, extendSeconds: settingFields.ttlExtendSeconds, maxExtends: settingFields.ttlMaxExtends })
+      .superRefine((value, ctx) => checkSettingsRules({ ttlExtendSeconds: value.extendSeconds, ttlMaxExtends: value.maxExtends }, ctx))
+      .nullable(),
   })
   .partial()
   .strict();
@@ -51,6 +57,7 @@ const KEY: Record<Exclude<keyof SettingsChange, "launch">, string> = {
   flux: SETTING_KEYS.flux,
   auditRetentionDays: SETTING_KEYS.auditRetention,
   exposedClaims: SETTING_KEYS.exposedClaims,
+  lifetime: SETTING_KEYS.lifetime,
 };
 const LAUNCH_KEY = { fetchTimeoutSeconds: SETTING_KEYS.fetchTimeout, installTimeoutSeconds: SETTING_KEYS.installTimeout } as const;
 

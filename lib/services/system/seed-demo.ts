@@ -2,6 +2,7 @@ import "server-only";
 import { generatePassword } from "@/lib/auth/passwords";
 import { SYSTEM_IDENTITY, type Role } from "@/lib/domain/identity";
 import { db } from "@/lib/db/client";
+import { newJoinCode } from "@/lib/services/classes/internal/classes";
 import { upsertLocalUser } from "@/lib/services/accounts/upsert-local-user";
 import { createTemplate, type NewTemplate } from "@/lib/services/templates/create-template";
 
@@ -133,7 +134,7 @@ export async function seedDemo(content: DemoContent = DEMO_CONTENT): Promise<Dem
   // A teacher's catalog for the demo class, so students see "for your class" first.
   const teacher = await db().user.findUniqueOrThrow({ where: { username: "teacher" }, select: { id: true } });
   const picks = content.classCatalog.map((name) => templates.find((t) => t.name === name)!);
-  await db().catalog.create({
+  const catalog = await db().catalog.create({
     data: {
       slug: "class-1a-week-1",
       title: "Class 1A · week 1",
@@ -143,5 +144,23 @@ export async function seedDemo(content: DemoContent = DEMO_CONTENT): Promise<Dem
       items: { create: picks.map((template, position) => ({ templateId: template.id, position })) },
     },
   });
+  await seedDemoClass(teacher.id, catalog.id);
   return accounts;
+}
+
+/**
+ * The demo class: taught by the demo teacher, with the demo student in it and the demo catalog for it.
+ * Upserts, so seeding it again changes nothing.
+ */
+async function seedDemoClass(teacherId: string, catalogId: string): Promise<void> {
+  const student = await db().user.findUniqueOrThrow({ where: { username: "student" }, select: { id: true } });
+  const demo = await db().class.upsert({
+    where: { slug: "demo-class" },
+    update: {},
+    create: { slug: "demo-class", title: "Demo class", term: "", joinCode: newJoinCode(), createdById: teacherId },
+    select: { id: true },
+  });
+  await db().classTeacher.upsert({ where: { classId_userId: { classId: demo.id, userId: teacherId } }, update: {}, create: { classId: demo.id, userId: teacherId } });
+  await db().classMember.upsert({ where: { classId_userId: { classId: demo.id, userId: student.id } }, update: {}, create: { classId: demo.id, userId: student.id, via: "teacher" } });
+  await db().catalogClass.upsert({ where: { catalogId_classId: { catalogId, classId: demo.id } }, update: {}, create: { catalogId, classId: demo.id } });
 }

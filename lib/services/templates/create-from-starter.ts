@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
+import { readSettings } from "@/lib/db/settings";
 import { findStarter, STARTERS, starterDraft } from "@/lib/templates/starters";
 import { asAppError, checkNewTemplate } from "./create-template";
 import { insertTemplate } from "./internal/insert-template";
@@ -25,7 +26,8 @@ export async function createTemplateFromStarter(identity: Identity | null, input
     const known = STARTERS.map((s) => s.id).join(", ");
     throw new AppError("INVALID_INPUT", `Choose a starter: ${known}.`, { starter: [`must be one of ${known}`] });
   }
-  const draft = checkNewTemplate(starterDraft(starter, { name: input.name, displayName: input.displayName, isBase: input.isBase }));
+  // A starter without a lifetime of its own (the blank one) takes the settings' default lifetime.
+  const draft = checkNewTemplate(starterDraft(starter, { name: input.name, displayName: input.displayName, isBase: input.isBase }), (await readSettings()).lifetime);
   return insertTemplate(identity, draft, {
     action: "template.create",
     message: `Created from the ${starter.title} starter${draft.fields.isBase ? " as a base template" : ""}`,

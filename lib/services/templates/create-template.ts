@@ -2,6 +2,8 @@ import "server-only";
 import { AppError, toAppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
+import { readSettings } from "@/lib/db/settings";
+import { DEFAULT_LIFETIME, type LifetimeDefaults } from "@/lib/domain/settings";
 import { parseTemplateDraft, type CheckedDraft, type TemplateDraft, type TemplateFieldsInput } from "@/lib/domain/template-import";
 import { TemplateError } from "@/lib/templates/errors";
 import type { VersionSpec } from "@/lib/templates/spec";
@@ -15,11 +17,12 @@ export type NewTemplate = Omit<TemplateFieldsInput, "name" | "displayName"> & {
 
 /**
  * Checks a new template's fields and spec (lib/domain/template-import.ts), as an INVALID_INPUT naming each
- * field. Shared by the ways of creating one that have no file to point into.
+ * field, lifetime fields left out taking `lifetime`. Shared by the ways of creating one that have no file to
+ * point into.
  */
-export function checkNewTemplate(draft: TemplateDraft): CheckedDraft {
+export function checkNewTemplate(draft: TemplateDraft, lifetime: LifetimeDefaults = DEFAULT_LIFETIME): CheckedDraft {
   try {
-    return parseTemplateDraft(draft);
+    return parseTemplateDraft(draft, lifetime);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const converted = toAppError(error) as AppError;
@@ -35,11 +38,11 @@ export function asAppError(error: unknown): never {
 /**
  * Creates a template with its first version, validated in full like every later save. Its fields are
  * checked for type and range (`templateFieldsSchema`), and its name must be free, deleted templates' names
- * included.
+ * included. A lifetime left out is the settings' default lifetime.
  */
 export async function createTemplate(identity: Identity | null, input: NewTemplate) {
   assertCan(identity, "template:edit");
   const { spec, ...fields } = (input ?? {}) as Partial<NewTemplate>;
-  const draft = checkNewTemplate({ fields, spec });
+  const draft = checkNewTemplate({ fields, spec }, (await readSettings()).lifetime);
   return insertTemplate(identity, draft, { action: "template.create", message: "Created" }).catch(asAppError);
 }

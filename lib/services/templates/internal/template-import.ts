@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, isAppError } from "@/lib/domain/errors";
+import { readSettings } from "@/lib/db/settings";
 import type { Identity } from "@/lib/domain/identity";
 import type { CheckedDraft, TemplateFieldValues } from "@/lib/domain/template-import";
 import { TemplateError, type TemplateIssue } from "@/lib/templates/errors";
@@ -49,9 +50,10 @@ function fileProblems(issues: TemplateIssue[], nameFromForm: boolean, code: "INV
  */
 export async function runTemplateImport(identity: Identity, input: ImportInput, dryRun: boolean): Promise<ImportOutcome> {
   const nameFromForm = typeof input?.name === "string" && input.name.trim() !== "";
+  const { lifetime } = await readSettings();
   let file: TemplateFile;
   try {
-    file = readTemplateFile(input?.yaml);
+    file = readTemplateFile(input?.yaml, lifetime);
   } catch (error) {
     if (error instanceof TemplateError) throw fileProblems(error.issues, false);
     throw error;
@@ -59,7 +61,7 @@ export async function runTemplateImport(identity: Identity, input: ImportInput, 
   if (nameFromForm) file.draft.fields.name = (input.name as string).trim();
   let draft: CheckedDraft;
   try {
-    draft = checkTemplateFile(file);
+    draft = checkTemplateFile(file, lifetime);
   } catch (error) {
     if (error instanceof TemplateError) throw fileProblems(error.issues, nameFromForm);
     throw error;

@@ -1,4 +1,5 @@
-import { apiRoute, json } from "@/lib/api/http";
+import { apiRoute, respond } from "@/lib/api/http";
+import { RetryResultSchema } from "@/lib/api/schemas/admin-environment";
 import { retryInstance } from "@/lib/services/instances/retry";
 
 export const dynamic = "force-dynamic";
@@ -7,5 +8,5 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute<{ uuid: string }>(async ({ params, identity }) => {
   const { retried, outcome, environment } = await retryInstance(identity, { uuid: params.uuid });
   const body = { ...environment, outcome, retried };
-  return outcome === "existing" ? json(body) : json(body, 201, { Location: `/api/v1/environments/${environment.uuid}` });
+  return outcome === "existing" ? respond(RetryResultSchema, body) : respond(RetryResultSchema, body, 201, { Location: `/api/v1/environments/${environment.uuid}` });
 });
