@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { appVersion } from "@/lib/version";
 import { adminEnvironmentPaths, adminEnvironmentSchemas, adminEnvironmentTag } from "./openapi-admin-environments";
+import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -291,6 +292,7 @@ export const openApiDocument = {
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
     adminEnvironmentTag,
+    catalogTag,
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     { name: "meta", description: "About the API and the portal." },
@@ -441,6 +443,7 @@ export const openApiDocument = {
       },
     },
     ...templatePaths,
+    ...catalogPaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {

@@ -314,6 +314,10 @@ describe("rights", () => {
     expect(byAdmin).toMatchObject({ owner: "teacher-a", classes: [{ slug: "b-class" }, { slug: "net-2b" }], items: [{ template: "own-b" }, { template: "lab-one" }] });
     const audit = await database.db().auditEvent.findFirstOrThrow({ where: { action: "catalog.update" }, orderBy: { id: "desc" } });
     expect(audit.actorId).toBe(admin.userId);
+    // What the admin added beyond the teacher's reach stays when the teacher saves, but the teacher cannot add more of it.
+    expect(await updateCatalog(teacherA, { slug: "net-2b-labs", mode: "patch", body: { title: "Kept" } })).toMatchObject({ changed: ["title"], classes: [{ slug: "b-class" }, { slug: "net-2b" }] });
+    const other = await database.db().class.create({ data: { slug: "c-class", title: "C class", teachers: { create: [{ userId: teacherB.userId }] } } });
+    expect((await refused(() => updateCatalog(teacherA, { slug: "net-2b-labs", mode: "patch", body: { classes: ["net-2b", "b-class", other.slug] } }))).fields["classes.2"]).toBeDefined();
     const own = await createCatalog(admin, { title: "Admin's own", classes: ["b-class"], items: [{ template: "own-a" }] });
     expect(own.owner).toBe("the-admin");
     await deleteCatalog(admin, { slug: own.slug });

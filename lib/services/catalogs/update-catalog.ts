@@ -14,7 +14,7 @@ import { catalogNotFound, readCatalogInput, resolveCatalog, scopeOf, slugTaken, 
  * a whole in one transaction with the catalog locked, audited with before and after; nothing is written when
  * nothing changed. Another teacher's catalog is NOT_FOUND and stays as it was.
  */
-export async function updateCatalog(identity: Identity | null, input: { slug: string; mode: "replace" | "patch"; body: unknown }): Promise<CatalogView & { changed: string[] }> {
+export async function updateCatalog(identity: Identity | null, input: { slug: string; mode: "replace" | "patch"; body: unknown }): Promise<CatalogView & { changed: (keyof CatalogContent)[] }> {
   assertCan(identity, "catalog:manage");
   const change =
     input.mode === "replace"
@@ -30,7 +30,7 @@ export async function updateCatalog(identity: Identity | null, input: { slug: st
 }
 
 /** Locks the caller's catalog `slug`, applies `change` to its content, checks and writes it; shared with the items' replacement. */
-export async function saveCatalogChange(identity: Identity, slug: string, change: (before: CatalogContent) => CatalogContent): Promise<CatalogView & { changed: string[] }> {
+export async function saveCatalogChange(identity: Identity, slug: string, change: (before: CatalogContent) => CatalogContent): Promise<CatalogView & { changed: (keyof CatalogContent)[] }> {
   let wanted = slug;
   try {
     const outcome = await db().$transaction(async (tx) => {
@@ -39,7 +39,7 @@ export async function saveCatalogChange(identity: Identity, slug: string, change
       const before = contentOfRow(row);
       const after = change(before);
       wanted = after.slug;
-      const resolved = await resolveCatalog(tx, identity, after, row.id);
+      const resolved = await resolveCatalog(tx, identity, after, row);
       // Compared after resolving, so an unchanged save still proves every template and class is allowed.
       const changed = catalogChanges(before, after);
       if (changed.length === 0) return { row, changed };

@@ -34,29 +34,35 @@ export function readCatalogInput<S extends z.ZodType>(schema: S, input: unknown)
 
 /**
  * Resolves a catalog's content in `tx` for the caller: each class must be one they teach (admins: any class),
- * each template one they may use, the slug free (`exceptId`: the catalog's own). INVALID_INPUT naming each
- * problem at its field, or CONFLICT for a slug that is taken.
+ * each template one they may use, the slug free (`existing`: the catalog's own). What an admin put in a
+ * teacher's catalog beyond the teacher's reach (another teacher's class or class template) may stay when the
+ * teacher saves, but not be added. INVALID_INPUT naming each problem at its field, or CONFLICT for a slug
+ * that is taken.
  */
 export async function resolveCatalog(
   tx: Prisma.TransactionClient,
   identity: Identity,
   content: CatalogContent,
-  exceptId: string | null,
+  existing: CatalogRow | null,
   options: { checkSlug: boolean } = { checkSlug: true },
 ): Promise<ResolvedCatalog> {
   const scope = scopeOf(identity);
+  const exceptId = existing?.id ?? null;
   const fields: Record<string, string[]> = {};
   const slugProblem = catalogSlugProblem(content.slug);
   if (slugProblem && options.checkSlug) fields.slug = [content.slug === "" ? "Enter a short name: none can be made from this title." : slugProblem];
 
   const classes = await listTaughtClasses({ userId: scope.userId }, tx, content.classes);
-  const classBySlug = new Map(classes.map((k) => [k.slug, k]));
+  const classBySlug = new Map([...(existing?.classes ?? []), ...classes].map((k) => [k.slug, k]));
   content.classes.forEach((slug, i) => {
     if (!classBySlug.has(slug)) fields[`classes.${i}`] = [scope.userId ? `You do not teach a class "${slug}".` : `No class "${slug}".`];
   });
 
   const names = content.items.map((item) => item.template);
+  const kept = new Set(existing?.items.map((item) => item.name) ?? []);
   const usable = new Map((await listUsableTemplates({ userId: scope.userId }, tx, names)).map((t) => [t.name, t]));
+  const keptNames = names.filter((name) => !usable.has(name) && kept.has(name));
+  if (scope.userId && keptNames.length) for (const t of await listUsableTemplates({ userId: null }, tx, keptNames)) usable.set(t.name, t);
   const missing = names.filter((name) => !usable.has(name));
   if (missing.length) {
     const found = new Map(
