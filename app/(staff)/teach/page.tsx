@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getTeachOverview } from "@/lib/services/staff/get-teach-overview";
 
@@ -11,6 +12,11 @@ export default async function TeachPage() {
     <>
       <h1 className="text-2xl font-semibold">Teaching</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Catalogs you curate for your classes.</p>
+      <p className="mt-3">
+        <Link href="/teach/catalogs" className="font-medium text-brand-700 underline dark:text-brand-100">
+          Manage catalogs
+        </Link>
+      </p>
       {catalogs.length === 0 ? (
         <p className="mt-10 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
           You have no catalogs yet.
@@ -19,7 +25,11 @@ export default async function TeachPage() {
         <ul className="mt-6 space-y-3">
           {catalogs.map((c) => (
             <li key={c.slug} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-              <h2 className="font-medium">{c.title}</h2>
+              <h2 className="font-medium">
+                <Link href={`/teach/catalogs/${c.slug}`} className="hover:underline">
+                  {c.title}
+                </Link>
+              </h2>
               <p className="text-sm text-slate-500">
                 {c.items} templates · for {c.audienceGroups.length ? c.audienceGroups.join(", ") : "everyone"}
               </p>
