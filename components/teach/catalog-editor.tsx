@@ -193,7 +193,6 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
   return (
     <form
       aria-label="Catalog"
-      className="pb-24"
       onSubmit={(event) => {
         event.preventDefault();
         save();
@@ -310,7 +309,7 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
                 }
               }}
             />
-            <button type="button" className={button} onClick={addGroup} disabled={!groupText.trim()}>
+            <button type="button" className={`${button} whitespace-nowrap`} onClick={addGroup} disabled={!groupText.trim()}>
               Add group
             </button>
           </div>
@@ -381,13 +380,13 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
                       ⠿
                     </span>
                     <span className="grid h-6 min-w-6 place-items-center rounded-full bg-brand-50 px-1.5 text-xs font-semibold text-brand-700 dark:bg-slate-800 dark:text-brand-100">{index + 1}</span>
-                    <span className="min-w-0 flex-1 font-medium [overflow-wrap:anywhere]">
-                      {item.displayName} <span className="font-mono text-xs font-normal text-slate-600 dark:text-slate-400">{item.template}</span>
+                    <span className="min-w-[9rem] flex-1 font-medium [overflow-wrap:anywhere]">
+                      {item.displayName} <span className="block font-mono text-xs font-normal text-slate-600 sm:inline dark:text-slate-400">{item.template}</span>
                     </span>
                     {item.hidden && (
                       <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-100">hidden: only reachable through catalogs</span>
                     )}
-                    <span className="flex gap-1">
+                    <span className="ml-auto flex gap-1">
                       <button type="button" className={button} aria-label={`Move ${item.displayName} up`} disabled={index === 0} onClick={() => move(index, index - 1, { focus: false })}>
                         ↑<span className="sr-only sm:not-sr-only sm:ml-1">Move up</span>
                       </button>
@@ -411,7 +410,7 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
                       className={`${inputClass} mt-1`}
                       value={item.note}
                       maxLength={MAX_CATALOG_NOTE}
-                      placeholder="use this for lab 3"
+                      placeholder="for example: use this for lab 3"
                       onChange={(e) => update({ items: draft.items.map((it, i) => (i === index ? { ...it, note: e.target.value } : it)) })}
                     />
                   </label>
@@ -448,7 +447,7 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
                   : "No environment matches."
                 : `${matches.length} to choose from${matches.length > MAX_RESULTS ? `: the first ${MAX_RESULTS} are shown, search to narrow them` : ""}.`}
           </p>
-          <ul aria-label="Environments to add" className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+          <ul aria-label="Environments to add" hidden={matches.length === 0} className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
             {matches.slice(0, MAX_RESULTS).map((t) => (
               <li key={t.name} className="flex flex-wrap items-center gap-2 px-3 py-2">
                 <span className="min-w-0 flex-1 text-sm [overflow-wrap:anywhere]">
@@ -468,8 +467,9 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
 
       <PreviewSection preview={preview} classes={classes.filter((k) => !k.archived)} groups={draft.groups} id={id} />
 
-      <div className="fixed inset-x-0 bottom-0 z-10 border-t border-slate-200 bg-white/95 backdrop-blur dark:border-slate-800 dark:bg-slate-900/95">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-end gap-3 px-4 py-3">
+      {/* Sticky, not fixed: always at hand while scrolling, and at the form's end where the page ends. */}
+      <div className="sticky bottom-0 z-10 mt-6 rounded-t-xl border border-b-0 border-slate-200 bg-white/95 shadow-[0_-4px_12px_-6px_rgb(0_0_0/0.15)] backdrop-blur dark:border-slate-800 dark:bg-slate-900/95">
+        <div className="flex flex-wrap items-center justify-end gap-3 px-4 py-3">
           <span className="mr-auto text-sm text-slate-600 dark:text-slate-400" role="status">
             {saving ? "Saving…" : dirty ? "Unsaved changes" : "All changes saved"}
           </span>

@@ -56,7 +56,7 @@ export default async function CatalogsPage({ searchParams }: { searchParams: Pro
         <DataTable columns={["Catalog", "For", "Environments", ...(isAdmin ? ["Owner"] : []), "Updated"]}>
           {catalogs.map((c) => (
             <tr key={c.slug} className="border-t border-slate-200 dark:border-slate-800">
-              <td className={cell}>
+              <td className={`${cell} min-w-40`}>
                 <Link href={`/teach/catalogs/${c.slug}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                   {c.title}
                 </Link>
