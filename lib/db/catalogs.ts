@@ -102,10 +102,18 @@ export async function listCatalogRows(scope: { ownerId: string | null }): Promis
   return rows.map(toRow);
 }
 
-/** One live catalog in scope by its slug, or null (someone else's is null too). */
-export async function findCatalogRow(slug: string, scope: { ownerId: string | null }, tx: Pick<Tx, "catalog"> = db()): Promise<CatalogRow | null> {
-  const row = await tx.catalog.findFirst({ where: { slug, deletedAt: null, ...(scope.ownerId ? { ownerId: scope.ownerId } : {}) }, select: catalogSelect });
-  return row && toRow(row);
+/**
+ * One live catalog in scope by its slug, or null (someone else's is null too). Read in three statements one
+ * after the other rather than one nested select: inside a transaction there is one connection, and Prisma
+ * would send a nested select's parts on it at once.
+ */
+export async function findCatalogRow(slug: string, scope: { ownerId: string | null }, tx: Pick<Tx, "catalog" | "catalogClass" | "catalogItem"> = db()): Promise<CatalogRow | null> {
+  const { classes: _c, items: _i, ...own } = catalogSelect;
+  const row = await tx.catalog.findFirst({ where: { slug, deletedAt: null, ...(scope.ownerId ? { ownerId: scope.ownerId } : {}) }, select: own });
+  if (!row) return null;
+  const classes = await tx.catalogClass.findMany({ where: { catalogId: row.id }, select: catalogSelect.classes.select });
+  const items = await tx.catalogItem.findMany({ where: { catalogId: row.id }, orderBy: catalogSelect.items.orderBy, select: catalogSelect.items.select });
+  return toRow({ ...row, classes, items });
 }
 
 /** Locks a live catalog in scope for the rest of `tx` (a save or delete reads and writes one state), and reads it. */
