@@ -146,6 +146,8 @@ test.describe("a teacher's catalog", () => {
     await expect(page.getByRole("link", { name: "Lab week 3" })).toBeVisible();
     await expect(page.getByRole("cell", { name: CLASS_TITLE })).toBeVisible();
     await shootSchemes(page, shoot, "list");
+    await page.goto("/teach");
+    await expect(page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "Lab week 3" }) })).toContainText(`for ${CLASS_TITLE}`);
 
     // A student of the class: the catalog first, in the teacher's order, with the note.
     const student = await pageAs("student28");

@@ -151,7 +151,8 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
   const [query, setQuery] = useState("");
   const inList = new Set(draft.items.map((i) => i.template));
   const words = foldText(query).split(/\s+/).filter(Boolean);
-  const matches = templates.filter((t) => !inList.has(t.name) && words.every((w) => foldText(`${t.displayName} ${t.name} ${t.description} ${t.category}`).includes(w)));
+  const matchesQuery = (t: UsableTemplateView) => words.every((w) => foldText(`${t.displayName} ${t.name} ${t.description} ${t.category}`).includes(w));
+  const matches = templates.filter((t) => !inList.has(t.name) && matchesQuery(t));
   const add = (t: UsableTemplateView) => {
     if (draft.items.length >= MAX_CATALOG_ITEMS) return;
     update({ items: [...draft.items, { template: t.name, displayName: t.displayName, hidden: t.hidden, note: "" }] });
@@ -444,7 +445,9 @@ export function CatalogEditor({ initial, templates, classes }: { initial: Catalo
               : matches.length === 0
                 ? templates.length === inList.size
                   ? "Every environment you may use is in the catalog."
-                  : "No environment matches."
+                  : words.length > 0 && templates.some((t) => inList.has(t.name) && matchesQuery(t))
+                    ? "Every environment that matches is in the catalog already."
+                    : "No environment matches."
                 : `${matches.length} to choose from${matches.length > MAX_RESULTS ? `: the first ${MAX_RESULTS} are shown, search to narrow them` : ""}.`}
           </p>
           <ul aria-label="Environments to add" hidden={matches.length === 0} className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800">

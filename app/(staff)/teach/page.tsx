@@ -31,7 +31,7 @@ export default async function TeachPage() {
                 </Link>
               </h2>
               <p className="text-sm text-slate-500">
-                {c.items} templates · for {c.audienceGroups.length ? c.audienceGroups.join(", ") : "everyone"}
+                {c.items} templates · for {[...c.classes, ...c.audienceGroups].join(", ") || "nobody yet"}
               </p>
             </li>
           ))}
