@@ -24,7 +24,12 @@ export function escapeHtml(text: string): string {
 /** Where a card's "Running" badge goes, filled per request (see `withRunningBadges`). */
 const runningMarker = (name: string) => `<!--running:${name}-->`;
 
-function card(entry: CatalogEntry): string {
+/** How cards are drawn: as links that launch (the catalog), or as plain text (a teacher's preview, which launches nothing). */
+interface RenderOptions {
+  links: boolean;
+}
+
+function card(entry: CatalogEntry & { note?: string }, options: RenderOptions): string {
   const icon: TemplateIcon = (TEMPLATE_ICONS as readonly string[]).includes(entry.icon) ? entry.icon : "default";
   const badges = [
     runningMarker(entry.name),
@@ -35,14 +40,16 @@ function card(entry: CatalogEntry): string {
   const meta = entry.subcategoryLabel ? `<span>${escapeHtml(entry.subcategoryLabel)}</span> · ${lifetime}` : lifetime;
   return (
     `<li data-category="${escapeHtml(entry.category)}"><svg aria-hidden="true"><use href="#icon-${icon}"/></svg>` +
-    `<div><h3><a href="/run/${encodeURIComponent(entry.name)}">${escapeHtml(entry.displayName)}</a>${badges}</h3>` +
+    `<div><h3>${options.links ? `<a href="/run/${encodeURIComponent(entry.name)}">${escapeHtml(entry.displayName)}</a>` : `<span class="name">${escapeHtml(entry.displayName)}</span>`}${badges}</h3>` +
     (entry.description ? `<p>${escapeHtml(entry.description)}</p>` : "") +
+    (entry.note ? `<p class="note"><span class="sr-only">Note from your teacher: </span>${escapeHtml(entry.note)}</p>` : "") +
     `<small>${meta}</small></div></li>`
   );
 }
 
 /** A grid of cards; `columns` caps how wide it grows, so a small group does not sit in a mostly empty row. */
-const grid = (entries: CatalogEntry[], columns: number) => `<ul class="cols-${columns}">${entries.map(card).join("")}</ul>`;
+const grid = (entries: (CatalogEntry & { note?: string })[], columns: number, options: RenderOptions) =>
+  `<ul class="cols-${columns}">${entries.map((entry) => card(entry, options)).join("")}</ul>`;
 
 /** The icons the cards use, once per page; each card refers to its icon instead of repeating the drawing. */
 function iconSprite(entries: CatalogEntry[]): string {
@@ -51,7 +58,7 @@ function iconSprite(entries: CatalogEntry[]): string {
   return `<svg class="sprite" aria-hidden="true">${symbols.join("")}</svg>`;
 }
 
-function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
+function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">, options: RenderOptions): string {
   const all = [...catalog.catalogs.flatMap((c) => c.entries), ...catalog.groups.flatMap((g) => g.entries)];
   if (all.length === 0) return "";
   const teacher = catalog.catalogs.map(
@@ -59,7 +66,7 @@ function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
       `<section class="class" aria-labelledby="catalog-class-${i}"><p class="kicker">For your class</p>` +
       `<h2 id="catalog-class-${i}">${escapeHtml(c.title)}</h2>` +
       (c.description ? `<p>${escapeHtml(c.description)}</p>` : "") +
-      grid(c.entries, 3) +
+      grid(c.entries, 3, options) +
       `</section>`,
   );
   // Categories flow side by side: a category of one or two cards takes that many columns of the row.
@@ -67,7 +74,7 @@ function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
     const columns = Math.min(g.entries.length, 3);
     return (
       `<section class="span-${columns}" aria-labelledby="catalog-category-${i}">` +
-      `<h2 id="catalog-category-${i}">${escapeHtml(g.label)}</h2>${grid(g.entries, columns)}</section>`
+      `<h2 id="catalog-category-${i}">${escapeHtml(g.label)}</h2>${grid(g.entries, columns, options)}</section>`
     );
   });
   return `${iconSprite(all)}${teacher.join("")}${categories.length ? `<div class="categories">${categories.join("")}</div>` : ""}`;
@@ -80,11 +87,16 @@ const renderings = new Map<string, string>();
 export function catalogMarkup(catalog: Pick<StudentCatalog, "catalogs" | "groups" | "contentKey">): string {
   let markup = renderings.get(catalog.contentKey);
   if (markup === undefined) {
-    markup = render(catalog);
+    markup = render(catalog, { links: true });
     if (renderings.size >= MAX_RENDERINGS) renderings.delete(renderings.keys().next().value!);
     renderings.set(catalog.contentKey, markup);
   }
   return markup;
+}
+
+/** The same cards for a teacher's preview: names as text, so nothing in it launches; never shared, never cached. */
+export function catalogPreviewMarkup(catalog: Pick<StudentCatalog, "catalogs" | "groups">): string {
+  return render(catalog, { links: false });
 }
 
 /** The shared markup with this caller's "Running" badges in place. */

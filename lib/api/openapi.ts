@@ -9,6 +9,7 @@ import {
   BulkResultSchema,
   RetryResultSchema,
 } from "./schemas/admin-environment";
+import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
 import "./schemas/common";
@@ -368,6 +369,7 @@ export const openApiDocument = {
     { name: "dploy", description: "Dploy-compatible paths: an environment is named by its template." },
     { name: "environments", description: "Environments by uuid." },
     { name: "admin", description: "Every environment, for admins: the list, one in full, bulk actions." },
+    catalogTag,
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     classTag,
@@ -519,6 +521,7 @@ export const openApiDocument = {
       },
     },
     ...templatePaths,
+    ...catalogPaths,
     "/api/v1/templates/{name}/pool": {
       parameters: [nameParameter],
       get: {

@@ -340,11 +340,21 @@ export type CatalogTemplateRow = Pick<
   "id" | "name" | "displayName" | "description" | "icon" | "category" | "enabled" | "visible" | "ttlSeconds" | "method"
 > & { warm: number };
 
+/** Who a student catalog is for: their identity-provider groups and the classes they are a member of. */
+export interface CatalogAudience {
+  groups: string[];
+  classIds: string[];
+}
+
+/** The SQL condition "catalog `c` is for the audience in $1 (groups) and $2 (class ids)". */
+const FOR_AUDIENCE = `(c.audience_groups && $1::text[] OR EXISTS (SELECT 1 FROM catalog_classes cc WHERE cc.catalog_id = c.id AND cc.class_id = ANY($2::uuid[])))`;
+
 /**
- * The templates a student with `groups` may see: visible ones, and hidden ones in a teacher's catalog for one
- * of the groups; never base, deleted or invalid ones. With the pool members free to claim right now.
+ * The templates a student of `audience` may see: visible ones, and hidden ones in a teacher's catalog for one
+ * of their groups or classes (or among `alsoIds`: a catalog being previewed); never base, deleted or invalid
+ * ones. With the pool members free to claim right now.
  */
-export async function listCatalogTemplates(groups: string[]): Promise<CatalogTemplateRow[]> {
+export async function listCatalogTemplates(audience: CatalogAudience, alsoIds: string[] = []): Promise<CatalogTemplateRow[]> {
   const { rows } = await sqlPool().query<CatalogTemplateRow>(
     `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled,
             t.visible, t.ttl_seconds AS "ttlSeconds", t.method::text,
@@ -352,23 +362,34 @@ export async function listCatalogTemplates(groups: string[]): Promise<CatalogTem
               WHERE i.template_id = t.id AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL) ELSE 0 END AS warm
      FROM templates t
      WHERE NOT t.is_base AND t.deleted_at IS NULL AND t.validation_error IS NULL
-       AND (t.visible OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
-            WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND c.audience_groups && $1::text[]))
+       AND (t.visible OR t.id = ANY($3::uuid[]) OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+            WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND ${FOR_AUDIENCE}))
      ORDER BY t.display_name, t.name`,
-    [groups],
+    [audience.groups, audience.classIds, alsoIds],
   );
   return rows;
 }
 
-/** Teacher catalogs for an audience of `groups`, each with its template ids in the teacher's order. */
-export async function listAudienceCatalogs(groups: string[]): Promise<{ slug: string; title: string; description: string; templateIds: string[] }[]> {
-  if (groups.length === 0) return [];
-  const { rows } = await sqlPool().query<{ slug: string; title: string; description: string; templateIds: string[] }>(
-    `SELECT c.slug, c.title, c.description, array_agg(ci.template_id::text ORDER BY ci.position, ci.template_id) AS "templateIds"
+/** A teacher catalog as its audience reads it: template ids in the teacher's order, with each one's note. */
+export interface AudienceCatalog {
+  slug: string;
+  title: string;
+  description: string;
+  templateIds: string[];
+  notes: string[];
+}
+
+/** Teacher catalogs for an audience (its groups or classes), each with its template ids and notes in the teacher's order. */
+export async function listAudienceCatalogs(audience: CatalogAudience): Promise<AudienceCatalog[]> {
+  if (audience.groups.length === 0 && audience.classIds.length === 0) return [];
+  const { rows } = await sqlPool().query<AudienceCatalog>(
+    `SELECT c.slug, c.title, c.description,
+            array_agg(ci.template_id::text ORDER BY ci.position, ci.template_id) AS "templateIds",
+            array_agg(ci.note ORDER BY ci.position, ci.template_id) AS notes
      FROM catalogs c JOIN catalog_items ci ON ci.catalog_id = c.id
-     WHERE c.deleted_at IS NULL AND c.audience_groups && $1::text[]
+     WHERE c.deleted_at IS NULL AND ${FOR_AUDIENCE}
      GROUP BY c.id ORDER BY c.title, c.slug`,
-    [groups],
+    [audience.groups, audience.classIds],
   );
   return rows;
 }

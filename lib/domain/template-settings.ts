@@ -37,9 +37,9 @@ export const MAX_ANNOTATION_VALUE = 4096;
  * Characters that have no place in a one-line text: control characters, line and paragraph separators, and
  * the bidirectional controls that make text read in another order than it is stored.
  */
-const NOT_ON_A_LINE = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+export const NOT_ON_A_LINE = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** The same for a multi-line text, where line breaks and tabs are fine. */
-const NOT_IN_TEXT = /(?![\n\t])[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+export const NOT_IN_TEXT = /(?![\n\t])[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 const PRINTABLE = "Use printable characters only: no line breaks or control characters.";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

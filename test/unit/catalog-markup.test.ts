@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { catalogMarkup, escapeHtml, withRunningBadges } from "@/components/student/catalog-markup";
+import { catalogMarkup, catalogPreviewMarkup, escapeHtml, withRunningBadges } from "@/components/student/catalog-markup";
 import { displayCategory } from "@/lib/domain/catalog";
 import type { CatalogEntry, StudentCatalog } from "@/lib/services/catalog/list-catalog";
 import { HOSTILE_VALUES } from "@/test/fixtures/hostile-values";
@@ -28,18 +28,35 @@ const structure = (html: string) => html.replace(/>[^<]*</g, "><").replace(/"[^"
 
 describe("catalog markup", () => {
   it("keeps its structure whatever the names, descriptions and titles hold", () => {
-    const plain = catalogMarkup(catalogOf({ catalogs: [{ slug: "c", title: "T", description: "D", entries: [entry("a")] }], groups: [{ category: "x", label: "X", entries: [entry("b")] }] }));
+    const plain = catalogMarkup(catalogOf({ catalogs: [{ slug: "c", title: "T", description: "D", entries: [{ ...entry("a"), note: "N" }] }], groups: [{ category: "x", label: "X", entries: [entry("b")] }] }));
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.constantFrom(...HOSTILE_VALUES)), fc.oneof(fc.string(), fc.constantFrom(...HOSTILE_VALUES)), (text, other) => {
         const hostile = catalogMarkup(
           catalogOf({
-            catalogs: [{ slug: "c", title: text, description: other || "D", entries: [entry("a", { displayName: text || "x", description: other || "D" })] }],
+            catalogs: [{ slug: "c", title: text, description: other || "D", entries: [{ ...entry("a", { displayName: text || "x", description: other || "D" }), note: other || "N" }] }],
             groups: [{ category: other, label: text || "X", entries: [entry("b", { subcategoryLabel: text || "P", description: text || "D" })] }],
           }),
         );
         expect(structure(hostile)).toBe(structure(plain));
       }),
     );
+  });
+
+  it("shows a teacher's note under its template, escaped, and nothing for an empty one", () => {
+    const html = catalogMarkup(
+      catalogOf({ catalogs: [{ slug: "c", title: "Lab", description: "", entries: [{ ...entry("a"), note: "Use this for lab 3 <b>now</b>" }, { ...entry("b"), note: "" }] }] }),
+    );
+    expect(html).toContain('<p class="note"><span class="sr-only">Note from your teacher: </span>Use this for lab 3 &lt;b&gt;now&lt;/b&gt;</p>');
+    expect(html.match(/class="note"/g)).toHaveLength(1);
+  });
+
+  it("draws a preview without links, so nothing in it launches", () => {
+    const catalog = catalogOf({ catalogs: [{ slug: "c", title: "Lab", description: "", entries: [{ ...entry("a"), note: "n" }] }], groups: [{ category: "x", label: "X", entries: [entry("b")] }] });
+    expect(catalogMarkup(catalog)).toContain('href="/run/a"');
+    const preview = catalogPreviewMarkup(catalog);
+    expect(preview).not.toContain("<a ");
+    expect(preview).toContain('<span class="name">Lab a</span>');
+    expect(preview).toContain('<span class="name">Lab b</span>');
   });
 
   it("escapes markup, quotes and ampersands", () => {

@@ -12,9 +12,12 @@ export default async function TeachPage() {
     <>
       <h1 className="text-2xl font-semibold">Teaching</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Catalogs you curate for your classes.</p>
-      <p className="mt-4">
+      <p className="mt-4 flex flex-wrap gap-3">
         <Link href="/teach/classes" className="inline-block rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
           Your classes: rosters and join codes
+        </Link>
+        <Link href="/teach/catalogs" className="inline-block rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+          Manage catalogs
         </Link>
       </p>
       {catalogs.length === 0 ? (
@@ -25,9 +28,13 @@ export default async function TeachPage() {
         <ul className="mt-6 space-y-3">
           {catalogs.map((c) => (
             <li key={c.slug} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-              <h2 className="font-medium">{c.title}</h2>
+              <h2 className="font-medium">
+                <Link href={`/teach/catalogs/${c.slug}`} className="hover:underline">
+                  {c.title}
+                </Link>
+              </h2>
               <p className="text-sm text-slate-500">
-                {c.items} templates · for {c.audienceGroups.length ? c.audienceGroups.join(", ") : "everyone"}
+                {c.items} templates · for {[...c.classes, ...c.audienceGroups].join(", ") || "nobody yet"}
               </p>
             </li>
           ))}

@@ -1,20 +1,22 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { memberClassIds } from "@/lib/db/classes";
 import { listRunningTemplateNames } from "@/lib/db/instances";
-import { listAudienceCatalogs, listCatalogTemplates, onTemplatesChanged } from "@/lib/db/templates";
-import { displayCategory, matchesCatalogFilter, parseCategory, type CatalogFilter, type TemplateIcon } from "@/lib/domain/catalog";
+import { onTemplatesChanged, type CatalogAudience } from "@/lib/db/templates";
+import type { CatalogFilter, TemplateIcon } from "@/lib/domain/catalog";
 import type { Identity } from "@/lib/domain/identity";
 import { ownerKeysOf } from "@/lib/domain/owner-key";
 import { assertCan } from "@/lib/domain/permissions";
 import { getLaunchAvailability, type LaunchAvailability } from "@/lib/services/instances/internal/launch-availability";
+import { readStudentCatalog } from "./internal/read-catalog";
 
 /**
- * The student catalog: the catalogs teachers made for the user's groups first, then every other visible
- * template by category. Templates that are base, deleted or failed validation never show; hidden ones only
- * inside a teacher's catalog for the user's groups. A template in a teacher's catalog is not repeated below.
+ * The student catalog: the catalogs teachers made for the user's groups or classes first, each template with
+ * the teacher's note, then every other visible template by category. Templates that are base, deleted or
+ * failed validation never show; hidden ones only inside a teacher's catalog for the user. A template in a
+ * teacher's catalog is not repeated below.
  *
- * At the start of a class hundreds of students open this page at once, and everyone with the same groups sees
- * the same catalog: what depends only on the audience and the filter is kept for a few seconds and shared,
+ * At the start of a class hundreds of students open this page at once, and everyone with the same groups and
+ * classes sees the same catalog: what depends only on that audience and the filter is kept for a few seconds and shared,
  * and identified by a content key so its rendering can be shared too. Only which environments the caller
  * has running is read for each request.
  */
@@ -46,7 +48,8 @@ export interface TeacherCatalog {
   slug: string;
   title: string;
   description: string;
-  entries: CatalogEntry[];
+  /** In the teacher's order, each with the teacher's note for students ("" for none). */
+  entries: (CatalogEntry & { note: string })[];
 }
 
 export interface StudentCatalog {
@@ -64,7 +67,7 @@ export interface StudentCatalog {
   launching: LaunchAvailability;
 }
 
-type SharedCatalog = Omit<StudentCatalog, "running" | "launching">;
+export type SharedCatalog = Omit<StudentCatalog, "running" | "launching">;
 
 const NO_FILTER: CatalogFilter = { query: "", category: null };
 /** How long an audience's catalog is shared before it is read again; a template change clears it at once. */
@@ -75,69 +78,26 @@ onTemplatesChanged(() => shared.clear());
 
 export async function listCatalog(identity: Identity | null, filter: CatalogFilter = NO_FILTER): Promise<StudentCatalog> {
   assertCan(identity, "catalog:view");
-  const [catalog, running] = await Promise.all([sharedCatalog(identity.groups, filter), listRunningTemplateNames(ownerKeysOf(identity))]);
+  const [classIds, running] = await Promise.all([memberClassIds(identity), listRunningTemplateNames(ownerKeysOf(identity))]);
+  const catalog = await sharedCatalog({ groups: identity.groups, classIds }, filter);
   return { ...catalog, running, launching: getLaunchAvailability(identity) };
 }
 
-/** The catalog of an audience (a set of groups) and filter, read at most every few seconds per process. */
-function sharedCatalog(groups: string[], filter: CatalogFilter): Promise<SharedCatalog> {
-  const key = JSON.stringify([[...new Set(groups)].sort(), filter.query, filter.category]);
+/** The catalog of an audience (a set of groups and of classes) and filter, read at most every few seconds per process. */
+function sharedCatalog(audience: CatalogAudience, filter: CatalogFilter): Promise<SharedCatalog> {
+  // Both sets are part of the key: two students of one group but different classes see different catalogs.
+  const key = JSON.stringify([[...new Set(audience.groups)].sort(), [...new Set(audience.classIds)].sort(), filter.query, filter.category]);
   const now = Date.now();
   const hit = shared.get(key);
   if (hit && now - hit.at < SHARED_FOR_MS) return hit.catalog;
   if (shared.size >= MAX_SHARED) shared.delete(shared.keys().next().value!);
-  const catalog = readCatalog(groups, filter);
+  const catalog = readStudentCatalog(audience, filter);
   shared.set(key, { at: now, catalog });
   catalog.catch(() => shared.delete(key));
   return catalog;
 }
 
-async function readCatalog(groups: string[], filter: CatalogFilter): Promise<SharedCatalog> {
-  const [templates, catalogs] = await Promise.all([listCatalogTemplates(groups), listAudienceCatalogs(groups)]);
-  const byId = new Map<string, { entry: CatalogEntry; visible: boolean }>();
-  for (const { id, visible, category: raw, ...fields } of templates) {
-    const { category, subcategory } = parseCategory(raw);
-    byId.set(id, { entry: { ...fields, category, subcategory, subcategoryLabel: subcategory && displayCategory(subcategory) }, visible });
-  }
-  const matching = (entries: CatalogEntry[]) => entries.filter((entry) => matchesCatalogFilter(entry, filter));
-
-  const inTeacherCatalogs = new Set<string>();
-  const teacherCatalogs = catalogs
-    .map((c) => {
-      const entries = c.templateIds.flatMap((id) => byId.get(id)?.entry ?? []);
-      for (const entry of entries) inTeacherCatalogs.add(entry.name);
-      return { slug: c.slug, title: c.title, description: c.description, entries: matching(entries) };
-    })
-    .filter((c) => c.entries.length > 0);
-  const visible = [...byId.values()].filter((t) => t.visible).map((t) => t.entry);
-  const groupsShown = groupByCategory(matching(visible.filter((entry) => !inTeacherCatalogs.has(entry.name))));
-
-  const content = {
-    catalogs: teacherCatalogs,
-    groups: groupsShown,
-    categories: [...new Set(visible.map((e) => e.category))].sort(compareCategories).map((name) => ({ name, label: displayCategory(name) })),
-    total: visible.length,
-  };
-  return { ...content, contentKey: createHash("sha256").update(JSON.stringify(content)).digest("base64url") };
-}
-
-/** "Other" (templates without a category) goes last; the rest alphabetically. */
-function compareCategories(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === "Other") return 1;
-  if (b === "Other") return -1;
-  return a.localeCompare(b);
-}
-
-/** One group per category; within it, entries without a subcategory first, then by subcategory. */
-function groupByCategory(entries: CatalogEntry[]): CatalogGroup[] {
-  const categories = new Map<string, CatalogEntry[]>();
-  for (const entry of entries) categories.set(entry.category, [...(categories.get(entry.category) ?? []), entry]);
-  const bySubcategory = (a: CatalogEntry, b: CatalogEntry) =>
-    a.subcategory === b.subcategory ? 0 : a.subcategory === null ? -1 : b.subcategory === null ? 1 : a.subcategory.localeCompare(b.subcategory);
-  return [...categories.keys()].sort(compareCategories).map((category) => ({
-    category,
-    label: displayCategory(category),
-    entries: [...categories.get(category)!].sort(bySubcategory),
-  }));
+/** Forgets every shared catalog: a teacher's catalog changed, and its audience should see it now. */
+export function forgetSharedCatalogs(): void {
+  shared.clear();
 }

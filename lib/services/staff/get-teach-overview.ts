@@ -4,7 +4,8 @@ import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 
 export interface TeachOverview {
-  catalogs: { slug: string; title: string; audienceGroups: string[]; items: number }[];
+  /** `classes`: the titles of the classes a catalog is for. */
+  catalogs: { slug: string; title: string; audienceGroups: string[]; classes: string[]; items: number }[];
 }
 
 /** The teacher landing page: the catalogs this teacher curates (admins see all). */
@@ -14,7 +15,7 @@ export async function getTeachOverview(identity: Identity | null): Promise<Teach
   const catalogs = await db().catalog.findMany({
     where: { deletedAt: null, ...(isAdmin ? {} : { ownerId: identity.userId }) },
     orderBy: { title: "asc" },
-    select: { slug: true, title: true, audienceGroups: true, _count: { select: { items: true } } },
+    select: { slug: true, title: true, audienceGroups: true, classes: { select: { class: { select: { title: true } } } }, _count: { select: { items: true } } },
   });
-  return { catalogs: catalogs.map(({ _count, ...c }) => ({ ...c, items: _count.items })) };
+  return { catalogs: catalogs.map(({ _count, classes, ...c }) => ({ ...c, classes: classes.map((k) => k.class.title).sort(), items: _count.items })) };
 }
