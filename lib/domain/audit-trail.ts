@@ -67,6 +67,15 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
     ],
   },
   {
+    label: "Catalogs",
+    actions: [
+      ["catalog", "Any catalog change"],
+      ["catalog.create", "Catalog created"],
+      ["catalog.update", "Catalog changed"],
+      ["catalog.delete", "Catalog deleted"],
+    ],
+  },
+  {
     label: "Tokens, accounts and settings",
     actions: [
       ["token.create", "API token created"],
@@ -92,6 +101,7 @@ export const AUDIT_OBJECT_TYPES: readonly (readonly [string, string])[] = [
   ["user", "User"],
   ["settings", "Settings"],
   ["class", "Class"],
+  ["catalog", "Catalog"],
   ["audit", "Audit trail"],
 ];
 

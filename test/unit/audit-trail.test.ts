@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AUDIT_CSV_HEADER, auditCsvRow, auditTrailHref, containsPattern, describeAction, MAX_AUDIT_PAGE, parseAuditQuery, parseAuditTime } from "@/lib/domain/audit-trail";
+import { AUDIT_CSV_HEADER, auditCsvRow, auditTrailHref, containsPattern, describeAction, describeObjectType, MAX_AUDIT_PAGE, parseAuditQuery, parseAuditTime } from "@/lib/domain/audit-trail";
 
 describe("parseAuditTime", () => {
   it.each([
@@ -164,6 +164,15 @@ describe("the CSV of an entry", () => {
       }
     }
     expect(prefixes).toEqual(new Set(["instance.bulk-"]));
+    // And every kind of object they name.
+    const types = new Set<string>();
+    for (const dir of ["lib/services", "lib/controllers", "lib/db"]) {
+      for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"))) {
+        for (const match of readFileSync(path.join(dir, file), "utf8").matchAll(/\bobjectType: "([a-z-]+)"/g)) types.add(match[1]!);
+      }
+    }
+    expect(types.size).toBeGreaterThan(5);
+    expect([...types].filter((type) => describeObjectType(type) === type)).toEqual([]);
     expect(["instance.bulk-end", "instance.bulk-extend"].map(describeAction)).toEqual(["Ended in bulk", "Extended in bulk"]);
   });
 });
