@@ -10,6 +10,7 @@ import {
   RetryResultSchema,
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
+import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
 import "./schemas/common";
 import "./schemas/environment";
@@ -537,6 +538,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...classEnvironmentPaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
