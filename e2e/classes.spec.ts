@@ -129,7 +129,7 @@ test.describe("a teacher's class", () => {
     await expect(teacher.getByRole("heading", { name: "Teachers" })).toBeVisible();
     await shootEverySide(teacher, shoot, "class-settings", "the class settings");
     await teacher.goto("/teach/classes");
-    await expect(teacher.getByRole("row").filter({ hasText: title })).toContainText("Open");
+    await expect(teacher.getByRole("row").filter({ hasText: title })).toContainText("Joining open");
     await shootEverySide(teacher, shoot, "classes-list", "the class list");
 
     // A teacher of other classes: not found, and not listed.
