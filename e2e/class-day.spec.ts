@@ -1,9 +1,10 @@
 import type { Browser, Page } from "@playwright/test";
-import { closeDb, createPrismaClient, db, setDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { createTemplate } from "@/lib/services/templates/create-template";
 import { expect, requireCluster, shootBothWidths, test } from "./fixtures";
 import { UNREACHABLE_REPOSITORY } from "./support/cluster";
+import { withE2eDatabase } from "./support/database";
 import { readState, type Account } from "./support/state";
 import { environmentsOf } from "./support/student";
 
@@ -25,20 +26,10 @@ const TEMPLATES = [
 ] as const;
 const OTHER_CLASS = "e2e-day-other";
 
-async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
-  const prisma = createPrismaClient(readState().portalEnv.DATABASE_URL!, 1);
-  setDb(prisma);
-  try {
-    return await fn();
-  } finally {
-    await closeDb(prisma);
-  }
-}
-
 /** The journey's templates (hidden: reached only through the catalog) and the other class, made once. */
 async function setUp(other: { teacher: string; student: string }) {
   const { helmRepositoryUrl } = readState();
-  await withDatabase(async () => {
+  await withE2eDatabase(async () => {
     const chart = { type: "helm" as const, repoUrl: helmRepositoryUrl ?? UNREACHABLE_REPOSITORY, chart: "envdeck-test", revision: "0.1.0" };
     for (const t of TEMPLATES) {
       if (await db().template.findUnique({ where: { name: t.name } })) continue;

@@ -1,9 +1,9 @@
-import type { Page } from "@playwright/test";
-import { closeDb, createPrismaClient, db, setDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { createTemplate } from "@/lib/services/templates/create-template";
-import { expect, requireCluster, shootBothWidths, test } from "./fixtures";
+import { expect, expectNoSidewaysScroll, requireCluster, shootBothWidths, test } from "./fixtures";
 import { UNREACHABLE_REPOSITORY } from "./support/cluster";
+import { withE2eDatabase } from "./support/database";
 import { readState } from "./support/state";
 import { expectNoSeriousViolations, launchViaApi, tabTo } from "./support/student";
 
@@ -22,21 +22,10 @@ const OTHER_CLASS = "e2e-class-other";
 const LAB = "e2e-class-lab";
 const NOTES = "e2e-class-notes";
 
-/** Runs `fn` with the end-to-end database as the process's Prisma client (loopback-only, test-made). */
-async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
-  const prisma = createPrismaClient(readState().portalEnv.DATABASE_URL!, 1);
-  setDb(prisma);
-  try {
-    return await fn();
-  } finally {
-    await closeDb(prisma);
-  }
-}
-
 /** This journey's templates, class and catalog; made once, so a second run of the spec finds them. */
 async function setUpClass(usernames: Record<"teacher6" | "teacher7" | "student32" | "student33" | "student34", string>) {
   const { helmRepositoryUrl } = readState();
-  await withDatabase(async () => {
+  await withE2eDatabase(async () => {
     const chart = { type: "helm" as const, repoUrl: helmRepositoryUrl ?? UNREACHABLE_REPOSITORY, chart: "envdeck-test", revision: "0.1.0" };
     const spec = { chart, valuesTemplate: "greeting: class view\nowner: {{ owner }}\n", valueFiles: [], parameters: { type: "object", properties: {} }, ownerClaim: "" };
     for (const [name, displayName, teacherAccess] of [
@@ -81,12 +70,7 @@ async function setUpClass(usernames: Record<"teacher6" | "teacher7" | "student32
 }
 
 async function openAuditEntries(uuid: string) {
-  return withDatabase(() => db().auditEvent.findMany({ where: { action: "instance.open", objectId: uuid } }));
-}
-
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
+  return withE2eDatabase(() => db().auditEvent.findMany({ where: { action: "instance.open", objectId: uuid } }));
 }
 
 test.describe("a teacher's class view", () => {
