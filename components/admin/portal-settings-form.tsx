@@ -386,7 +386,7 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
         saving={saving}
       />
 
-      <ConfirmSaveDialog id="portal-confirm" dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
+      <ConfirmSaveDialog dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
   );
 }

@@ -485,7 +485,7 @@ export function SettingsForm({
         saving={saving}
       />
 
-      <ConfirmSaveDialog id="settings-confirm" dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
+      <ConfirmSaveDialog dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
   );
 }
