@@ -118,6 +118,35 @@ export function IconPicker({ value, onChange, errors }: { value: string; onChang
   );
 }
 
+/** A whole number from 0, as text so a half-typed value is not lost. */
+export function NumberField({ path, label, help, value, onChange, errors }: { path: string; label: string; help?: string; value: string; onChange: (value: string) => void; errors: Errors }) {
+  const id = fieldId(path);
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...invalidProps(errors, path, help ? `${id}-help` : undefined)}
+        className={`${inlineInputClass} mt-1 block w-32`}
+      />
+      {help && (
+        <span id={`${id}-help`} className={helpClass}>
+          {help}
+        </span>
+      )}
+      <FieldError errors={errors} path={path} />
+    </div>
+  );
+}
+
 /** A duration as an amount and a unit, with an optional "Unlimited" switch beside it. */
 export function DurationInput({
   path,

@@ -19,7 +19,8 @@ import {
 import type { CategorySuggestion } from "@/lib/services/templates/list-categories";
 import type { SettingsImpactPreview } from "@/lib/services/templates/preview-settings-impact";
 import type { UpdateSettingsResult } from "@/lib/services/templates/update-settings";
-import { DurationInput, FieldError, fieldsetClass, helpClass, IconPicker, inlineInputClass, invalidProps, KeyValueRows, legendClass, Switch, type Errors } from "./settings-fields";
+import { LifetimeFields } from "./lifetime-fields";
+import { FieldError, fieldsetClass, helpClass, IconPicker, invalidProps, KeyValueRows, legendClass, NumberField, Switch, type Errors } from "./settings-fields";
 import { fieldId, formStateOf, settingsInputOf, type SettingsFormState } from "./settings-form-state";
 
 /** How each setting is called in messages ("Saved: display name and lifetime."). */
@@ -359,17 +360,7 @@ export function SettingsForm({
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Lifetime and quota</legend>
             <div className="grid gap-4 sm:grid-cols-2">
-              <DurationInput
-                path="ttlSeconds"
-                label="Lifetime"
-                help="From launch (or claim) until it is deleted."
-                value={form.ttl}
-                onChange={(v) => set("ttl", v)}
-                unlimited={{ checked: form.ttlUnlimited, onChange: (checked) => set("ttlUnlimited", checked) }}
-                errors={errors}
-              />
-              <DurationInput path="ttlExtendSeconds" label="Each extension adds" help="0 turns extensions off." value={form.extend} onChange={(v) => set("extend", v)} errors={errors} />
-              <NumberField path="ttlMaxExtends" label="Extensions allowed" value={form.maxExtends} onChange={(v) => set("maxExtends", v)} errors={errors} />
+              <LifetimeFields form={form} set={set} errors={errors} />
               <div>
                 <Switch
                   id={`${fieldId("maxInstancesPerUser")}-default`}
@@ -487,33 +478,5 @@ export function SettingsForm({
 
       <ConfirmSaveDialog dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
-  );
-}
-
-function NumberField({ path, label, help, value, onChange, errors }: { path: string; label: string; help?: string; value: string; onChange: (value: string) => void; errors: Errors }) {
-  const id = fieldId(path);
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="numeric"
-        min={0}
-        step={1}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        {...invalidProps(errors, path, help ? `${id}-help` : undefined)}
-        className={`${inlineInputClass} mt-1 block w-32`}
-      />
-      {help && (
-        <span id={`${id}-help`} className={helpClass}>
-          {help}
-        </span>
-      )}
-      <FieldError errors={errors} path={path} />
-    </div>
   );
 }
