@@ -20,7 +20,7 @@ import type { CategorySuggestion } from "@/lib/services/templates/list-categorie
 import type { SettingsImpactPreview } from "@/lib/services/templates/preview-settings-impact";
 import type { UpdateSettingsResult } from "@/lib/services/templates/update-settings";
 import { LifetimeFields } from "./lifetime-fields";
-import { FieldError, fieldsetClass, helpClass, IconPicker, invalidProps, KeyValueRows, legendClass, NumberField, Switch, type Errors } from "./settings-fields";
+import { ChoiceGroup, FieldError, fieldsetClass, helpClass, IconPicker, invalidProps, KeyValueRows, legendClass, NumberField, Switch, type Errors } from "./settings-fields";
 import { fieldId, formStateOf, settingsInputOf, type SettingsFormState } from "./settings-form-state";
 
 /** How each setting is called in messages ("Saved: display name and lifetime."). */
@@ -303,28 +303,18 @@ export function SettingsForm({
         <>
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Launching</legend>
-            <fieldset role="radiogroup" aria-labelledby="settings-method-legend" {...invalidProps(errors, "method")} id={fieldId("method")} tabIndex={-1} className="min-w-0">
-              <legend id="settings-method-legend" className="text-sm font-medium">
-                Method
-              </legend>
-              <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2 text-sm">
-                {(
-                  [
-                    ["on_demand", "On demand", "Each launch installs a new environment."],
-                    ["pool", "Warm pool", "Members are installed ahead; a launch claims one at once."],
-                  ] as const
-                ).map(([value, label, help]) => (
-                  <label key={value} className="flex max-w-xs items-start gap-2">
-                    <input type="radio" name="settings-method" value={value} checked={form.method === value} onChange={() => set("method", value)} className="mt-1" />
-                    <span>
-                      <span className="font-medium">{label}</span>
-                      <span className={helpClass}>{help}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-              <FieldError errors={errors} path="method" />
-            </fieldset>
+            <ChoiceGroup
+              path="method"
+              name="method"
+              legend="Method"
+              choices={[
+                ["on_demand", "On demand", "Each launch installs a new environment."],
+                ["pool", "Warm pool", "Members are installed ahead; a launch claims one at once."],
+              ]}
+              value={form.method}
+              onChange={(v) => set("method", v)}
+              errors={errors}
+            />
             {pool && (
               <div className="grid gap-4 sm:grid-cols-2">
                 <NumberField path="poolSize" label="Warm members" help="Unclaimed members kept ready." value={form.poolSize} onChange={(v) => set("poolSize", v)} errors={errors} />
@@ -387,35 +377,18 @@ export function SettingsForm({
 
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Connection</legend>
-            <fieldset
-              role="radiogroup"
-              aria-labelledby="settings-connection-legend"
-              id={fieldId("connectionType")}
-              tabIndex={-1}
-              {...invalidProps(errors, "connectionType")}
-              className="min-w-0"
-            >
-              <legend id="settings-connection-legend" className="text-sm font-medium">
-                Students reach it by
-              </legend>
-              <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2 text-sm">
-                {(
-                  [
-                    ["web", "Opening its URL", "An Open button and the URL."],
-                    ["instructions", "Following instructions", "A text you write, with Copy, instead of Open."],
-                  ] as const
-                ).map(([value, label, help]) => (
-                  <label key={value} className="flex max-w-xs items-start gap-2">
-                    <input type="radio" name="settings-connection" value={value} checked={form.connectionType === value} onChange={() => set("connectionType", value)} className="mt-1" />
-                    <span>
-                      <span className="font-medium">{label}</span>
-                      <span className={helpClass}>{help}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-              <FieldError errors={errors} path="connectionType" />
-            </fieldset>
+            <ChoiceGroup
+              path="connectionType"
+              name="connection"
+              legend="Students reach it by"
+              choices={[
+                ["web", "Opening its URL", "An Open button and the URL."],
+                ["instructions", "Following instructions", "A text you write, with Copy, instead of Open."],
+              ]}
+              value={form.connectionType}
+              onChange={(v) => set("connectionType", v)}
+              errors={errors}
+            />
             {form.connectionType === "instructions" && (
               <div>
                 <label htmlFor={fieldId("connectionMessageTemplate")} className="block text-sm font-medium">
