@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { forwardRef, useId } from "react";
+import { useId, type RefObject } from "react";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import type { BulkOutcome } from "@/lib/domain/bulk-action";
 import type { BulkPreview } from "@/lib/services/instances/preview-bulk";
 import type { BulkResult } from "@/lib/services/instances/run-bulk";
@@ -79,51 +80,47 @@ export function BulkSummary({ result, onDismiss, linked = true }: { result: Bulk
  * The confirmation of a bulk action: the question with the count ("End 12 environments?"), what the action
  * acts on, what will happen to each, and the button that sends the count back as the confirmation.
  */
-export const BulkConfirmDialog = forwardRef<
-  HTMLDialogElement,
-  { preview: BulkPreview | null; scope: string; error: string | null; pending: boolean; onConfirm: (preview: BulkPreview) => void; linked?: boolean }
->(function BulkConfirmDialog({ preview, scope, error, pending, onConfirm, linked = true }, ref) {
-  const titleId = useId();
-  const close = () => (ref && "current" in ref ? ref.current?.close() : undefined);
+export function BulkConfirmDialog({
+  ref,
+  preview,
+  scope,
+  error,
+  pending,
+  onConfirm,
+  linked = true,
+}: {
+  ref: RefObject<HTMLDialogElement | null>;
+  preview: BulkPreview | null;
+  scope: string;
+  error: string | null;
+  pending: boolean;
+  onConfirm: (preview: BulkPreview) => void;
+  linked?: boolean;
+}) {
   const acting = preview ? (preview.action === "end" ? preview.counts.ended : preview.counts.extended) : 0;
   return (
-    <dialog
+    <ConfirmDialog
       ref={ref}
-      aria-labelledby={titleId}
-      className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      wide
+      title={preview?.question}
+      confirm={pending ? "Working…" : acting === 0 ? "Nothing to do" : preview?.question.replace("?", "")}
+      tone={preview?.action === "end" ? "danger" : "plain"}
+      disabled={pending || acting === 0}
+      error={error}
+      onConfirm={() => preview && onConfirm(preview)}
+      keepOpen
     >
       {preview && (
         <>
-          <h2 id={titleId} className="text-lg font-semibold">
-            {preview.question}
-          </h2>
-          <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">
+          <p>
             {scope} {preview.action === "end" ? "Ending tears them down: everything inside is lost, as if their owners had deleted them." : "Each gets its template's extension time, within its limit."}
           </p>
-          <p data-testid="bulk-plan" className="mt-2 text-sm font-medium">
+          <p data-testid="bulk-plan" className="font-medium text-slate-900 dark:text-slate-100">
             {preview.summary}
           </p>
           <OutcomeTable items={preview.items} caption="What will happen to each environment" limit={50} linked={linked} />
-          {error && (
-            <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-              {error}
-            </p>
-          )}
-          <div className="mt-5 flex flex-wrap justify-end gap-2">
-            <button type="button" autoFocus onClick={close} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-              Cancel
-            </button>
-            <button
-              type="button"
-              disabled={pending || acting === 0}
-              onClick={() => onConfirm(preview)}
-              className={`rounded-md px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60 ${preview.action === "end" ? "bg-red-700 hover:bg-red-800" : "bg-brand-600 hover:bg-brand-700"}`}
-            >
-              {pending ? "Working…" : acting === 0 ? "Nothing to do" : preview.question.replace("?", "")}
-            </button>
-          </div>
         </>
       )}
-    </dialog>
+    </ConfirmDialog>
   );
-});
+}
