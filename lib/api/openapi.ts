@@ -11,6 +11,7 @@ import {
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classPaths, classTag } from "./openapi-classes";
+import { usagePaths } from "./openapi-usage";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -537,6 +538,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...usagePaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
