@@ -34,11 +34,12 @@ const NO_FIGURES: UsageFigures = { timeUsedMs: 0, launches: 0, failures: 0, medi
  * The owners a class's report covers. Each member is a student under their username's owner key. Templates
  * owned by a group (ownerClaim "groups") give their environments a group's key: those are reported under the
  * group, never under a student, for the class's bound groups and its members' groups. A key that is both a
- * member's and a group's is the member's.
+ * member's and a group's is the member's. Students come first by username, then groups by name.
  */
 export function usageOwners(members: { username: string; displayName: string | null; groups: string[] }[], classGroups: string[]): UsageOwner[] {
   const owners = new Map<string, UsageOwner>();
-  for (const member of members) {
+  const byName = [...members].sort((a, b) => a.username.localeCompare(b.username, "en") || (a.username < b.username ? -1 : 1));
+  for (const member of byName) {
     const key = toOwnerKey(member.username);
     if (key && !owners.has(key)) owners.set(key, { kind: "student", name: member.username, displayName: member.displayName, ownerKey: key });
   }
