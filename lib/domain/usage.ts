@@ -260,3 +260,32 @@ export function usageCsvRow(line: UsageCsvLine, range: UsageRange): string {
     seconds(line.medianMsToReady),
   ]);
 }
+
+/** The columns a report's table sorts by. */
+export const USAGE_SORTS = ["name", "used", "launches", "failures", "ready"] as const;
+export type UsageSort = (typeof USAGE_SORTS)[number];
+export type SortDirection = "asc" | "desc";
+
+/** The sort a page's parameters ask for; by time used, most first, when they ask for none or nonsense. */
+export function parseUsageSort(sort: string | undefined, dir: string | undefined): { sort: UsageSort; dir: SortDirection } {
+  const column = (USAGE_SORTS as readonly string[]).includes(sort ?? "") ? (sort as UsageSort) : "used";
+  const direction = dir === "asc" || dir === "desc" ? dir : column === "name" ? "asc" : "desc";
+  return { sort: column, dir: direction };
+}
+
+/**
+ * Rows sorted by a column; ties by name. Rows without a median time to ready come last either way, since
+ * "no launch was ready" is neither fast nor slow.
+ */
+export function sortUsageRows<T extends UsageFigures & { name: string }>(rows: readonly T[], sort: UsageSort, dir: SortDirection): T[] {
+  const sign = dir === "asc" ? 1 : -1;
+  const byName = (a: T, b: T) => a.name.localeCompare(b.name, "en");
+  const value = (row: T): number | null =>
+    sort === "used" ? row.timeUsedMs : sort === "launches" ? row.launches : sort === "failures" ? row.failures : sort === "ready" ? row.medianMsToReady : 0;
+  return [...rows].sort((a, b) => {
+    if (sort === "name") return sign * byName(a, b);
+    const [x, y] = [value(a), value(b)];
+    if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    return sign * (x - y) || byName(a, b);
+  });
+}

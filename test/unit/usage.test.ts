@@ -8,7 +8,10 @@ import {
   formatWait,
   median,
   parseUsageRange,
+  parseUsageSort,
+  sortUsageRows,
   startOfDay,
+  USAGE_SORTS,
   USAGE_CSV_HEADER,
   usageCsvRow,
   usageFigures,
@@ -213,5 +216,38 @@ describe("durations for people", () => {
   it("reads minutes, hours and days, and waits in seconds", () => {
     expect([formatDuration(0), formatDuration(30_000), formatDuration(45 * 60_000), formatDuration(8.5 * 3_600_000), formatDuration(50 * 3_600_000)]).toEqual(["0 min", "< 1 min", "45 min", "8 h 30 min", "2 d 2 h"]);
     expect([formatWait(null), formatWait(0), formatWait(42_400), formatWait(190_000)]).toEqual(["–", "0 s", "42 s", "3 min 10 s"]);
+  });
+});
+
+describe("sorting a report's rows", () => {
+  const row = (name: string, timeUsedMs: number, launches: number, failures: number, medianMsToReady: number | null) => ({ name, timeUsedMs, launches, failures, medianMsToReady });
+  const rows = [row("cy", 10, 1, 0, null), row("ada", 30, 4, 0, 90), row("bob", 30, 3, 1, 0)];
+
+  it("sorts by each column, ties by name, and puts rows without a median last both ways", () => {
+    const names = (sort: Parameters<typeof sortUsageRows>[1], dir: "asc" | "desc") => sortUsageRows(rows, sort, dir).map((r) => r.name);
+    expect(names("used", "desc")).toEqual(["ada", "bob", "cy"]);
+    expect(names("used", "asc")).toEqual(["cy", "ada", "bob"]);
+    expect(names("name", "desc")).toEqual(["cy", "bob", "ada"]);
+    expect(names("failures", "desc")).toEqual(["bob", "ada", "cy"]);
+    expect(names("ready", "asc")).toEqual(["bob", "ada", "cy"]);
+    expect(names("ready", "desc")).toEqual(["ada", "bob", "cy"]);
+  });
+
+  it("reads the sort from the page's parameters, with a default for nonsense", () => {
+    expect(parseUsageSort(undefined, undefined)).toEqual({ sort: "used", dir: "desc" });
+    expect(parseUsageSort("name", undefined)).toEqual({ sort: "name", dir: "asc" });
+    expect(parseUsageSort("ready", "asc")).toEqual({ sort: "ready", dir: "asc" });
+    expect(parseUsageSort("<script>", "sideways")).toEqual({ sort: "used", dir: "desc" });
+  });
+
+  it("keeps every row, whatever the column and direction", () => {
+    const arb = fc.array(fc.record({ name: fc.string(), timeUsedMs: fc.nat(), launches: fc.nat(), failures: fc.nat(), medianMsToReady: fc.option(fc.nat()) }), { maxLength: 30 });
+    fc.assert(
+      fc.property(arb, fc.constantFrom(...USAGE_SORTS), fc.constantFrom("asc" as const, "desc" as const), (list, sort, dir) => {
+        const sorted = sortUsageRows(list, sort, dir);
+        expect(sorted).toHaveLength(list.length);
+        expect(new Set(sorted)).toEqual(new Set(list));
+      }),
+    );
   });
 });
