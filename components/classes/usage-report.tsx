@@ -53,6 +53,7 @@ export function UsageRangeForm({
   from,
   to,
   timeZone,
+  zoneGiven,
   errors,
   keep,
 }: {
@@ -60,6 +61,8 @@ export function UsageRangeForm({
   from: string;
   to: string;
   timeZone: string;
+  /** Whether the address names the zone; if not, the browser's replaces UTC. */
+  zoneGiven: boolean;
   errors: Record<string, string[]> | null;
   /** Parameters the form carries along (the sort, the student shown). */
   keep: Record<string, string | undefined>;
@@ -77,7 +80,7 @@ export function UsageRangeForm({
       </div>
       <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">
         Days in the time zone {timeZone}
-        {timeZone === "UTC" ? " (your browser's zone replaces it when JavaScript runs)" : ""}, both included; at most 366 days.
+        {zoneGiven ? "" : " (your browser's zone replaces it when JavaScript runs)"}, both included; at most 366 days.
       </p>
       {errors?.tz && <p className="mt-1 text-xs text-red-700 dark:text-red-300">Time zone: {errors.tz.join(" ")}</p>}
     </form>

@@ -48,7 +48,7 @@ function OwnerDetail({ detail, back }: { detail: OwnerUsageDetail; back: string 
   const { owner, range, figures } = detail;
   const who = owner.kind === "group" ? `The group ${owner.displayName ?? owner.name}` : (owner.displayName ?? owner.name);
   return (
-    <section aria-labelledby="owner-heading" className="mt-6">
+    <section aria-labelledby="owner-heading" className="mt-6 rounded-lg border border-brand-100 bg-brand-50/40 p-4 dark:border-slate-700 dark:bg-slate-900/60">
       <p className="text-sm">
         <Link href={back} className={link}>
           ← Whole class
@@ -70,22 +70,22 @@ function OwnerDetail({ detail, back }: { detail: OwnerUsageDetail; back: string 
             <caption className="sr-only">Environments of {who} in the range, newest first</caption>
             <thead className="bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400">
               <tr>
-                <th scope="col" className={cell}>
+                <th scope="col" className={`${cell} whitespace-nowrap`}>
                   Environment
                 </th>
-                <th scope="col" className={cell}>
+                <th scope="col" className={`${cell} whitespace-nowrap`}>
                   Start
                 </th>
-                <th scope="col" className={cell}>
+                <th scope="col" className={`${cell} whitespace-nowrap`}>
                   End
                 </th>
-                <th scope="col" className={`${cell} text-right`}>
+                <th scope="col" className={`${cell} text-right whitespace-nowrap`}>
                   In range
                 </th>
-                <th scope="col" className={`${cell} text-right`}>
+                <th scope="col" className={`${cell} text-right whitespace-nowrap`}>
                   Ready after
                 </th>
-                <th scope="col" className={cell}>
+                <th scope="col" className={`${cell} whitespace-nowrap`}>
                   Outcome
                 </th>
               </tr>
@@ -142,16 +142,27 @@ function ClassReport({ report, sort, dir, sortHref, ownerHref }: { report: Class
           </Link>
           {owner.displayName && <span className="block text-xs text-slate-600 dark:text-slate-400">{owner.name}</span>}
           {owner.templates.length > 1 && (
-            <span className="block text-xs text-slate-600 dark:text-slate-400">{owner.templates.map((t) => `${t.displayName} ${formatDuration(t.timeUsedMs)}`).join(" · ")}</span>
+            <ul aria-label="By template" className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">
+              {owner.templates.map((t) => (
+                <li key={t.name} className="whitespace-nowrap">
+                  {t.displayName}: {formatDuration(t.timeUsedMs)}
+                </li>
+              ))}
+            </ul>
           )}
         </>
       ),
     }));
   return (
     <>
-      <div className="mt-6">
-        <UsageTotals total={report.total} />
-      </div>
+      <section aria-labelledby="totals-heading" className="mt-8">
+        <h2 id="totals-heading" className="text-lg font-semibold">
+          Whole class
+        </h2>
+        <div className="mt-3">
+          <UsageTotals total={report.total} />
+        </div>
+      </section>
       {!used && (
         <p className="mt-6 rounded-lg border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-300">
           Nobody in this class used an environment of its catalogs in this range. Pick other days above.
@@ -236,6 +247,7 @@ export default async function UsagePage({ params, searchParams }: Props) {
           from={range?.fromDate ?? query.from ?? addDays(today, -(USAGE_DEFAULT_DAYS - 1))}
           to={range?.toDate ?? query.to ?? today}
           timeZone={range?.timeZone ?? "UTC"}
+          zoneGiven={query.tz !== undefined}
           errors={report.errors}
           keep={{ sort: one(search.sort), dir: one(search.dir), student }}
         />
