@@ -15,7 +15,7 @@ const OUTCOMES: Record<BulkOutcome, { label: string; tone: string }> = {
 };
 
 /** What will happen to each environment, or what happened, in a table that scrolls inside its own box. */
-function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; caption: string; limit?: number }) {
+function OutcomeTable({ items, caption, limit, linked = true }: { items: BulkResult["items"]; caption: string; limit?: number; linked?: boolean }) {
   const shown = limit === undefined ? items : items.slice(0, limit);
   return (
     <div data-scrolls className="relative mt-3 max-h-72 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800">
@@ -34,12 +34,12 @@ function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; c
           {shown.map((item) => (
             <tr key={item.uuid} className="border-t border-slate-200 dark:border-slate-800">
               <td className="px-3 py-1.5 whitespace-nowrap">
-                {item.template ? (
+                {item.template && linked ? (
                   <Link href={`/admin/environments/${item.uuid}`} className="font-mono text-xs text-brand-700 hover:underline dark:text-brand-100">
                     {item.template}-{item.uuid}
                   </Link>
                 ) : (
-                  <span className="font-mono text-xs">{item.uuid}</span>
+                  <span className="font-mono text-xs">{item.template ? `${item.template}-${item.uuid}` : item.uuid}</span>
                 )}
               </td>
               <td className="px-3 py-1.5">{item.owner ?? <span className="text-slate-600 dark:text-slate-400">unclaimed</span>}</td>
@@ -55,7 +55,8 @@ function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; c
 }
 
 /** What a bulk action did to each environment, kept on the page until dismissed. */
-export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismiss: () => void }) {
+/** `linked`: each environment links to its admin page (admins only). */
+export function BulkSummary({ result, onDismiss, linked = true }: { result: BulkResult; onDismiss: () => void; linked?: boolean }) {
   const titleId = useId();
   return (
     <section aria-labelledby={titleId} data-testid="bulk-summary" className="mt-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950">
@@ -69,7 +70,7 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
           Dismiss
         </button>
       </div>
-      <OutcomeTable items={result.items} caption="What happened to each environment" />
+      <OutcomeTable items={result.items} caption="What happened to each environment" linked={linked} />
     </section>
   );
 }
@@ -80,8 +81,8 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
  */
 export const BulkConfirmDialog = forwardRef<
   HTMLDialogElement,
-  { preview: BulkPreview | null; scope: string; error: string | null; pending: boolean; onConfirm: (preview: BulkPreview) => void }
->(function BulkConfirmDialog({ preview, scope, error, pending, onConfirm }, ref) {
+  { preview: BulkPreview | null; scope: string; error: string | null; pending: boolean; onConfirm: (preview: BulkPreview) => void; linked?: boolean }
+>(function BulkConfirmDialog({ preview, scope, error, pending, onConfirm, linked = true }, ref) {
   const titleId = useId();
   const close = () => (ref && "current" in ref ? ref.current?.close() : undefined);
   const acting = preview ? (preview.action === "end" ? preview.counts.ended : preview.counts.extended) : 0;
@@ -102,7 +103,7 @@ export const BulkConfirmDialog = forwardRef<
           <p data-testid="bulk-plan" className="mt-2 text-sm font-medium">
             {preview.summary}
           </p>
-          <OutcomeTable items={preview.items} caption="What will happen to each environment" limit={50} />
+          <OutcomeTable items={preview.items} caption="What will happen to each environment" limit={50} linked={linked} />
           {error && (
             <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
               {error}

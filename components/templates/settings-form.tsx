@@ -34,6 +34,7 @@ const SETTING_WORDS: Record<SettingName, string> = {
   poolSize: "pool size",
   poolMaxSize: "pool maximum",
   poolRecycle: "recycling",
+  teacherAccess: "teacher access",
   poolFallback: "pool fallback",
   ttlSeconds: "lifetime",
   ttlExtendSeconds: "extension duration",
@@ -446,6 +447,13 @@ export function SettingsForm({
                 <FieldError errors={errors} path="connectionMessageTemplate" />
               </div>
             )}
+            <Switch
+              id={fieldId("teacherAccess")}
+              label="Teachers may open their students' environments"
+              help="From the class view, for their own classes' students only; each opening is recorded in the audit trail."
+              checked={form.teacherAccess}
+              onChange={(checked) => set("teacherAccess", checked)}
+            />
           </fieldset>
         </>
       )}

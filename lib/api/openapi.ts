@@ -10,6 +10,7 @@ import {
   RetryResultSchema,
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
+import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
 import { usagePaths } from "./openapi-usage";
 import "./schemas/common";
@@ -538,6 +539,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...classEnvironmentPaths,
     ...usagePaths,
     "/api/openapi.json": {
       get: {
