@@ -1,13 +1,13 @@
 import type { Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { toOwnerKey } from "@/lib/domain/owner-key";
 import { createTemplate } from "@/lib/services/templates/create-template";
 import { insertUsageFixture, USAGE_FIXTURE_FROM, USAGE_FIXTURE_TO } from "@/test/support/usage-fixture";
-import { expect, shootBothWidths, test } from "./fixtures";
+import { expect, shootEverySide, test } from "./fixtures";
+import { withE2eDatabase } from "./support/database";
 import { readState, storageStatePath } from "./support/state";
-import { expectNoSeriousViolations } from "./support/student";
 
 /**
  * A class's usage report in Chromium against the production build: the hand-made history of
@@ -23,9 +23,8 @@ const TEMPLATES = { a: "e2e-usage-lab", b: "e2e-usage-notebook", c: "e2e-usage-o
 const DISPLAY = { a: "Usage Lab", b: "Usage Notebook", c: "Usage Other" } as const;
 
 test.beforeAll(async () => {
-  const prisma = createPrismaClient(readState().portalEnv.DATABASE_URL!, 1);
-  setDb(prisma);
-  try {
+  await withE2eDatabase(async () => {
+    const prisma = db();
     const { accounts } = readState();
     const user = (name: "teacher12" | "student40" | "student41" | "student42") => prisma.user.findUniqueOrThrow({ where: { username: accounts[name].username } });
     const [teacher, s1, s2, s3] = await Promise.all([user("teacher12"), user("student40"), user("student41"), user("student42")]);
@@ -66,28 +65,8 @@ test.beforeAll(async () => {
     }
     const key = (name: "student40" | "student41" | "student42" | "student43") => toOwnerKey(accounts[name].username)!;
     await insertUsageFixture({ uuidPrefix: "e2e0", owners: { s1: key("student40"), s2: key("student41"), s3: key("student42"), outsider: key("student43") }, templates: ids });
-  } finally {
-    await closeDb(prisma);
-  }
+  });
 });
-
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
-}
-
-/** Screenshots at both widths in light and dark, with axe and the phone's width checked on each. */
-async function shootEverySide(page: Page, shoot: (page: Page, name: string) => Promise<void>, name: string, what: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expectNoSeriousViolations(page, `${what} (${scheme})`);
-    await shootBothWidths(page, shoot, `${name}-${scheme}`);
-  }
-  await page.setViewportSize({ width: 375, height: 740 });
-  await expectNoSidewaysScroll(page, `${what} at 375 px`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 /** The cells of a table's row (its header cell first), as text. */
 async function rowCells(page: Page, table: string, name: string): Promise<string[]> {

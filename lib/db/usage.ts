@@ -1,52 +1,19 @@
 import "server-only";
 import { sqlPool } from "./client";
-import type { SpanOutcome, UsageFigures, UsageSpan } from "@/lib/domain/usage";
+import type { SpanOutcome, UsageFigures, UsagePair, UsageSpan } from "@/lib/domain/usage";
 
 /**
- * Usage reports' data access. A class's report covers its members (a member row or a bound group) and the
- * templates of its live catalogs (catalog_classes → catalog_items): the scope the class's teachers see. Spans
- * of use are read from the instance history that a trigger writes (instance_events, migration
- * 20261128000000_instance_history), since an instance's own row forgets an earlier owner when a pool member
- * goes back to its pool and is claimed again.
+ * Usage reports' data access. A report's scope (the class's members, the templates of its catalogs, and the
+ * owner key each member's environments of each template have) is the class view's, read by lib/db/classes.ts
+ * and paired by lib/domain/usage.ts (`usageScope`). Spans of use are read from the instance history that a
+ * trigger writes (instance_events, migration 20261128000000_instance_history), since an instance's own row
+ * forgets an earlier owner when a pool member goes back to its pool and is claimed again.
  */
 
-/** A class member as a report names them, with the groups that may own environments of group templates. */
-export interface UsageMember {
-  username: string;
-  displayName: string | null;
-  groups: string[];
-}
-
-export interface UsageTemplate {
-  id: string;
-  name: string;
-  displayName: string;
-}
-
-/** Everyone in the class (members and bound groups' members), the class's bound groups, and its catalogs' templates. */
-export async function readUsageScope(classId: string): Promise<{ members: UsageMember[]; classGroups: string[]; templates: UsageTemplate[] }> {
-  const { rows } = await sqlPool().query<{ members: UsageMember[] | null; classGroups: string[]; templates: UsageTemplate[] | null }>(
-    `SELECT coalesce(c.groups, '{}') AS "classGroups",
-            (SELECT json_agg(json_build_object('username', u.username, 'displayName', u.display_name, 'groups', coalesce(u.groups, '{}')) ORDER BY u.username)
-             FROM users u
-             WHERE EXISTS (SELECT 1 FROM class_members m WHERE m.class_id = c.id AND m.user_id = u.id)
-                OR (cardinality(coalesce(c.groups, '{}')) > 0 AND u.groups && c.groups)) AS members,
-            (SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'displayName', t.display_name) ORDER BY lower(t.display_name), t.name)
-             FROM templates t
-             WHERE t.id IN (SELECT ci.template_id FROM catalog_classes cc
-                            JOIN catalogs k ON k.id = cc.catalog_id AND k.deleted_at IS NULL
-                            JOIN catalog_items ci ON ci.catalog_id = k.id
-                            WHERE cc.class_id = c.id)) AS templates
-     FROM classes c WHERE c.id = $1::uuid`,
-    [classId],
-  );
-  const row = rows[0];
-  return { members: row?.members ?? [], classGroups: row?.classGroups ?? [], templates: row?.templates ?? [] };
-}
-
 /**
- * The spans of use of instances of `templateIds` owned by one of `ownerKeys` that overlap [from, to).
- * Parameters: $1 template ids, $2 owner keys, $3 from, $4 to, $5 now.
+ * The spans of use that overlap [from, to) of the (template, owner key) pairs asked for, each with the row
+ * (`owner`) its pair counts in. Parameters: $1 template ids, $2 owner keys, $3 from, $4 to, $5 now, $6 the
+ * pairs' owners ($1, $2 and $6 side by side).
  *
  * The history is walked per instance in order: a span starts where an owner key appears (the instance's first
  * moment: a launch; or a change of owner: a claim) and ends at the first later moment that is Expiring (its
@@ -56,18 +23,19 @@ export async function readUsageScope(classId: string): Promise<{ members: UsageM
  * claim is ready at once.
  */
 const SPANS = `
+  pairs AS (SELECT DISTINCT ON (template_id, owner_key) * FROM unnest($1::uuid[], $2::text[], $6::text[]) AS p(template_id, owner_key, owner)),
   ev AS (
     SELECT e.id, e.instance_id, e.at, e.phase::text AS phase, e.owner_key, e.deleted,
            i.template_id, i.uuid, i.created_at, i.deleted_at AS instance_deleted_at,
            row_number() OVER w AS n, lag(e.owner_key) OVER w AS prev_owner
     FROM instances i JOIN instance_events e ON e.instance_id = i.id
-    WHERE i.template_id = ANY($1::uuid[])
+    WHERE i.template_id IN (SELECT template_id FROM pairs)
       AND i.created_at < $4
       AND (i.deleted_at IS NULL OR i.deleted_at > $3)
     WINDOW w AS (PARTITION BY e.instance_id ORDER BY e.at, e.id)
   ),
   spans AS (
-    SELECT s.instance_id, s.uuid, s.template_id, s.owner_key,
+    SELECT s.instance_id, s.uuid, s.template_id, s.owner_key, p.owner,
            -- Instances older than their history start it at their row's last change: their creation is earlier.
            CASE WHEN s.n = 1 THEN least(s.created_at, s.at) ELSE s.at END AS start_at,
            s.n > 1 AS claimed,
@@ -75,6 +43,7 @@ const SPANS = `
            CASE WHEN fin.at IS NULL AND s.instance_deleted_at IS NULL THEN 'running' ELSE coalesce(fin.outcome, 'ended') END AS outcome,
            rdy.at AS ready_at
     FROM ev s
+    JOIN pairs p ON p.template_id = s.template_id AND p.owner_key = s.owner_key
     LEFT JOIN LATERAL (
       SELECT e.n, e.at,
              CASE WHEN e.phase = 'Failed' THEN 'failed'
@@ -90,7 +59,7 @@ const SPANS = `
       WHERE e.instance_id = s.instance_id AND e.n >= s.n AND e.phase IN ('Ready', 'Claimed') AND (fin.n IS NULL OR e.n < fin.n)
       ORDER BY e.n LIMIT 1
     ) rdy ON true
-    WHERE s.owner_key = ANY($2::text[]) AND (s.n = 1 OR s.prev_owner IS DISTINCT FROM s.owner_key)
+    WHERE s.n = 1 OR s.prev_owner IS DISTINCT FROM s.owner_key
   ),
   clipped AS (
     SELECT sp.*,
@@ -101,19 +70,20 @@ const SPANS = `
     WHERE sp.start_at < $4 AND (sp.end_at IS NULL OR sp.end_at > $3)
   )`;
 
-/** Figures of one row of the report; `ownerKey` and `templateId` null where the row sums over them. */
+/** Figures of one row of the report; `owner` and `templateId` null where the row sums over them. */
 export interface UsageRow extends UsageFigures {
-  ownerKey: string | null;
+  owner: string | null;
   templateId: string | null;
 }
 
 interface Window {
-  templateIds: string[];
-  ownerKeys: string[];
+  pairs: UsagePair[];
   from: Date;
   to: Date;
   now: Date;
 }
+
+const windowParameters = (w: Window) => [w.pairs.map((p) => p.templateId), w.pairs.map((p) => p.ownerKey), w.from, w.to, w.now, w.pairs.map((p) => p.owner)];
 
 /**
  * Every figure of a report in one statement: per owner and template, per owner, per template and the total
@@ -121,19 +91,19 @@ interface Window {
  * before it was ready) and the median time to ready among the spans that started inside it.
  */
 export async function readUsageFigures(window: Window): Promise<UsageRow[]> {
-  const { rows } = await sqlPool().query<{ owner_key: string | null; template_id: string | null; used_ms: string; launches: number; failures: number; median_ready_ms: number | null }>(
+  const { rows } = await sqlPool().query<{ owner: string | null; template_id: string | null; used_ms: string; launches: number; failures: number; median_ready_ms: number | null }>(
     `WITH ${SPANS}
-     SELECT owner_key, template_id::text AS template_id,
+     SELECT owner, template_id::text AS template_id,
             coalesce(sum(used_ms), 0)::text AS used_ms,
             (count(*) FILTER (WHERE launched))::int AS launches,
             (count(*) FILTER (WHERE launched AND outcome = 'failed' AND ready_at IS NULL))::int AS failures,
             (percentile_cont(0.5) WITHIN GROUP (ORDER BY ready_ms) FILTER (WHERE launched AND ready_ms IS NOT NULL))::float8 AS median_ready_ms
      FROM clipped
-     GROUP BY GROUPING SETS ((owner_key, template_id), (owner_key), (template_id), ())`,
-    [window.templateIds, window.ownerKeys, window.from, window.to, window.now],
+     GROUP BY GROUPING SETS ((owner, template_id), (owner), (template_id), ())`,
+    windowParameters(window),
   );
   return rows.map((row) => ({
-    ownerKey: row.owner_key,
+    owner: row.owner,
     templateId: row.template_id,
     timeUsedMs: Number(row.used_ms),
     launches: row.launches,
@@ -148,13 +118,13 @@ export interface UsageSpanRow extends UsageSpan {
   timeUsedMs: number;
 }
 
-/** The spans of use of `ownerKeys` overlapping the range, newest first (at most `limit`). */
+/** The spans of use of the pairs overlapping the range, newest first (at most `limit`). */
 export async function readUsageSpans(window: Window, limit: number): Promise<UsageSpanRow[]> {
   const { rows } = await sqlPool().query<{ uuid: string; owner_key: string; template_id: string; start_at: Date; end_at: Date | null; ready_at: Date | null; outcome: SpanOutcome; claimed: boolean; used_ms: string }>(
     `WITH ${SPANS}
      SELECT uuid, owner_key, template_id::text AS template_id, start_at, end_at, ready_at, outcome, claimed, used_ms::text AS used_ms
-     FROM clipped ORDER BY start_at DESC, uuid LIMIT $6`,
-    [window.templateIds, window.ownerKeys, window.from, window.to, window.now, limit],
+     FROM clipped ORDER BY start_at DESC, uuid LIMIT $7`,
+    [...windowParameters(window), limit],
   );
   return rows.map((row) => ({
     uuid: row.uuid,

@@ -1,4 +1,6 @@
+import type { Ownership } from "./class-view";
 import { csvRow } from "./csv";
+import { toOwnerKey } from "./owner-key";
 
 /**
  * Usage reports: how much environment time a class's students used over a range of days, how often they
@@ -288,4 +290,54 @@ export function sortUsageRows<T extends UsageFigures & { name: string }>(rows: r
     if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
     return sign * (x - y) || byName(a, b);
   });
+}
+
+/** Someone whose environments a report counts: a member (by username) or a group sharing a group template's environments. */
+export interface UsageOwner {
+  kind: UsageOwnerKind;
+  /** The username, or the group's owner key. */
+  name: string;
+  displayName: string | null;
+}
+
+/** An owner key of a template's environments that a report counts, and whose row it counts in (`${kind}:${name}`). */
+export interface UsagePair {
+  templateId: string;
+  ownerKey: string;
+  owner: string;
+}
+
+/** The row id of an owner. */
+export const usageOwnerId = (owner: UsageOwner) => `${owner.kind}:${owner.name}`;
+
+/**
+ * Whose environments of which template a class's report counts, with the owner key each has, as the class
+ * view finds them (lib/domain/class-view.ts): a template owned by the username or the email counts under the
+ * student; one owned by groups has one environment per first group, shared, counted under the group and under
+ * no student. A template owned by another claim is not counted: the portal does not store that claim, so its
+ * environments cannot be told apart by owner. Every member is listed, groups only when they own something.
+ * A (template, owner key) is counted once, under its first owner.
+ */
+export function usageScope(
+  students: readonly { username: string; displayName: string | null; email: string | null; groups: string[] }[],
+  templates: readonly { id: string; ownership: Ownership }[],
+): { owners: UsageOwner[]; pairs: UsagePair[] } {
+  const members = [...students].sort((a, b) => a.username.localeCompare(b.username, "en") || (a.username < b.username ? -1 : 1));
+  const owners: UsageOwner[] = members.map((m) => ({ kind: "student", name: m.username, displayName: m.displayName }));
+  const groups = new Map<string, UsageOwner>();
+  const pairs = new Map<string, UsagePair>();
+  for (const template of templates) {
+    for (const member of members) {
+      const value = template.ownership === "user" ? member.username : template.ownership === "email" ? member.email : template.ownership === "group" ? member.groups[0] : null;
+      const ownerKey = value ? toOwnerKey(value) : null;
+      if (!ownerKey || pairs.has(`${template.id} ${ownerKey}`)) continue;
+      let owner: UsageOwner = { kind: "student", name: member.username, displayName: member.displayName };
+      if (template.ownership === "group") {
+        owner = groups.get(ownerKey) ?? { kind: "group", name: ownerKey, displayName: value === ownerKey ? null : value! };
+        groups.set(ownerKey, owner);
+      }
+      pairs.set(`${template.id} ${ownerKey}`, { templateId: template.id, ownerKey, owner: usageOwnerId(owner) });
+    }
+  }
+  return { owners: [...owners, ...[...groups.values()].sort((a, b) => a.name.localeCompare(b.name, "en"))], pairs: [...pairs.values()] };
 }

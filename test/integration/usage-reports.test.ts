@@ -64,10 +64,11 @@ beforeAll(async () => {
   members.s3 = await createUser({ name: "cy", groups: ["Lab Team"] });
   members.s4 = await createUser({ name: "dee" });
   members.outsider = await createUser({ name: "eve" });
-  const [a, b, c] = await Promise.all([
+  const [a, b, c, g] = await Promise.all([
     createLaunchTemplate("usage-lab", { displayName: "Lab" }),
     createLaunchTemplate("usage-notebook", { displayName: "Notebook" }),
     createLaunchTemplate("usage-other", { displayName: "Other" }),
+    createLaunchTemplate("usage-team", { displayName: "Team", spec: { ownerClaim: "groups", valuesTemplate: "host: {{ host }}\nteam: {{ owner }}\n" } }),
   ]);
   const client = database.db();
   const made = await client.class.create({
@@ -80,12 +81,18 @@ beforeAll(async () => {
   });
   // Two catalogs for the class, one listing both of its templates and one listing one again; c is in a catalog of another class.
   await client.catalog.create({
-    data: { slug: "usage-cat", title: "Usage", ownerId: people.teacherA.userId, items: { create: [{ templateId: a.id, position: 0 }, { templateId: b.id, position: 1 }] }, classes: { create: [{ classId: made.id }] } },
+    data: {
+      slug: "usage-cat",
+      title: "Usage",
+      ownerId: people.teacherA.userId,
+      items: { create: [{ templateId: a.id, position: 0 }, { templateId: b.id, position: 1 }, { templateId: g.id, position: 2 }] },
+      classes: { create: [{ classId: made.id }] },
+    },
   });
   await client.catalog.create({ data: { slug: "usage-cat-2", title: "Usage again", ownerId: people.teacherA.userId, items: { create: [{ templateId: a.id, position: 0 }] }, classes: { create: [{ classId: made.id }] } } });
   const other = await client.class.create({ data: { slug: "usage-other", title: "Other class", teachers: { create: [{ userId: people.teacherB.userId }] } } });
   await client.catalog.create({ data: { slug: "usage-cat-other", title: "Other", ownerId: people.teacherB.userId, items: { create: [{ templateId: c.id, position: 0 }] }, classes: { create: [{ classId: other.id }] } } });
-  await insertUsageFixture({ uuidPrefix: "f1c0", owners: { s1: "ada", s2: "bob-smith", s3: "cy", outsider: "eve", group: "lab-team" }, templates: { a: a.id, b: b.id, c: c.id } });
+  await insertUsageFixture({ uuidPrefix: "f1c0", owners: { s1: "ada", s2: "bob-smith", s3: "cy", outsider: "eve", group: "lab-team" }, templates: { a: a.id, b: b.id, c: c.id, g: g.id } });
 });
 
 beforeEach(() => {
@@ -129,11 +136,12 @@ describe("a class's report of a hand-made history", () => {
       },
       { kind: "student", name: "cy", displayName: null, ...figures(30 * M, 1, 0, 90_000), templates: [{ name: "usage-lab", displayName: "Lab", ...figures(30 * M, 1, 0, 90_000) }] },
       { kind: "student", name: "dee", displayName: null, ...figures(0, 0, 0, null), templates: [] },
-      { kind: "group", name: "lab-team", displayName: "Lab Team", ...figures(3 * H, 1, 0, 30_000), templates: [{ name: "usage-lab", displayName: "Lab", ...figures(3 * H, 1, 0, 30_000) }] },
+      { kind: "group", name: "lab-team", displayName: "Lab Team", ...figures(3 * H, 1, 0, 30_000), templates: [{ name: "usage-team", displayName: "Team", ...figures(3 * H, 1, 0, 30_000) }] },
     ]);
     expect(body.templates).toEqual([
-      { name: "usage-lab", displayName: "Lab", ...figures(12 * H + 40 * M, 6, 1, 90_000) },
+      { name: "usage-lab", displayName: "Lab", ...figures(9 * H + 40 * M, 5, 1, 105_000) },
       { name: "usage-notebook", displayName: "Notebook", ...figures(4 * H + 30 * M, 3, 0, 0) },
+      { name: "usage-team", displayName: "Team", ...figures(3 * H, 1, 0, 30_000) },
     ]);
   });
 
@@ -175,7 +183,7 @@ describe("a class's report of a hand-made history", () => {
     const report = await getClassUsage(people.teacherA, { slug: "usage-2b", query: RANGE, now });
     for (const owner of report.owners) {
       const one = await getOwnerUsage(people.teacherA, { slug: "usage-2b", name: owner.name, query: RANGE, now });
-      const spans = one.environments.map((e) => ({ ...e, ownerKey: owner.ownerKey, templateId: e.template.name, end: e.end }));
+      const spans = one.environments.map((e) => ({ ...e, ownerKey: owner.name, templateId: e.template.name, end: e.end }));
       expect(usageFigures(spans, report.range, now), owner.name).toEqual(figures(owner.timeUsedMs, owner.launches, owner.failures, owner.medianMsToReady));
       expect(one.figures).toEqual(figures(owner.timeUsedMs, owner.launches, owner.failures, owner.medianMsToReady));
     }
@@ -209,9 +217,10 @@ describe("a class's report of a hand-made history", () => {
       `"student","cy","","usage-lab",${tail},"1800.000","1","0","90.000"`,
       `"student","dee","","",${tail},"0.000","0","0",""`,
       `"group","lab-team","Lab Team","",${tail},"10800.000","1","0","30.000"`,
-      `"group","lab-team","Lab Team","usage-lab",${tail},"10800.000","1","0","30.000"`,
-      `"template","usage-lab","Lab","usage-lab",${tail},"45600.000","6","1","90.000"`,
+      `"group","lab-team","Lab Team","usage-team",${tail},"10800.000","1","0","30.000"`,
+      `"template","usage-lab","Lab","usage-lab",${tail},"34800.000","5","1","105.000"`,
       `"template","usage-notebook","Notebook","usage-notebook",${tail},"16200.000","3","0","0.000"`,
+      `"template","usage-team","Team","usage-team",${tail},"10800.000","1","0","30.000"`,
     ]);
   });
 

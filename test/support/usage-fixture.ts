@@ -6,8 +6,8 @@ import { db } from "@/lib/db/client";
  * instance row is inserted as it ends up, and its history (normally written by a trigger at the moment each
  * change happens) is replaced by the moments listed here.
  *
- * Templates: `a` and `b` are in the class's catalogs, `c` is not. Owners: `s1`, `s2`, `s3` are members,
- * `outsider` is not; `group` (optional) owns environments of a group template.
+ * Templates: `a` and `b` are in the class's catalogs, `c` is not; `g` (optional, with `group`), owned by
+ * groups, is. Owners: `s1`, `s2`, `s3` are members, `outsider` is not; `group` is the first group of `s3`.
  *
  * Expected figures (time used in the range; launches and claims that started in it; failures: launches that
  * failed before they were ready; median time to ready over those that were ready):
@@ -17,7 +17,7 @@ import { db } from "@/lib/db/client";
  *   a: 2 h 10 min (one launch before the range clipped to 2 h, one failed after 10 min), 1 launch, 1 failure,
  *   no median. b: 3 h, 2 launches (claims), median 0 s.
  * - s3: 30 min = 1 800 000 ms; 1 launch; median 90 s (deleted without teardown).
- * - group: 3 h = 10 800 000 ms; 1 launch; median 30 s.
+ * - group (template g): 3 h = 10 800 000 ms; 1 launch; median 30 s.
  * Nothing of the outsider, of template c, of the pool's unclaimed time, or of spans wholly outside the range.
  */
 
@@ -33,7 +33,7 @@ const at = (days: number, ms = 0) => new Date(D + days * 24 * H + ms);
 
 type Phase = "Pending" | "Provisioning" | "Ready" | "Available" | "Claimed" | "Expiring" | "Failed";
 type OwnerRole = "s1" | "s2" | "s3" | "outsider" | "group";
-type TemplateRole = "a" | "b" | "c";
+type TemplateRole = "a" | "b" | "c" | "g";
 
 interface Moment {
   at: Date;
@@ -116,8 +116,8 @@ export function usageFixtureInstances(withGroup: boolean): FixtureInstance[] {
     // s3, a: ready after 90 s, deleted after 30 min without a teardown first.
     { template: "a", pooled: false, history: launch("s3", at(8, 10 * H), 90 * S, { at: at(8, 10 * H + 30 * M), phase: "deleted" }) },
   ];
-  // group, a: a group's shared environment for 3 h, ready after 30 s.
-  if (withGroup) instances.push({ template: "a", pooled: false, history: launch("group", at(7, 10 * H), 30 * S, { at: at(7, 13 * H), phase: "Expiring" }) });
+  // group, g: a group's shared environment for 3 h, ready after 30 s.
+  if (withGroup) instances.push({ template: "g", pooled: false, history: launch("group", at(7, 10 * H), 30 * S, { at: at(7, 13 * H), phase: "Expiring" }) });
   return instances;
 }
 
@@ -125,13 +125,17 @@ export function usageFixtureInstances(withGroup: boolean): FixtureInstance[] {
  * Inserts the fixture: `uuidPrefix` (4 hex characters) makes its instances' uuids, so a second run replaces
  * the first. `owners` maps each role to its owner key; `templates` each template role to its id.
  */
-export async function insertUsageFixture(options: { uuidPrefix: string; owners: Record<Exclude<OwnerRole, "group">, string> & { group?: string }; templates: Record<TemplateRole, string> }): Promise<string[]> {
+export async function insertUsageFixture(options: {
+  uuidPrefix: string;
+  owners: Record<Exclude<OwnerRole, "group">, string> & { group?: string };
+  templates: Record<Exclude<TemplateRole, "g">, string> & { g?: string };
+}): Promise<string[]> {
   const client = db();
-  const instances = usageFixtureInstances(options.owners.group !== undefined);
+  const instances = usageFixtureInstances(options.owners.group !== undefined && options.templates.g !== undefined);
   const uuids = instances.map((_, i) => `${options.uuidPrefix}${i.toString(16).padStart(4, "0")}`);
   await client.instance.deleteMany({ where: { uuid: { in: uuids } } });
   for (const [i, instance] of instances.entries()) {
-    const templateId = options.templates[instance.template];
+    const templateId = options.templates[instance.template]!;
     const version = await client.templateVersion.findFirstOrThrow({ where: { templateId }, orderBy: { version: "desc" } });
     const first = instance.history[0]!;
     const last = instance.history.at(-1)!;

@@ -15,6 +15,8 @@ import {
   USAGE_CSV_HEADER,
   usageCsvRow,
   usageFigures,
+  usageOwnerId,
+  usageScope,
   type UsageSpan,
 } from "@/lib/domain/usage";
 
@@ -248,6 +250,52 @@ describe("sorting a report's rows", () => {
         expect(sorted).toHaveLength(list.length);
         expect(new Set(sorted)).toEqual(new Set(list));
       }),
+    );
+  });
+});
+
+describe("a report's scope", () => {
+  const students = [
+    { username: "cy", displayName: null, email: null, groups: ["Lab Team", "other"] },
+    { username: "ada", displayName: "Ada L.", email: "Ada@School.example", groups: [] },
+    { username: "bob", displayName: null, email: null, groups: ["Lab Team"] },
+  ];
+
+  it("counts username and email templates under the student, group templates under the first group, other claims not at all", () => {
+    const { owners, pairs } = usageScope(students, [
+      { id: "t-user", ownership: "user" },
+      { id: "t-group", ownership: "group" },
+      { id: "t-email", ownership: "email" },
+      { id: "t-claim", ownership: "claim" },
+    ]);
+    expect(owners).toEqual([
+      { kind: "student", name: "ada", displayName: "Ada L." },
+      { kind: "student", name: "bob", displayName: null },
+      { kind: "student", name: "cy", displayName: null },
+      { kind: "group", name: "lab-team", displayName: "Lab Team" },
+    ]);
+    expect(pairs).toEqual([
+      { templateId: "t-user", ownerKey: "ada", owner: "student:ada" },
+      { templateId: "t-user", ownerKey: "bob", owner: "student:bob" },
+      { templateId: "t-user", ownerKey: "cy", owner: "student:cy" },
+      { templateId: "t-group", ownerKey: "lab-team", owner: "group:lab-team" },
+      { templateId: "t-email", ownerKey: "ada-school-example", owner: "student:ada" },
+    ]);
+  });
+
+  it("counts each template and owner key once", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ username: fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), displayName: fc.constant(null), email: fc.option(fc.emailAddress()), groups: fc.array(fc.constantFrom("A", "b", "Lab Team")) }), { maxLength: 12 }),
+        fc.array(fc.record({ id: fc.constantFrom("t1", "t2", "t3"), ownership: fc.constantFrom("user" as const, "group" as const, "email" as const, "claim" as const) }), { maxLength: 4 }),
+        (list, templates) => {
+          const { pairs, owners } = usageScope(list, templates);
+          const keys = pairs.map((p) => `${p.templateId} ${p.ownerKey}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          const ids = new Set(owners.map(usageOwnerId));
+          for (const pair of pairs) expect(ids.has(pair.owner)).toBe(true);
+        },
+      ),
     );
   });
 });

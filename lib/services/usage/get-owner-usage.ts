@@ -2,8 +2,8 @@ import "server-only";
 import { readUsageFigures, readUsageSpans } from "@/lib/db/usage";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
-import type { SpanOutcome, UsageFigures, UsageRange } from "@/lib/domain/usage";
-import { usageContext, type UsageOwner } from "./internal/report";
+import { usageOwnerId, type SpanOutcome, type UsageFigures, type UsageOwner, type UsageRange } from "@/lib/domain/usage";
+import { usageContext } from "./internal/report";
 
 /** Environments listed at most in one drill-down; the figures always count them all. */
 export const MAX_DRILL_DOWN = 500;
@@ -40,9 +40,10 @@ export async function getOwnerUsage(identity: Identity | null, input: { slug: un
   const owner = typeof input.name === "string" ? context.owners.find((o) => o.name === input.name) : undefined;
   if (!owner) throw new AppError("NOT_FOUND", "Nobody by that name is in this class's report.");
   const { range, templates, now } = context;
-  const window = { templateIds: templates.map((t) => t.id), ownerKeys: [owner.ownerKey], from: range.from, to: range.to, now };
-  const [rows, spans] = templates.length > 0 ? await Promise.all([readUsageFigures(window), readUsageSpans(window, MAX_DRILL_DOWN + 1)]) : [[], []];
-  const total = rows.find((r) => r.ownerKey === null && r.templateId === null);
+  const pairs = context.pairs.filter((p) => p.owner === usageOwnerId(owner));
+  const window = { pairs, from: range.from, to: range.to, now };
+  const [rows, spans] = pairs.length > 0 ? await Promise.all([readUsageFigures(window), readUsageSpans(window, MAX_DRILL_DOWN + 1)]) : [[], []];
+  const total = rows.find((r) => r.owner === null && r.templateId === null);
   const byId = new Map(templates.map((t) => [t.id, t]));
   return {
     slug: context.scoped.slug,
