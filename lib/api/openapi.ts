@@ -12,6 +12,7 @@ import {
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
+import { usagePaths } from "./openapi-usage";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -539,6 +540,7 @@ export const openApiDocument = {
     },
     ...classPaths,
     ...classEnvironmentPaths,
+    ...usagePaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
