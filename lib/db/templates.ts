@@ -56,6 +56,9 @@ export interface TemplateFields {
   connectionType: ConnectionType;
   connectionMessageTemplate: string;
   ownerId: string | null;
+  /** A base's policy for teachers: whether they may extend it, and the value paths their templates may set. */
+  teacherExtensible: boolean;
+  teacherValuePaths: string[];
   validationError: string | null;
 }
 
@@ -158,6 +161,7 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
             t.max_instances_per_user AS "maxInstancesPerUser", t.connection_type::text AS "connectionType",
             t.connection_message_template AS "connectionMessageTemplate", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
+            t.teacher_extensible AS "teacherExtensible", coalesce(t.teacher_value_paths, '{}') AS "teacherValuePaths",
             v.id::text AS "versionId", v.version, v.checksum, v.base_checksum AS "baseChecksum", ${settingsSql("$2")} AS "storedSettings"
      FROM templates t
      JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
@@ -183,7 +187,19 @@ function templateNotFound(name: string): AppError {
 }
 
 /** The leaf spec and composition of a version; concurrent first loads of a version share one. */
-function composeVersion(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+type LayerFields = Pick<TemplateFields, "name" | "isBase" | "ownerId" | "teacherExtensible" | "teacherValuePaths">;
+
+function layerOf(template: LayerFields, spec: VersionSpec): TemplateLayer {
+  return {
+    name: template.name,
+    isBase: template.isBase,
+    spec,
+    ownerId: template.ownerId,
+    teacherPolicy: { extensible: template.teacherExtensible, valuePaths: template.teacherValuePaths ?? [] },
+  };
+}
+
+function composeVersion(template: LayerFields, versionId: string): Promise<Loaded> {
   let loaded = compositions.get(versionId);
   if (!loaded) {
     if (compositions.size >= CACHE_LIMIT) compositions.delete(compositions.keys().next().value!);
@@ -194,22 +210,23 @@ function composeVersion(template: Pick<TemplateFields, "name" | "isBase">, versi
   return loaded;
 }
 
-async function composeChain(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+async function composeChain(template: LayerFields, versionId: string): Promise<Loaded> {
   const leaf = await sqlPool().query<SpecRow>(`SELECT ${SPEC_SELECT} FROM template_versions v WHERE v.id = $1::uuid`, [versionId]);
   const spec = specOf(leaf.rows[0]!);
   // Walk the chain upwards by name, loading only the templates it names; resolveChain reports what is wrong.
-  const layers = new Map<string, TemplateLayer>([[template.name, { name: template.name, isBase: template.isBase, spec }]]);
+  const layers = new Map<string, TemplateLayer>([[template.name, layerOf(template, spec)]]);
   let next = spec.extends;
   while (next && !layers.has(next) && layers.size <= MAX_CHAIN) {
-    const { rows } = await sqlPool().query<SpecRow & { isBase: boolean }>(
-      `SELECT t.is_base AS "isBase", ${SPEC_SELECT} FROM templates t
+    const { rows } = await sqlPool().query<SpecRow & Omit<LayerFields, "name">>(
+      `SELECT t.is_base AS "isBase", t.owner_id::text AS "ownerId", t.teacher_extensible AS "teacherExtensible",
+              coalesce(t.teacher_value_paths, '{}') AS "teacherValuePaths", ${SPEC_SELECT} FROM templates t
        JOIN LATERAL (SELECT * FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
        WHERE t.name = $1 AND t.deleted_at IS NULL`,
       [next],
     );
     if (!rows[0]) break;
     const parentSpec = specOf(rows[0]);
-    layers.set(next, { name: next, isBase: rows[0].isBase, spec: parentSpec });
+    layers.set(next, layerOf({ ...rows[0], name: next }, parentSpec));
     next = parentSpec.extends;
   }
   try {
@@ -251,14 +268,12 @@ export async function loadLibrary(tx: Tx): Promise<Map<string, LibraryEntry>> {
     if (!latest) continue;
     library.set(t.name, {
       id: t.id,
-      name: t.name,
-      isBase: t.isBase,
+      ...layerOf(t, specOf(latest)),
       method: t.method,
       labels: t.labels as Record<string, string>,
       annotations: t.annotations as Record<string, string>,
       connectionType: t.connectionType,
       connectionMessageTemplate: t.connectionMessageTemplate,
-      spec: specOf(latest),
       version: latest.version,
       checksum: latest.checksum,
       baseChecksum: latest.baseChecksum,
