@@ -363,9 +363,9 @@ export interface CatalogAudience {
 const FOR_AUDIENCE = `(c.audience_groups && $1::text[] OR EXISTS (SELECT 1 FROM catalog_classes cc WHERE cc.catalog_id = c.id AND cc.class_id = ANY($2::uuid[])))`;
 
 /**
- * The templates a student of `audience` may see: visible ones, and hidden ones in a teacher's catalog for one
- * of their groups or classes (or among `alsoIds`: a catalog being previewed); never base, deleted or invalid
- * ones. With the pool members free to claim right now.
+ * The templates a student of `audience` may see: visible system ones, hidden ones in a teacher's catalog for
+ * one of their groups or classes, class templates in a catalog for one of their classes (or among `alsoIds`:
+ * a catalog being previewed); never base, deleted or invalid ones. With the pool members free to claim right now.
  */
 export async function listCatalogTemplates(audience: CatalogAudience, alsoIds: string[] = []): Promise<CatalogTemplateRow[]> {
   const { rows } = await sqlPool().query<CatalogTemplateRow>(
@@ -375,8 +375,13 @@ export async function listCatalogTemplates(audience: CatalogAudience, alsoIds: s
               WHERE i.template_id = t.id AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL) ELSE 0 END AS warm
      FROM templates t
      WHERE NOT t.is_base AND t.deleted_at IS NULL AND t.validation_error IS NULL
-       AND (t.visible OR t.id = ANY($3::uuid[]) OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
-            WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND ${FOR_AUDIENCE}))
+       AND (t.id = ANY($3::uuid[])
+            OR (t.owner_id IS NULL AND (t.visible OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+                WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND ${FOR_AUDIENCE})))
+            -- A class template is never listed for everyone: only through a catalog for one of the student's classes.
+            OR (t.owner_id IS NOT NULL AND EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+                JOIN catalog_classes cc ON cc.catalog_id = c.id
+                WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND cc.class_id = ANY($2::uuid[]))))
      ORDER BY t.display_name, t.name`,
     [audience.groups, audience.classIds, alsoIds],
   );
