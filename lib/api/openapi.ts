@@ -11,6 +11,7 @@ import {
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classPaths, classTag } from "./openapi-classes";
+import { classTemplatePaths, classTemplateTag } from "./openapi-class-templates";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -372,6 +373,7 @@ export const openApiDocument = {
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     classTag,
+    classTemplateTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -537,6 +539,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...classTemplatePaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],

@@ -1,4 +1,5 @@
 import "server-only";
+import type { TemplateIcon } from "@/lib/domain/catalog";
 import { sqlPool } from "./client";
 
 /**
@@ -13,7 +14,7 @@ export interface ClassTemplateRow {
   name: string;
   displayName: string;
   description: string;
-  icon: string;
+  icon: TemplateIcon;
   category: string;
   ownerId: string;
   ownerName: string | null;
@@ -70,7 +71,7 @@ export interface OpenBaseRow {
   name: string;
   displayName: string;
   description: string;
-  icon: string;
+  icon: TemplateIcon;
   category: string;
   valuePaths: string[];
   /** The parameters the base chain declares already (a class template adds its own only). */

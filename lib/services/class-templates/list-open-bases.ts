@@ -1,4 +1,5 @@
 import "server-only";
+import type { TemplateIcon } from "@/lib/domain/catalog";
 import { listOpenBaseRows } from "@/lib/db/class-templates";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
@@ -8,7 +9,7 @@ export interface OpenBaseView {
   name: string;
   displayName: string;
   description: string;
-  icon: string;
+  icon: TemplateIcon;
   category: string;
   /** The value paths a class template extending it may set. */
   valuePaths: string[];

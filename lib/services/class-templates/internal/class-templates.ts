@@ -1,4 +1,5 @@
 import "server-only";
+import type { TemplateIcon } from "@/lib/domain/catalog";
 import type { z } from "zod";
 import type { ClassTemplateRow } from "@/lib/db/class-templates";
 import type { LibraryEntry } from "@/lib/db/templates";
@@ -93,7 +94,7 @@ export interface ClassTemplateView {
   allowedPaths: string[];
   displayName: string;
   description: string;
-  icon: string;
+  icon: TemplateIcon;
   category: string;
   parameters: unknown;
   values: string;
