@@ -46,7 +46,7 @@ export function DeleteClassTemplateButton({ name, displayName, catalogs }: { nam
           Delete {displayName}?
         </h2>
         <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">
-          {catalogs === 0 ? "No catalog lists it." : `It leaves ${catalogs === 1 ? "the catalog" : `the ${catalogs} catalogs`} that list it at once, and nobody can launch it any more.`}{" "}
+          {catalogs === 0 ? "No catalog lists it." : `It leaves ${catalogs === 1 ? "the catalog that lists" : `the ${catalogs} catalogs that list`} it at once, and nobody can launch it any more.`}{" "}
           Environments already running stay until they expire. Its name stays taken.
         </p>
         {error && (
