@@ -101,7 +101,8 @@ test.describe("class templates", () => {
     await form.getByRole("textbox", { name: "Display name" }).fill("Greeting lab");
     await form.getByRole("textbox", { name: "Name", exact: true }).fill(NAME);
     await form.getByRole("textbox", { name: "Description" }).fill("Says what your teacher wrote.");
-    await form.getByRole("radio", { name: "book" }).check();
+    await form.getByRole("radiogroup", { name: "Icon" }).getByText("book", { exact: true }).click();
+    await expect(form.getByRole("radio", { name: "book" })).toBeChecked();
     await form.getByRole("button", { name: "Add a parameter" }).click();
     const parameter = form.getByRole("list", { name: "Parameters" }).getByRole("listitem");
     await parameter.getByRole("textbox", { name: "Name" }).fill("note");

@@ -37,7 +37,7 @@ export default async function ClassTemplatesPage({ searchParams }: { searchParam
           </Link>
         )}
       </div>
-      <p className="mt-1 text-slate-600 dark:text-slate-400">
+      <p className="mt-2 text-slate-600 dark:text-slate-400">
         {isAdmin ? "Every teacher's class templates." : "Your own environments, made from a base an administrator opened to teachers."} Only the classes whose catalogs list one see it.
       </p>
       {notice && (
@@ -59,7 +59,7 @@ export default async function ClassTemplatesPage({ searchParams }: { searchParam
               <Link href="/teach/templates/new" className="font-medium text-brand-700 underline dark:text-brand-100">
                 Create the first one
               </Link>{" "}
-              from one of {bases.length} open base{bases.length === 1 ? "" : "s"}.
+              {bases.length === 1 ? "from the base open to teachers." : `from one of the ${bases.length} bases open to teachers.`}
             </>
           )}
         </p>
