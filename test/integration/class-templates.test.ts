@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { sqlPool } from "@/lib/db/client";
+import { assertMayUseClassTemplate } from "@/lib/services/instances/internal/launchable";
 import type { Identity } from "@/lib/domain/identity";
 import { listCatalog } from "@/lib/services/catalog/list-catalog";
 import { createCatalog } from "@/lib/services/catalogs/create-catalog";
@@ -179,6 +181,20 @@ describe("a teacher's class template", () => {
       [owner.userId, { description: "Lab 2 and 3" }],
       [admin.userId, { values: "image:\n  tag: '{{ params.tag }}'\nenv:\n  - name: LAB\n    value: '2'\n" }],
     ]);
+  });
+
+  it("asks the database nothing more for a system template, and one question set for a class template", async () => {
+    const query = vi.spyOn(sqlPool(), "query");
+    try {
+      await assertMayUseClassTemplate({ id: "00000000-0000-0000-0000-000000000000", name: "plain-system", ownerId: null }, outsider);
+      expect(query).not.toHaveBeenCalled();
+      const classTemplate = await loadTemplate({ name: "net-shell" });
+      query.mockClear();
+      await assertMayUseClassTemplate(classTemplate, member);
+      expect(query).toHaveBeenCalledTimes(2);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it("keeps system templates launchable by name for everyone, as before", async () => {
