@@ -20,6 +20,8 @@ const button = "rounded-md border border-slate-300 px-2.5 py-1 text-sm font-medi
 const card = "rounded-xl border border-slate-200 bg-white p-4 sm:p-5 dark:border-slate-800 dark:bg-slate-900";
 const help = "mt-1 block text-xs font-normal text-slate-600 dark:text-slate-400";
 const errorText = "mt-1 block text-xs font-normal text-red-700 dark:text-red-300";
+/** A field in error is outlined in red as well as described by its message. */
+const field = `${inputClass} aria-[invalid=true]:border-red-600 dark:aria-[invalid=true]:border-red-400`;
 
 /** The errors of a field and of every path under it, each once. */
 function errorsAt(errors: Errors, field: string): string[] {
@@ -188,7 +190,7 @@ export function ClassTemplateForm({ initial, bases }: { initial: ClassTemplateVi
                 clear("displayName");
               }}
               {...invalid("displayName")}
-              className={inputClass}
+              className={field}
             />
             <FieldErrors id={`${id}-displayName-error`} list={errorsAt(errors, "displayName")} />
           </div>
@@ -207,7 +209,7 @@ export function ClassTemplateForm({ initial, bases }: { initial: ClassTemplateVi
                 clear("name");
               }}
               {...invalid("name", `${id}-name-help`)}
-              className={`${inputClass} font-mono read-only:bg-slate-50 read-only:text-slate-600 dark:read-only:bg-slate-800 dark:read-only:text-slate-300`}
+              className={`${field} font-mono read-only:bg-slate-50 read-only:text-slate-600 dark:read-only:bg-slate-800 dark:read-only:text-slate-300`}
             />
             <span id={`${id}-name-help`} className={help}>
               {initial ? "Students launch it at /run/" + initial.name + "; a name never changes." : "Lowercase letters, digits and dashes: its address, /run/name. It cannot change later."}
@@ -229,7 +231,7 @@ export function ClassTemplateForm({ initial, bases }: { initial: ClassTemplateVi
               clear("description");
             }}
             {...invalid("description")}
-            className={inputClass}
+            className={field}
           />
           <FieldErrors id={`${id}-description-error`} list={errorsAt(errors, "description")} />
         </div>
@@ -254,7 +256,7 @@ export function ClassTemplateForm({ initial, bases }: { initial: ClassTemplateVi
               clear("category");
             }}
             {...invalid("category", `${id}-category-help`)}
-            className={inputClass}
+            className={field}
           />
           <span id={`${id}-category-help`} className={help}>
             A category, or category,subcategory. Optional.
@@ -371,7 +373,7 @@ export function ClassTemplateForm({ initial, bases }: { initial: ClassTemplateVi
             clear("values");
           }}
           {...invalid("values", `${id}-paths ${id}-values-help`)}
-          className={`${inputClass} font-mono text-xs sm:text-sm`}
+          className={`${field} font-mono text-xs sm:text-sm`}
         />
         <span id={`${id}-values-help`} className={help}>
           Merged over the base&apos;s values. <code>a.b</code> lets you set that value; <code>a.*</code> anything under a. Use {"{{ params.name }}"} for a parameter; tags such as{" "}

@@ -24,7 +24,7 @@ export default async function ClassTemplatesPage({ searchParams }: { searchParam
   return (
     <>
       <p className="text-sm">
-        <Link href="/teach" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/teach" className="text-brand-600 underline hover:no-underline dark:text-brand-100">
           Teaching
         </Link>{" "}
         / Class templates

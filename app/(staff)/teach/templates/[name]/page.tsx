@@ -18,7 +18,7 @@ export default async function ClassTemplatePage({ params, searchParams }: Props)
   return (
     <>
       <p className="text-sm">
-        <Link href="/teach/templates" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/teach/templates" className="text-brand-600 underline hover:no-underline dark:text-brand-100">
           Class templates
         </Link>{" "}
         / {template.name}

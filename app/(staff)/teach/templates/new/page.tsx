@@ -13,7 +13,7 @@ export default async function NewClassTemplatePage() {
   return (
     <>
       <p className="text-sm">
-        <Link href="/teach/templates" className="text-brand-600 hover:underline dark:text-brand-100">
+        <Link href="/teach/templates" className="text-brand-600 underline hover:no-underline dark:text-brand-100">
           Class templates
         </Link>{" "}
         / New
