@@ -12,6 +12,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/teach/classes", label: "Classes", show: can(identity, "teach:view") },
     { href: "/teach/catalogs", label: "Catalogs", show: can(identity, "catalog:manage") },
+    { href: "/teach/templates", label: "Class templates", show: can(identity, "class-template:manage") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
     { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
     { href: "/admin/environments", label: "Environments", show: can(identity, "instance:manage-any") },

@@ -1,3 +1,4 @@
+import { splitValuePaths } from "@/lib/templates/value-path-syntax";
 import { joinCategory, splitCategory, type TemplateSettings, type TemplateSettingsInput } from "@/lib/domain/template-settings";
 
 /**
@@ -48,6 +49,9 @@ export interface SettingsFormState {
   connectionMessageTemplate: string;
   labels: Row[];
   annotations: Row[];
+  teacherExtensible: boolean;
+  /** One value path a line, as typed. */
+  teacherValuePaths: string;
 }
 
 let nextRowId = 1;
@@ -107,6 +111,8 @@ export function formStateOf(settings: TemplateSettings): SettingsFormState {
     connectionMessageTemplate: settings.connectionMessageTemplate,
     labels: rows(settings.labels),
     annotations: rows(settings.annotations),
+    teacherExtensible: settings.teacherExtensible,
+    teacherValuePaths: settings.teacherValuePaths.join("\n"),
   };
 }
 
@@ -134,6 +140,8 @@ export function settingsInputOf(form: SettingsFormState): TemplateSettingsInput 
     connectionMessageTemplate: form.connectionMessageTemplate,
     labels: rows(form.labels),
     annotations: rows(form.annotations),
+    teacherExtensible: form.teacherExtensible,
+    teacherValuePaths: splitValuePaths(form.teacherValuePaths),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   MAX_DISPLAY_NAME,
   MAX_LABEL_VALUE,
   MAX_MESSAGE_TEMPLATE,
+  MAX_TEACHER_VALUE_PATHS,
   parseTemplateSettings,
   type SettingName,
   type TemplateSettings,
@@ -45,6 +46,8 @@ const SETTING_WORDS: Record<SettingName, string> = {
   connectionMessageTemplate: "connection instructions",
   labels: "labels",
   annotations: "annotations",
+  teacherExtensible: "opening to teachers",
+  teacherValuePaths: "paths teachers may change",
 };
 
 /** The settings path a form field's errors come back under, where it differs from the field's name. */
@@ -69,6 +72,17 @@ function formData(name: string, settings: unknown, confirm = false): FormData {
   data.set("settings", JSON.stringify(settings));
   data.set("confirm", confirm ? "true" : "false");
   return data;
+}
+
+/** The errors of each value path (`teacherValuePaths.2`) at their one text box, numbered by line. */
+function pathsErrorsTogether(errors: Errors): Errors {
+  const together: Errors = {};
+  for (const [path, list] of Object.entries(errors)) {
+    const match = /^teacherValuePaths\.(\d+)$/.exec(path);
+    if (match) (together.teacherValuePaths ??= []).push(...list.map((text) => `Path ${Number(match[1]) + 1}: ${text}`));
+    else together[path] = [...(together[path] ?? []), ...list];
+  }
+  return together;
 }
 
 /** How long typing pauses before the impact preview asks the server. */
@@ -148,7 +162,8 @@ export function SettingsForm({
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [focusErrors]);
 
-  function refuse(fieldErrors: Errors, text: string) {
+  function refuse(given: Errors, text: string) {
+    const fieldErrors = pathsErrorsTogether(given);
     // Errors on a field the form does not show (a hidden pool field, an unknown one) are spelt out in the message.
     const unseen = Object.entries(fieldErrors)
       .filter(([path]) => !document.getElementById(fieldId(path)))
@@ -294,6 +309,40 @@ export function SettingsForm({
           </div>
         )}
       </fieldset>
+
+      {isBase && (
+        <fieldset className={fieldsetClass}>
+          <legend className={legendClass}>Teachers</legend>
+          <Switch
+            id={fieldId("teacherExtensible")}
+            label="Teachers may extend it"
+            help="Teachers can then make class templates of their own from this base, for their classes only."
+            checked={form.teacherExtensible}
+            onChange={(checked) => set("teacherExtensible", checked)}
+          />
+          <FieldError errors={errors} path="teacherExtensible" />
+          <div>
+            <label htmlFor={fieldId("teacherValuePaths")} className="block text-sm font-medium">
+              Value paths teachers may change
+            </label>
+            <textarea
+              id={fieldId("teacherValuePaths")}
+              value={form.teacherValuePaths}
+              rows={4}
+              spellCheck={false}
+              placeholder={"image.tag\nresources.*\nenv"}
+              onChange={(e) => set("teacherValuePaths", e.target.value)}
+              {...invalidProps(errors, "teacherValuePaths", `${fieldId("teacherValuePaths")}-help`)}
+              className={`${inputClass} font-mono`}
+            />
+            <span id={`${fieldId("teacherValuePaths")}-help`} className={helpClass}>
+              One a line, at most {MAX_TEACHER_VALUE_PATHS}. <code>image.tag</code> lets teachers set that value; <code>resources.*</code> anything under resources. Nothing else of
+              the values can change.
+            </span>
+            <FieldError errors={errors} path="teacherValuePaths" />
+          </div>
+        </fieldset>
+      )}
 
       {isBase ? (
         <p className="rounded-lg border border-slate-200 p-4 text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">

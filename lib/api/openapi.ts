@@ -13,6 +13,7 @@ import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
 import { usagePaths } from "./openapi-usage";
+import { classTemplatePaths, classTemplateTag } from "./openapi-class-templates";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -374,6 +375,7 @@ export const openApiDocument = {
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     classTag,
+    classTemplateTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -541,6 +543,7 @@ export const openApiDocument = {
     ...classPaths,
     ...classEnvironmentPaths,
     ...usagePaths,
+    ...classTemplatePaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],

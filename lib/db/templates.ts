@@ -58,6 +58,9 @@ export interface TemplateFields {
   connectionType: ConnectionType;
   connectionMessageTemplate: string;
   ownerId: string | null;
+  /** A base's policy for teachers: whether they may extend it, and the value paths their templates may set. */
+  teacherExtensible: boolean;
+  teacherValuePaths: string[];
   validationError: string | null;
 }
 
@@ -160,6 +163,7 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
             t.max_instances_per_user AS "maxInstancesPerUser", t.connection_type::text AS "connectionType",
             t.connection_message_template AS "connectionMessageTemplate", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",
+            t.teacher_extensible AS "teacherExtensible", coalesce(t.teacher_value_paths, '{}') AS "teacherValuePaths",
             v.id::text AS "versionId", v.version, v.checksum, v.base_checksum AS "baseChecksum", ${settingsSql("$2")} AS "storedSettings"
      FROM templates t
      JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
@@ -185,7 +189,19 @@ function templateNotFound(name: string): AppError {
 }
 
 /** The leaf spec and composition of a version; concurrent first loads of a version share one. */
-function composeVersion(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+type LayerFields = Pick<TemplateFields, "name" | "isBase" | "ownerId" | "teacherExtensible" | "teacherValuePaths">;
+
+function layerOf(template: LayerFields, spec: VersionSpec): TemplateLayer {
+  return {
+    name: template.name,
+    isBase: template.isBase,
+    spec,
+    ownerId: template.ownerId,
+    teacherPolicy: { extensible: template.teacherExtensible, valuePaths: template.teacherValuePaths ?? [] },
+  };
+}
+
+function composeVersion(template: LayerFields, versionId: string): Promise<Loaded> {
   let loaded = compositions.get(versionId);
   if (!loaded) {
     if (compositions.size >= CACHE_LIMIT) compositions.delete(compositions.keys().next().value!);
@@ -196,22 +212,23 @@ function composeVersion(template: Pick<TemplateFields, "name" | "isBase">, versi
   return loaded;
 }
 
-async function composeChain(template: Pick<TemplateFields, "name" | "isBase">, versionId: string): Promise<Loaded> {
+async function composeChain(template: LayerFields, versionId: string): Promise<Loaded> {
   const leaf = await sqlPool().query<SpecRow>(`SELECT ${SPEC_SELECT} FROM template_versions v WHERE v.id = $1::uuid`, [versionId]);
   const spec = specOf(leaf.rows[0]!);
   // Walk the chain upwards by name, loading only the templates it names; resolveChain reports what is wrong.
-  const layers = new Map<string, TemplateLayer>([[template.name, { name: template.name, isBase: template.isBase, spec }]]);
+  const layers = new Map<string, TemplateLayer>([[template.name, layerOf(template, spec)]]);
   let next = spec.extends;
   while (next && !layers.has(next) && layers.size <= MAX_CHAIN) {
-    const { rows } = await sqlPool().query<SpecRow & { isBase: boolean }>(
-      `SELECT t.is_base AS "isBase", ${SPEC_SELECT} FROM templates t
+    const { rows } = await sqlPool().query<SpecRow & Omit<LayerFields, "name">>(
+      `SELECT t.is_base AS "isBase", t.owner_id::text AS "ownerId", t.teacher_extensible AS "teacherExtensible",
+              coalesce(t.teacher_value_paths, '{}') AS "teacherValuePaths", ${SPEC_SELECT} FROM templates t
        JOIN LATERAL (SELECT * FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
        WHERE t.name = $1 AND t.deleted_at IS NULL`,
       [next],
     );
     if (!rows[0]) break;
     const parentSpec = specOf(rows[0]);
-    layers.set(next, { name: next, isBase: rows[0].isBase, spec: parentSpec });
+    layers.set(next, layerOf({ ...rows[0], name: next }, parentSpec));
     next = parentSpec.extends;
   }
   try {
@@ -253,14 +270,12 @@ export async function loadLibrary(tx: Tx): Promise<Map<string, LibraryEntry>> {
     if (!latest) continue;
     library.set(t.name, {
       id: t.id,
-      name: t.name,
-      isBase: t.isBase,
+      ...layerOf(t, specOf(latest)),
       method: t.method,
       labels: t.labels as Record<string, string>,
       annotations: t.annotations as Record<string, string>,
       connectionType: t.connectionType,
       connectionMessageTemplate: t.connectionMessageTemplate,
-      spec: specOf(latest),
       version: latest.version,
       checksum: latest.checksum,
       baseChecksum: latest.baseChecksum,
@@ -350,9 +365,9 @@ export interface CatalogAudience {
 const FOR_AUDIENCE = `(c.audience_groups && $1::text[] OR EXISTS (SELECT 1 FROM catalog_classes cc WHERE cc.catalog_id = c.id AND cc.class_id = ANY($2::uuid[])))`;
 
 /**
- * The templates a student of `audience` may see: visible ones, and hidden ones in a teacher's catalog for one
- * of their groups or classes (or among `alsoIds`: a catalog being previewed); never base, deleted or invalid
- * ones. With the pool members free to claim right now.
+ * The templates a student of `audience` may see: visible system ones, hidden ones in a teacher's catalog for
+ * one of their groups or classes, class templates in a catalog for one of their classes (or among `alsoIds`:
+ * a catalog being previewed); never base, deleted or invalid ones. With the pool members free to claim right now.
  */
 export async function listCatalogTemplates(audience: CatalogAudience, alsoIds: string[] = []): Promise<CatalogTemplateRow[]> {
   const { rows } = await sqlPool().query<CatalogTemplateRow>(
@@ -362,8 +377,13 @@ export async function listCatalogTemplates(audience: CatalogAudience, alsoIds: s
               WHERE i.template_id = t.id AND i.phase = 'Available' AND i.owner_key IS NULL AND i.deleted_at IS NULL) ELSE 0 END AS warm
      FROM templates t
      WHERE NOT t.is_base AND t.deleted_at IS NULL AND t.validation_error IS NULL
-       AND (t.visible OR t.id = ANY($3::uuid[]) OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
-            WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND ${FOR_AUDIENCE}))
+       AND (t.id = ANY($3::uuid[])
+            OR (t.owner_id IS NULL AND (t.visible OR EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+                WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND ${FOR_AUDIENCE})))
+            -- A class template is never listed for everyone: only through a catalog for one of the student's classes.
+            OR (t.owner_id IS NOT NULL AND EXISTS (SELECT 1 FROM catalog_items ci JOIN catalogs c ON c.id = ci.catalog_id
+                JOIN catalog_classes cc ON cc.catalog_id = c.id
+                WHERE ci.template_id = t.id AND c.deleted_at IS NULL AND cc.class_id = ANY($2::uuid[]))))
      ORDER BY t.display_name, t.name`,
     [audience.groups, audience.classIds, alsoIds],
   );

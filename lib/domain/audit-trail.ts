@@ -76,6 +76,15 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
     ],
   },
   {
+    label: "Class templates",
+    actions: [
+      ["class-template", "Any class template change"],
+      ["class-template.create", "Class template created"],
+      ["class-template.update", "Class template changed"],
+      ["class-template.delete", "Class template deleted"],
+    ],
+  },
+  {
     label: "Tokens, accounts and settings",
     actions: [
       ["token.create", "API token created"],

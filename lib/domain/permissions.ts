@@ -17,6 +17,8 @@ const GRANTS = {
   // anyone signed in may join one with its code.
   "class:manage": "teacher",
   "class:join": "student",
+  // Class templates: a teacher makes their own from a base an admin opened to teachers (admins: every one).
+  "class-template:manage": "teacher",
   "admin:view": "admin",
   "template:edit": "admin",
   "settings:edit": "admin",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TEMPLATE_ICONS } from "./catalog";
 import { MAX_QUOTA } from "./settings";
+import { MAX_VALUE_PATHS, valuePathListProblems } from "@/lib/templates/value-path-syntax";
 
 /**
  * A template's operational settings (docs/architecture.md, "Template"): everything edited in place, beside
@@ -194,7 +195,16 @@ export const settingFields = {
           .max(MAX_MESSAGE_TEMPLATE, { error: `At most ${MAX_MESSAGE_TEMPLATE} characters.` })
           .refine((text) => !NOT_IN_TEXT.test(text), { error: "Use printable characters only (line breaks are fine)." }),
       ),
+    teacherExtensible: flag,
+    teacherValuePaths: z
+      .array(z.string(typed("Enter text.")).trim(), typed("Give the paths as a list of texts."))
+      .superRefine((paths, ctx) => {
+        for (const { index, message } of valuePathListProblems(paths)) ctx.addIssue({ code: "custom", path: index === null ? [] : [index], message });
+      }),
 };
+
+/** The most value paths a base may open to teachers. */
+export const MAX_TEACHER_VALUE_PATHS = MAX_VALUE_PATHS;
 
 /** Labels and annotations as a form sends them: rows of key and value, leaving as maps. */
 export const labelRows = metadataRows("label", labelValueProblem);
@@ -309,7 +319,18 @@ export function changedSettings(before: TemplateSettings, after: TemplateSetting
  * fields (method, pool, TTL, quota, enabled, visible, connection) would do nothing there; they would only
  * suggest that its children inherit them, which they do not.
  */
-export const BASE_TEMPLATE_SETTINGS: readonly SettingName[] = ["displayName", "description", "icon", "category", "labels", "annotations"];
+export const BASE_TEMPLATE_SETTINGS: readonly SettingName[] = ["displayName", "description", "icon", "category", "labels", "annotations", "teacherExtensible", "teacherValuePaths"];
+
+/** A base's policy for teachers: set on base templates only. */
+export const TEACHER_POLICY_SETTINGS: readonly SettingName[] = ["teacherExtensible", "teacherValuePaths"];
+
+/** Field errors for a policy for teachers set on a template that is not a system base; empty when there are none. */
+export function teacherPolicyProblems(template: { isBase: boolean; ownerId: string | null }, changed: SettingName[]): SettingsFieldErrors {
+  if (template.isBase && template.ownerId === null) return {};
+  return Object.fromEntries(
+    changed.filter((name) => TEACHER_POLICY_SETTINGS.includes(name)).map((name) => [name, ["Only a system base template can be opened to teachers: teachers extend bases."]]),
+  );
+}
 
 /** Field errors for the changes a base template cannot take; empty when there are none. */
 export function baseTemplateProblems(changed: SettingName[]): SettingsFieldErrors {

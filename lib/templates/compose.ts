@@ -6,6 +6,7 @@ import { composeSpec, type ComposedSpec, type TemplateLayer } from "./inheritanc
 import { DEFAULT_STRATEGIES, mergeLayers, type StrategyTable } from "./merge";
 import { assertParameterSchema, describeParameters } from "./parameters";
 import { checkValuesTemplate, renderValues } from "./render";
+import { confineValues } from "./value-paths";
 
 /**
  * From a template chain to final Helm values: render each layer's values template against the same context,
@@ -18,8 +19,14 @@ export async function renderChain(
   strategies: StrategyTable = DEFAULT_STRATEGIES,
 ): Promise<Record<string, unknown>> {
   const layers: Record<string, unknown>[] = [];
-  for (const { template, source } of composed.valuesTemplates) {
-    layers.push(await renderValues(source, scope.context, `${template}: valuesTemplate`));
+  for (const { template, source, valuePaths } of composed.valuesTemplates) {
+    const rendered = await renderValues(source, scope.context, `${template}: valuesTemplate`);
+    if (valuePaths) {
+      // A class template's values, whatever its outputs turned into, stay inside the paths its base opens.
+      const issues = confineValues(rendered, valuePaths, `${template}: valuesTemplate`);
+      if (issues.length > 0) throw new TemplateError("policy", issues);
+    }
+    layers.push(rendered);
   }
   const merged = (mergeLayers(layers, strategies) ?? {}) as Record<string, unknown>;
   return evaluateCel(merged, scope.cel);

@@ -13,6 +13,27 @@ export interface TemplateLayer {
   name: string;
   isBase: boolean;
   spec: VersionSpec;
+  /** The teacher who owns a class template; null or absent for a system template. */
+  ownerId?: string | null;
+  /** A base's policy for the class templates that extend it (absent: closed to teachers). */
+  teacherPolicy?: TeacherPolicy;
+}
+
+/** Whether teachers may extend a base, and the value paths their class templates may set (value-paths.ts). */
+export interface TeacherPolicy {
+  extensible: boolean;
+  valuePaths: string[];
+}
+
+/**
+ * The value paths a layer's values may set: for a class template (owned by a teacher), those its parent's
+ * policy allows (none when the parent is not open to teachers); null for a system template (any path).
+ */
+export function confinedPaths(chain: readonly TemplateLayer[], index: number): string[] | null {
+  const layer = chain[index];
+  if (!layer?.ownerId) return null;
+  const policy = chain[index - 1]?.teacherPolicy;
+  return policy?.extensible ? policy.valuePaths : [];
 }
 
 export const MAX_CHAIN = 10;
@@ -47,8 +68,11 @@ export interface ComposedSpec {
   parameters: Record<string, unknown>;
   connectionUrlTemplate?: string;
   ownerClaim: string;
-  /** Values templates of every layer, root first: each is rendered, then the results are merged. */
-  valuesTemplates: { template: string; source: string }[];
+  /**
+   * Values templates of every layer, root first: each is rendered, then the results are merged. A class
+   * template's carries the paths its values may set (`confinedPaths`), checked on every render.
+   */
+  valuesTemplates: { template: string; source: string; valuePaths?: string[] }[];
 }
 
 /**
@@ -62,7 +86,9 @@ export function composeSpec(chain: TemplateLayer[]): ComposedSpec {
   let parameters: Record<string, unknown> = { type: "object", properties: {} };
   for (const layer of chain) {
     const normalised = toParameterSchema(layer.spec.parameters);
-    parameters = mergeParameterSchemas(parameters, isPlainObject(normalised) ? normalised : {});
+    const own = isPlainObject(normalised) ? normalised : {};
+    if (layer.ownerId) refuseRedeclaredParameters(layer, parameters, own);
+    parameters = mergeParameterSchemas(parameters, own);
   }
   const nearest = <T>(pick: (spec: VersionSpec) => T | undefined) =>
     chain.reduce<T | undefined>((found, layer) => pick(layer.spec) || found, undefined);
@@ -72,8 +98,27 @@ export function composeSpec(chain: TemplateLayer[]): ComposedSpec {
     parameters,
     connectionUrlTemplate: nearest((spec) => spec.connectionUrlTemplate),
     ownerClaim: nearest((spec) => spec.ownerClaim) ?? "",
-    valuesTemplates: chain.map((layer) => ({ template: layer.name, source: layer.spec.valuesTemplate })),
+    valuesTemplates: chain.map((layer, i) => {
+      const valuePaths = confinedPaths(chain, i);
+      return { template: layer.name, source: layer.spec.valuesTemplate, ...(valuePaths && { valuePaths }) };
+    }),
   };
+}
+
+/**
+ * A class template declares parameters of its own only: redeclaring one of its base's would change the
+ * default or the choices the base's values are rendered with, which reaches paths the base does not open.
+ */
+function refuseRedeclaredParameters(layer: TemplateLayer, parent: Record<string, unknown>, own: Record<string, unknown>): void {
+  const parentNames = isPlainObject(parent.properties) ? Object.keys(parent.properties) : [];
+  const ownNames = isPlainObject(own.properties) ? Object.keys(own.properties) : [];
+  const clash = ownNames.filter((name) => parentNames.includes(name));
+  if (clash.length > 0) {
+    throw new TemplateError(
+      "inheritance",
+      clash.map((name) => ({ path: `parameters.${name}`, message: `"${name}" is a parameter of the base template; a class template adds parameters of its own only` })),
+    );
+  }
 }
 
 /**

@@ -24,6 +24,8 @@ const SETTINGS: TemplateSettings = {
   connectionMessageTemplate: "ssh {{ host }}",
   labels: { b: "2", a: "1" },
   annotations: { "example.com/x": "y z" },
+  teacherExtensible: true,
+  teacherValuePaths: ["image.tag", "resources.*"],
 };
 
 describe("settings form state", () => {

@@ -23,6 +23,8 @@ const ON_DEMAND: TemplateSettings = {
   connectionMessageTemplate: "",
   labels: {},
   annotations: {},
+  teacherExtensible: false,
+  teacherValuePaths: [],
 };
 const POOL: TemplateSettings = { ...ON_DEMAND, method: "pool", poolSize: 5, poolMaxSize: 0 };
 const TEMPLATE = { isBase: false, validationError: null, broken: false };

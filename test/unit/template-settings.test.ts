@@ -9,6 +9,7 @@ import {
   SETTING_NAMES,
   templateSettingsChangeSchema,
   splitCategory,
+  teacherPolicyProblems,
   toSettingsInput,
   type TemplateSettings,
   type TemplateSettingsInput,
@@ -35,6 +36,8 @@ const VALID: TemplateSettingsInput = {
   connectionMessageTemplate: "",
   labels: [{ key: "course", value: "net101" }],
   annotations: [{ key: "example.com/owner", value: "Networks team <networks@example.edu>" }],
+  teacherExtensible: false,
+  teacherValuePaths: [],
 };
 
 function errorsFor(change: Record<string, unknown>): Record<string, string[]> {
@@ -90,6 +93,8 @@ describe("template settings schema", () => {
       connectionMessageTemplate: 7,
       labels: { course: "net101" },
       annotations: "a=b",
+      teacherExtensible: "no",
+      teacherValuePaths: "image.tag",
     };
     for (const [field, value] of Object.entries(wrong)) expectRefused({ [field]: value }, field);
     expect(Object.keys(wrong).sort()).toEqual([...SETTING_NAMES].sort());
@@ -138,6 +143,27 @@ describe("template settings schema", () => {
     expectRefused({ maxInstancesPerUser: 1001 }, "maxInstancesPerUser", /1000/);
     expect(parseTemplateSettings({ ...VALID, ttlSeconds: -1, maxInstancesPerUser: 0 }).ok).toBe(true);
     expect(parseTemplateSettings({ ...VALID, ttlSeconds: 60, ttlExtendSeconds: 0, ttlMaxExtends: 0 }).ok).toBe(true);
+  });
+
+  it("checks the value paths a base opens to teachers: syntax, duplicates, at most 50", () => {
+    expect(parseTemplateSettings({ ...VALID, teacherValuePaths: ["image.tag", "resources.*", "env", "a_b-c.d9"] })).toMatchObject({ ok: true });
+    expect(parseTemplateSettings({ ...VALID, teacherValuePaths: [" image.tag "] })).toMatchObject({ ok: true, settings: { teacherValuePaths: ["image.tag"] } });
+    expectRefused({ teacherValuePaths: ["*"] }, "teacherValuePaths.0", /every value/);
+    expectRefused({ teacherValuePaths: ["image.tag", ""] }, "teacherValuePaths.1", /Enter a path/);
+    expectRefused({ teacherValuePaths: ["image..tag"] }, "teacherValuePaths.0", /empty parts/);
+    expectRefused({ teacherValuePaths: [".image"] }, "teacherValuePaths.0", /empty parts/);
+    expectRefused({ teacherValuePaths: ["resources*"] }, "teacherValuePaths.0", /only ends a path/);
+    expectRefused({ teacherValuePaths: ["a.*.b"] }, "teacherValuePaths.0", /only ends a path/);
+    expectRefused({ teacherValuePaths: ["image tag"] }, "teacherValuePaths.0", /letters, digits/);
+    expectRefused({ teacherValuePaths: ["imágé"] }, "teacherValuePaths.0", /letters, digits/);
+    expectRefused({ teacherValuePaths: ["__proto__.x"] }, "teacherValuePaths.0", /not a value name/);
+    expectRefused({ teacherValuePaths: ["a.constructor"] }, "teacherValuePaths.0", /not a value name/);
+    expectRefused({ teacherValuePaths: ["env", "env"] }, "teacherValuePaths.1", /twice/);
+    expectRefused({ teacherValuePaths: ["x".repeat(201)] }, "teacherValuePaths.0", /200/);
+    expectRefused({ teacherValuePaths: [42] }, "teacherValuePaths.0", /Enter text/);
+    const many = Array.from({ length: 51 }, (_, i) => `v${i}`);
+    expectRefused({ teacherValuePaths: many }, "teacherValuePaths", /At most 50/);
+    expect(parseTemplateSettings({ ...VALID, teacherValuePaths: many.slice(0, 50) }).ok).toBe(true);
   });
 
   it("refuses control characters, line breaks in one-line fields and bidirectional controls", () => {
@@ -224,5 +250,13 @@ describe("template settings schema", () => {
     expect(changedSettings(before, { ...before, displayName: "Shell", labels: { course: "net102" }, ttlSeconds: -1 })).toEqual(["displayName", "ttlSeconds", "labels"]);
     expect(baseTemplateProblems(["displayName", "labels", "icon", "category", "description", "annotations"])).toEqual({});
     expect(Object.keys(baseTemplateProblems(["displayName", "method", "ttlSeconds", "enabled"]))).toEqual(["method", "ttlSeconds", "enabled"]);
+    expect(baseTemplateProblems(["teacherExtensible", "teacherValuePaths"])).toEqual({});
+    expect(changedSettings(before, { ...before, teacherValuePaths: ["env"] })).toEqual(["teacherValuePaths"]);
+  });
+
+  it("opens only a system base to teachers", () => {
+    expect(teacherPolicyProblems({ isBase: true, ownerId: null }, ["teacherExtensible", "teacherValuePaths"])).toEqual({});
+    expect(Object.keys(teacherPolicyProblems({ isBase: false, ownerId: null }, ["teacherExtensible", "displayName"]))).toEqual(["teacherExtensible"]);
+    expect(Object.keys(teacherPolicyProblems({ isBase: true, ownerId: "teacher-id" }, ["teacherValuePaths"]))).toEqual(["teacherValuePaths"]);
   });
 });

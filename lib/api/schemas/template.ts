@@ -85,6 +85,10 @@ export const TemplateSchema = responseSchema(
       maxInstancesPerUser: nullableInteger().describe("Running environments per user; null: the portal's default quota, 0: no limit."),
       connectionType: z.enum(CONNECTION_TYPES),
       connectionMessageTemplate: z.string().describe("The instructions shown for connectionType instructions, as a template."),
+      teacherExtensible: z.boolean().describe("A system base template only: teachers may extend it with class templates of their own."),
+      teacherValuePaths: z
+        .array(z.string())
+        .describe("A system base template only: the value paths a class template extending it may set (`image.tag`; `resources.*` for everything under resources)."),
       version: integer().describe("The latest version of the spec."),
       validationError: z.string().nullable().describe("Why it cannot be launched until it is fixed; null when it can."),
       defaultQuota: integer().describe("The portal's default quota now, which applies when maxInstancesPerUser is null."),

@@ -6,7 +6,7 @@ import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { launchFormSchema } from "@/lib/templates/parameters";
 import { getLaunchAvailability } from "./internal/launch-availability";
-import { brokenReason } from "./internal/launchable";
+import { assertMayUseClassTemplate, brokenReason } from "./internal/launchable";
 import { findLiveInstanceOf } from "./internal/owned";
 import { toEnvironmentView, type EnvironmentView } from "./view";
 
@@ -45,6 +45,7 @@ export async function getLaunchPage(identity: Identity | null, input: { name: st
   assertCan(identity, "instance:launch");
   const template = await loadTemplate({ name: input.name });
   if (template.isBase) throw new AppError("NOT_FOUND", `There is no template named "${template.name}".`);
+  await assertMayUseClassTemplate(template, identity);
 
   const broken = brokenReason(template, identity);
   const unavailable =

@@ -13,7 +13,7 @@ import { expiryFrom } from "@/lib/domain/ttl";
 import { renderFor } from "@/lib/templates/compose";
 import { launchParameters } from "@/lib/templates/parameters";
 import { getLaunchAvailability } from "./internal/launch-availability";
-import { requireLaunchable, type LaunchableTemplate } from "./internal/launchable";
+import { assertMayUseClassTemplate, requireLaunchable, type LaunchableTemplate } from "./internal/launchable";
 import { ownerKeyForTemplate } from "./internal/owned";
 import { toEnvironmentView, type EnvironmentView } from "./view";
 
@@ -84,6 +84,7 @@ export async function launchInstance(identity: Identity | null, input: LaunchInp
   const availability = getLaunchAvailability(identity);
   if (!availability.available) throw new AppError("UNAVAILABLE", availability.reason!);
   const template = requireLaunchable(await loadTemplate({ name: input.template }), identity, { launching: true });
+  await assertMayUseClassTemplate(template, identity);
   const ownerKey = ownerKeyForTemplate(identity, template);
   // Checked now, reported only if the launch gets as far as needing them: an existing instance is returned
   // whatever the parameters.

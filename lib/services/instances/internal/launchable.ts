@@ -1,4 +1,6 @@
 import "server-only";
+import { isListedForClasses } from "@/lib/db/class-templates";
+import { memberClassIds } from "@/lib/db/classes";
 import type { LoadedTemplate } from "@/lib/db/templates";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
@@ -33,4 +35,17 @@ export function requireLaunchable(template: LoadedTemplate, identity: Identity |
     throw new AppError("NOT_FOUND", `"${template.displayName}" is disabled by an administrator and cannot be launched right now.`);
   }
   return template as LaunchableTemplate;
+}
+
+/**
+ * Refuses a class template to anyone but its owner, an admin, and the members of a class whose catalogs
+ * list it, as NOT_FOUND with the words of an unknown name (whether it exists is nobody else's business).
+ * A system template (no owner) passes without a query: the launch path stays as fast as before.
+ */
+export async function assertMayUseClassTemplate(template: Pick<LoadedTemplate, "id" | "name" | "ownerId">, identity: Identity): Promise<void> {
+  if (template.ownerId === null) return;
+  if (identity.roles.includes("admin") || identity.userId === template.ownerId) return;
+  const classIds = identity.source === "system" ? [] : await memberClassIds(identity);
+  if (await isListedForClasses(template.id, classIds)) return;
+  throw new AppError("NOT_FOUND", `There is no template named "${template.name}".`);
 }

@@ -30,6 +30,8 @@ export interface InsertOptions {
   /** More for the audit entry's after (where the template came from). */
   origin?: Record<string, unknown>;
   dryRun?: boolean;
+  /** The teacher a class template belongs to; absent for a system template. */
+  ownerId?: string;
 }
 
 /** The new template's row. */
@@ -54,15 +56,15 @@ export async function insertTemplate(identity: Identity, draft: CheckedDraft, op
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${LOCKS.templateSave}::int)`;
       const taken = await isTemplateNameTaken(fields.name, tx);
       if (taken.taken) throw nameTakenError(fields.name, taken.deleted);
-      const template = await tx.template.create({ data: { ...fields, ownerId: null } });
+      const template = await tx.template.create({ data: { ...fields, ownerId: options.ownerId ?? null } });
       const library = await loadLibrary(tx);
-      library.set(fields.name, { id: template.id, name: fields.name, isBase: fields.isBase, method: fields.method, spec, version: 0, checksum: "", baseChecksum: null });
+      library.set(fields.name, { id: template.id, name: fields.name, isBase: fields.isBase, ownerId: options.ownerId ?? null, method: fields.method, spec, version: 0, checksum: "", baseChecksum: null });
       const chain = resolveChain(fields.name, (n) => library.get(n));
       await validateChain(chain, fields.method, validationScope(await readSettings(tx), fields));
       await tx.templateVersion.create({
         data: { templateId: template.id, version: 1, authorId: actorColumns(identity).actorId, message: options.message, baseChecksum: chainChecksum(chain), ...versionColumns(spec) },
       });
-      await recordAudit(tx, { actor: identity, action: options.action, objectType: "template", objectId: template.id, after: { ...fields, spec, ...options.origin } });
+      await recordAudit(tx, { actor: identity, action: options.action, objectType: "template", objectId: template.id, after: { ...fields, spec, ...options.origin, ...(options.ownerId && { ownerId: options.ownerId }) } });
       inserted = template;
       // Rolls back everything above, after every check has passed.
       if (options.dryRun) throw new DryRunDone();

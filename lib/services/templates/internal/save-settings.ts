@@ -6,7 +6,7 @@ import { invalidateTemplateCache, lockTemplateSettings, writeTemplateSettings, t
 import { AppError, toAppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { NO_IMPACT, type SettingsImpact } from "@/lib/domain/settings-impact";
-import { baseTemplateProblems, changedSettings, pickTemplateSettings, type SettingName, type SettingsFieldErrors, type TemplateSettings } from "@/lib/domain/template-settings";
+import { baseTemplateProblems, changedSettings, teacherPolicyProblems, pickTemplateSettings, type SettingName, type SettingsFieldErrors, type TemplateSettings } from "@/lib/domain/template-settings";
 import { checkMessageTemplate } from "@/lib/templates/connection";
 import { validateChain } from "@/lib/templates/compose";
 import { TemplateError, formatIssue } from "@/lib/templates/errors";
@@ -77,6 +77,8 @@ export async function saveTemplateSettings(identity: Identity, template: LoadedT
   const changed = changedSettings(before, after);
   if (changed.length === 0) return { changed, settings: before, impact: NO_IMPACT };
 
+  const policyProblems = teacherPolicyProblems(template, changed);
+  if (Object.keys(policyProblems).length > 0) throw new AppError("INVALID_INPUT", "Only a system base template can be opened to teachers.", policyProblems);
   if (template.isBase) {
     const problems = baseTemplateProblems(changed);
     if (Object.keys(problems).length > 0) throw new AppError("INVALID_INPUT", "A base template is never launched: only how it is described can change.", problems);
