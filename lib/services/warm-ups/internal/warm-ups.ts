@@ -34,7 +34,7 @@ export function poolProblem(template: LoadedTemplate): string | null {
   if (template.validationError || template.error) return `"${template.displayName}" fails validation: an admin must fix it first.`;
   if (template.method !== "pool") return `"${template.displayName}" is launched on demand and has no warm pool: an admin can make it a pool template.`;
   for (const layer of template.composed!.valuesTemplates) {
-    const used = variablesUsed(layer.template).filter((name) => (USER_VARIABLES as readonly string[]).includes(name));
+    const used = variablesUsed(layer.source).filter((name) => (USER_VARIABLES as readonly string[]).includes(name));
     if (used.length > 0) return `"${template.displayName}" cannot be warmed up: its values use ${used.join(", ")}, which are only known when a student launches it.`;
   }
   return null;
