@@ -11,6 +11,7 @@ import {
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classPaths, classTag } from "./openapi-classes";
+import { warmUpPaths, warmUpTag } from "./openapi-warm-ups";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -372,6 +373,7 @@ export const openApiDocument = {
     { name: "tokens", description: "Personal API tokens." },
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     classTag,
+    warmUpTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -537,6 +539,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...warmUpPaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],
