@@ -24,6 +24,9 @@ const ZONE = "Europe/Paris";
 const INSTALL_TIMEOUT = 180_000;
 const STUDENTS = ["student36", "student37", "student38", "student39"] as const;
 
+// The journey waits minutes for installs and the class's start, but no single click or page may take long.
+test.use({ actionTimeout: 15_000, navigationTimeout: 30_000 });
+
 test.beforeAll(async () => {
   const state = readState();
   const prisma = createPrismaClient(state.portalEnv.DATABASE_URL!, 1);
@@ -90,7 +93,7 @@ test.describe("warm-ups before class", () => {
     requireCluster();
     test.setTimeout(3 * INSTALL_TIMEOUT + 240_000);
     const page = await pageInParis(browser, baseURL, "teacher10");
-    await page.goto(`/teach/classes/${CLASS}`);
+    await page.goto(`/teach/classes/${CLASS}/roster`);
     await page.getByRole("navigation", { name: "Class" }).getByRole("link", { name: "Warm-ups" }).click();
     await expect(page).toHaveURL(new RegExp(`/teach/classes/${CLASS}/warm-ups$`));
     await expect(page.getByText("No warm-up is booked.")).toBeVisible();

@@ -153,7 +153,7 @@ function TimingFields({
   const untilId = useId();
   return (
     <>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4">
         <Field label="Starts" help={`Your time zone: ${zone}`} errors={field("startsAt")}>
           <input
             type="datetime-local"
@@ -216,6 +216,8 @@ function BookForm({ scope, templates, classes, onBooked }: { scope: Scope; templ
   const [state, setState] = useState<ActionState<unknown>>({ ok: false });
   const [pending, start] = useTransition();
   const [slug, setSlug] = useState(scope === "mine" ? (classes[0]?.slug ?? "") : scope.slug);
+  // Kept across bookings: a teacher booking the weeks of a term books the same template again.
+  const [template, setTemplate] = useState(templates[0]?.name ?? "");
   const [formKey, setFormKey] = useState(0);
   const hydrated = useHydrated();
   const field = (name: string) => errorsFor(state.fieldErrors, name);
@@ -259,7 +261,7 @@ function BookForm({ scope, templates, classes, onBooked }: { scope: Scope; templ
         <input type="hidden" name="slug" value={scope.slug} />
       )}
       <Field label="Template" errors={field("template")}>
-        <select name="template" className={inputClass} aria-invalid={field("template") ? true : undefined}>
+        <select name="template" value={template} onChange={(e) => setTemplate(e.target.value)} className={inputClass} aria-invalid={field("template") ? true : undefined}>
           {templates.map((t) => (
             <option key={t.name} value={t.name}>
               {t.displayName}
@@ -400,7 +402,8 @@ export function WarmUpBoard({
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-400">This class is archived: bring it back to book warm-ups.</p>
       )}
-      <section aria-labelledby="warm-ups-heading" className="min-w-0">
+      {/* On a phone the bookings come first: during class the teacher looks at their state, not at the form. */}
+      <section aria-labelledby="warm-ups-heading" className="order-first min-w-0 lg:order-none">
         <h2 id="warm-ups-heading" className="text-lg font-semibold">
           Coming up
         </h2>
