@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, hasCluster, requireCluster, shootBothWidths, test } from "./fixtures";
+import { expect, hasCluster, requireCluster, shootBothWidths, shootEverySide, test } from "./fixtures";
 import { changeSettings } from "./support/settings";
 import { environmentsOf, expectNoSeriousViolations, launchViaApi, type Environment } from "./support/student";
 
@@ -30,24 +30,6 @@ async function waitForPhase(page: Page, uuid: string, phase: string, timeout: nu
     )
     .toBe(phase);
   return found!;
-}
-
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
-}
-
-/** Screenshots at both widths in light and dark, with axe and the phone's width checked on each. */
-async function shootEverySide(page: Page, shoot: (page: Page, name: string) => Promise<void>, name: string, what: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expectNoSeriousViolations(page, `${what} (${scheme})`);
-    await shootBothWidths(page, shoot, `${name}-${scheme}`);
-  }
-  await page.setViewportSize({ width: 375, height: 740 });
-  await expectNoSidewaysScroll(page, `${what} at 375 px`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 test.describe("an admin's environments", () => {

@@ -119,7 +119,7 @@ test.describe("portal settings", () => {
     } finally {
       await changeSettings({ baseDomain: null });
     }
-    await page.reload();
+    await page.goto("/admin/settings");
     await expect(page.getByRole("textbox", { name: "Base domain" })).toHaveValue("envdeck.localhost");
   });
 });

@@ -1,8 +1,9 @@
 import type { Page } from "@playwright/test";
-import { closeDb, createPrismaClient, setDb } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
 import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 import { createTemplate } from "@/lib/services/templates/create-template";
 import { expect, test } from "./fixtures";
+import { withE2eDatabase } from "./support/database";
 import { readState } from "./support/state";
 import { expectNoSeriousViolations } from "./support/student";
 
@@ -24,9 +25,8 @@ const TEMPLATES = [
 ];
 
 test.beforeAll(async () => {
-  const prisma = createPrismaClient(readState().portalEnv.DATABASE_URL!, 1);
-  setDb(prisma);
-  try {
+  await withE2eDatabase(async () => {
+    const prisma = db();
     const { accounts } = readState();
     const user = (name: "teacher4" | "student28") => prisma.user.findUniqueOrThrow({ where: { username: accounts[name].username } });
     const [teacher, member] = await Promise.all([user("teacher4"), user("student28")]);
@@ -50,9 +50,7 @@ test.beforeAll(async () => {
         data: { slug: CLASS_SLUG, title: CLASS_TITLE, teachers: { create: [{ userId: teacher.id }] }, members: { create: [{ userId: member.id, via: "teacher" }] } },
       });
     }
-  } finally {
-    await closeDb(prisma);
-  }
+  });
 });
 
 /** The display names of the rows of the editor's ordered list, top to bottom. */

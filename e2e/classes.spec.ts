@@ -1,8 +1,6 @@
-import type { Page } from "@playwright/test";
 import path from "node:path";
-import { expect, shootBothWidths, test } from "./fixtures";
+import { expect, shootEverySide, test } from "./fixtures";
 import { ARTIFACTS } from "./support/state";
-import { expectNoSeriousViolations } from "./support/student";
 
 /**
  * A teacher's class on the production build: teacher2 creates it, shows its code on a projector, two students
@@ -10,24 +8,6 @@ import { expectNoSeriousViolations } from "./support/student";
  * them, and teacher3, who does not teach it, cannot open it. Uses only teacher2, teacher3, student24 and
  * student25; the class's short name is new each run.
  */
-
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
-}
-
-/** Screenshots at both widths in light and dark, with axe and the phone's width checked on each. */
-async function shootEverySide(page: Page, shoot: (page: Page, name: string) => Promise<void>, name: string, what: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expectNoSeriousViolations(page, `${what} (${scheme})`);
-    await shootBothWidths(page, shoot, `${name}-${scheme}`);
-  }
-  await page.setViewportSize({ width: 375, height: 740 });
-  await expectNoSidewaysScroll(page, `${what} at 375 px`);
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 test.describe("a teacher's class", () => {
   test("is created, shown on a projector, joined by link by two students, and hidden from another teacher", async ({ pageAs, browser, baseURL, accounts, shoot }, testInfo) => {
@@ -129,7 +109,7 @@ test.describe("a teacher's class", () => {
     await expect(teacher.getByRole("heading", { name: "Teachers" })).toBeVisible();
     await shootEverySide(teacher, shoot, "class-settings", "the class settings");
     await teacher.goto("/teach/classes");
-    await expect(teacher.getByRole("row").filter({ hasText: title })).toContainText("Open");
+    await expect(teacher.getByRole("row").filter({ hasText: title })).toContainText("Joining open");
     await shootEverySide(teacher, shoot, "classes-list", "the class list");
 
     // A teacher of other classes: not found, and not listed.

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, hasCluster, requireCluster, shootBothWidths, test } from "./fixtures";
+import { expect, expectNoSidewaysScroll, hasCluster, requireCluster, shootBothWidths, test } from "./fixtures";
 import { changeSettings } from "./support/settings";
 import { environmentsOf, expectNoSeriousViolations, launchViaApi, type Environment } from "./support/student";
 
@@ -29,12 +29,6 @@ async function failedEnvironment(page: Page, uuid: string): Promise<Environment 
     )
     .toBe("Failed");
   return failed!;
-}
-
-/** Fails the test when the page is wider than its viewport (something does not wrap). */
-async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
 }
 
 test.describe("a launch whose chart cannot be fetched", () => {

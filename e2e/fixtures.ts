@@ -2,6 +2,7 @@ import { test as base, expect, type Page } from "@playwright/test";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, WORKER_LOG, readState, storageStatePath, type AccountName, type E2eState } from "./support/state";
+import { expectNoSeriousViolations } from "./support/student";
 
 /**
  * `accounts`: the accounts the global setup created (one per role, plus extra students); `spareAccounts`: the
@@ -73,4 +74,23 @@ export async function shootBothWidths(page: Page, shoot: (page: Page, name: stri
   await page.setViewportSize({ width: 375, height: 740 });
   await shoot(page, `${name}-phone`);
   await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Fails the test when the page is wider than its viewport (something does not wrap). */
+export async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  expect(widths.page, `${what} is wider than the ${widths.viewport} px viewport`).toBeLessThanOrEqual(widths.viewport);
+}
+
+/** Screenshots at both widths in light and dark, with axe on each scheme and the phone's width checked. */
+export async function shootEverySide(page: Page, shoot: (page: Page, name: string) => Promise<void>, name: string, what: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectNoSeriousViolations(page, `${what} (${scheme})`);
+    await shootBothWidths(page, shoot, `${name}-${scheme}`);
+  }
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expectNoSidewaysScroll(page, `${what} at 375 px`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "light" });
 }

@@ -6,6 +6,7 @@ import { createTokenAction, revokeTokenAction } from "@/app/(student)/actions";
 import { CopyButton } from "@/components/student/copy-button";
 import { LocalTime } from "@/components/student/local-time";
 import { useHydrated } from "@/components/student/use-hydrated";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { errorsFor, Field, FormMessage, inputClass } from "@/components/ui/form";
 import { DataTable } from "@/components/ui/table";
 import type { ActionState } from "@/lib/auth/actions";
@@ -179,11 +180,9 @@ function TokenRow({ token, now, onRevoked }: { token: ApiTokenSummary; now: numb
   );
 }
 
-/** "Revoke" behind a confirmation, in a native modal dialog: focus moves into it, Escape cancels. */
+/** "Revoke" behind a confirmation: scripts using the token are refused from then on. */
 function RevokeButton({ token, onRevoked }: { token: ApiTokenSummary; onRevoked: (message: string, ok: boolean) => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState(false);
-  const titleId = `revoke-title-${token.id}`;
   async function revoke() {
     setPending(true);
     const data = new FormData();
@@ -193,41 +192,20 @@ function RevokeButton({ token, onRevoked }: { token: ApiTokenSummary; onRevoked:
     onRevoked(state.ok ? `Revoked “${token.name}”: scripts using it are refused from now on.` : (state.message ?? "The token could not be revoked."), state.ok);
   }
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        disabled={pending}
-        aria-label={`Revoke ${token.name}`}
-        className="rounded-md border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
-      >
-        {pending ? "Revoking…" : "Revoke"}
-      </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <h2 id={titleId} className="text-lg font-semibold wrap-anywhere">
-          Revoke “{token.name}”?
-        </h2>
-        <p className="mt-2 text-sm whitespace-normal text-slate-600 dark:text-slate-300">Scripts using this token are refused from now on. This cannot be undone.</p>
-        <form method="dialog" className="mt-5 flex justify-end gap-2">
-          <button autoFocus className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              dialog.current?.close();
-              void revoke();
-            }}
-            className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800"
-          >
-            Revoke token
-          </button>
-        </form>
-      </dialog>
-    </>
+    <ConfirmButton
+      label={
+        <>
+          {pending ? "Revoking…" : "Revoke"}
+          <span className="sr-only"> {token.name}</span>
+        </>
+      }
+      title={`Revoke “${token.name}”?`}
+      confirm="Revoke token"
+      pending={pending}
+      onConfirm={() => void revoke()}
+      className="rounded-md border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
+    >
+      Scripts using this token are refused from now on. This cannot be undone.
+    </ConfirmButton>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { forwardRef, useId } from "react";
+import { useId, type RefObject } from "react";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import type { BulkOutcome } from "@/lib/domain/bulk-action";
 import type { BulkPreview } from "@/lib/services/instances/preview-bulk";
 import type { BulkResult } from "@/lib/services/instances/run-bulk";
@@ -15,7 +16,7 @@ const OUTCOMES: Record<BulkOutcome, { label: string; tone: string }> = {
 };
 
 /** What will happen to each environment, or what happened, in a table that scrolls inside its own box. */
-function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; caption: string; limit?: number }) {
+function OutcomeTable({ items, caption, limit, linked = true }: { items: BulkResult["items"]; caption: string; limit?: number; linked?: boolean }) {
   const shown = limit === undefined ? items : items.slice(0, limit);
   return (
     <div data-scrolls className="relative mt-3 max-h-72 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800">
@@ -34,12 +35,12 @@ function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; c
           {shown.map((item) => (
             <tr key={item.uuid} className="border-t border-slate-200 dark:border-slate-800">
               <td className="px-3 py-1.5 whitespace-nowrap">
-                {item.template ? (
+                {item.template && linked ? (
                   <Link href={`/admin/environments/${item.uuid}`} className="font-mono text-xs text-brand-700 hover:underline dark:text-brand-100">
                     {item.template}-{item.uuid}
                   </Link>
                 ) : (
-                  <span className="font-mono text-xs">{item.uuid}</span>
+                  <span className="font-mono text-xs">{item.template ? `${item.template}-${item.uuid}` : item.uuid}</span>
                 )}
               </td>
               <td className="px-3 py-1.5">{item.owner ?? <span className="text-slate-600 dark:text-slate-400">unclaimed</span>}</td>
@@ -55,7 +56,8 @@ function OutcomeTable({ items, caption, limit }: { items: BulkResult["items"]; c
 }
 
 /** What a bulk action did to each environment, kept on the page until dismissed. */
-export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismiss: () => void }) {
+/** `linked`: each environment links to its admin page (admins only). */
+export function BulkSummary({ result, onDismiss, linked = true }: { result: BulkResult; onDismiss: () => void; linked?: boolean }) {
   const titleId = useId();
   return (
     <section aria-labelledby={titleId} data-testid="bulk-summary" className="mt-4 rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950">
@@ -69,7 +71,7 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
           Dismiss
         </button>
       </div>
-      <OutcomeTable items={result.items} caption="What happened to each environment" />
+      <OutcomeTable items={result.items} caption="What happened to each environment" linked={linked} />
     </section>
   );
 }
@@ -78,51 +80,47 @@ export function BulkSummary({ result, onDismiss }: { result: BulkResult; onDismi
  * The confirmation of a bulk action: the question with the count ("End 12 environments?"), what the action
  * acts on, what will happen to each, and the button that sends the count back as the confirmation.
  */
-export const BulkConfirmDialog = forwardRef<
-  HTMLDialogElement,
-  { preview: BulkPreview | null; scope: string; error: string | null; pending: boolean; onConfirm: (preview: BulkPreview) => void }
->(function BulkConfirmDialog({ preview, scope, error, pending, onConfirm }, ref) {
-  const titleId = useId();
-  const close = () => (ref && "current" in ref ? ref.current?.close() : undefined);
+export function BulkConfirmDialog({
+  ref,
+  preview,
+  scope,
+  error,
+  pending,
+  onConfirm,
+  linked = true,
+}: {
+  ref: RefObject<HTMLDialogElement | null>;
+  preview: BulkPreview | null;
+  scope: string;
+  error: string | null;
+  pending: boolean;
+  onConfirm: (preview: BulkPreview) => void;
+  linked?: boolean;
+}) {
   const acting = preview ? (preview.action === "end" ? preview.counts.ended : preview.counts.extended) : 0;
   return (
-    <dialog
+    <ConfirmDialog
       ref={ref}
-      aria-labelledby={titleId}
-      className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      wide
+      title={preview?.question}
+      confirm={pending ? "Working…" : acting === 0 ? "Nothing to do" : preview?.question.replace("?", "")}
+      tone={preview?.action === "end" ? "danger" : "plain"}
+      disabled={pending || acting === 0}
+      error={error}
+      onConfirm={() => preview && onConfirm(preview)}
+      keepOpen
     >
       {preview && (
         <>
-          <h2 id={titleId} className="text-lg font-semibold">
-            {preview.question}
-          </h2>
-          <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">
+          <p>
             {scope} {preview.action === "end" ? "Ending tears them down: everything inside is lost, as if their owners had deleted them." : "Each gets its template's extension time, within its limit."}
           </p>
-          <p data-testid="bulk-plan" className="mt-2 text-sm font-medium">
+          <p data-testid="bulk-plan" className="font-medium text-slate-900 dark:text-slate-100">
             {preview.summary}
           </p>
-          <OutcomeTable items={preview.items} caption="What will happen to each environment" limit={50} />
-          {error && (
-            <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-              {error}
-            </p>
-          )}
-          <div className="mt-5 flex flex-wrap justify-end gap-2">
-            <button type="button" autoFocus onClick={close} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-              Cancel
-            </button>
-            <button
-              type="button"
-              disabled={pending || acting === 0}
-              onClick={() => onConfirm(preview)}
-              className={`rounded-md px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60 ${preview.action === "end" ? "bg-red-700 hover:bg-red-800" : "bg-brand-600 hover:bg-brand-700"}`}
-            >
-              {pending ? "Working…" : acting === 0 ? "Nothing to do" : preview.question.replace("?", "")}
-            </button>
-          </div>
+          <OutcomeTable items={preview.items} caption="What will happen to each environment" limit={50} linked={linked} />
         </>
       )}
-    </dialog>
+    </ConfirmDialog>
   );
-});
+}

@@ -2,9 +2,10 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useRef, useState, useTransition, type ReactNode } from "react";
+import { useRef, useState, useTransition, type ReactNode } from "react";
 import { retryAction } from "@/app/(staff)/admin/environments/actions";
 import { LocalTime } from "@/components/student/local-time";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/auth/actions";
 import { adminEnvironmentQuery } from "@/lib/client/queries";
 import { formatDuration } from "@/lib/domain/progress";
@@ -69,7 +70,6 @@ export function EnvironmentDetail({ initial }: { initial: AdminEnvironmentDetail
   const now = Date.parse(env.observedAt);
   const queryClient = useQueryClient();
   const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const [asked, setAsked] = useState<ActionName | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string; next?: string } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -98,7 +98,6 @@ export function EnvironmentDetail({ initial }: { initial: AdminEnvironmentDetail
   }
 
   function act(action: ActionName) {
-    dialog.current?.close();
     startTransition(async () => {
       if (action === "retry") {
         const data = new FormData();
@@ -302,32 +301,15 @@ export function EnvironmentDetail({ initial }: { initial: AdminEnvironmentDetail
         )}
       </Section>
 
-      <dialog
+      <ConfirmDialog
         ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        title={question?.title}
+        confirm={question?.confirm}
+        tone={question?.danger ? "danger" : "plain"}
+        onConfirm={() => asked && act(asked)}
       >
-        {question && asked && (
-          <>
-            <h2 id={titleId} className="text-lg font-semibold break-words">
-              {question.title}
-            </h2>
-            <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{question.body}</p>
-            <div className="mt-5 flex justify-end gap-2">
-              <button type="button" autoFocus onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-                Cancel
-              </button>
-              <button
-                type="button"
-                onClick={() => act(asked)}
-                className={`rounded-md px-4 py-1.5 text-sm font-medium text-white ${question.danger ? "bg-red-700 hover:bg-red-800" : "bg-brand-600 hover:bg-brand-700"}`}
-              >
-                {question.confirm}
-              </button>
-            </div>
-          </>
-        )}
-      </dialog>
+        {question?.body}
+      </ConfirmDialog>
     </>
   );
 }

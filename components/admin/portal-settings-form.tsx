@@ -2,7 +2,8 @@
 
 import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import { previewSettingsAction, saveSettingsAction } from "@/app/(staff)/admin/settings/actions";
-import { DurationInput, FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
+import { LifetimeFields } from "@/components/templates/lifetime-fields";
+import { FieldError, fieldsetClass, helpClass, inlineInputClass, invalidProps, legendClass, Switch, type Errors } from "@/components/templates/settings-fields";
 import { durationSeconds, toDuration, type Duration } from "@/components/templates/settings-form-state";
 import { FormMessage, inputClass } from "@/components/ui/form";
 import { ConfirmSaveDialog, ImpactSaveBar } from "@/components/ui/impact-save";
@@ -96,11 +97,8 @@ function Text({
   mono,
   type = "text",
   className = inputClass,
-  errorPath = name,
 }: {
   name: keyof FormState;
-  /** The setting its errors come back under, when it is named otherwise in the form. */
-  errorPath?: string;
   label: string;
   help: ReactNode;
   form: FormState;
@@ -124,13 +122,13 @@ function Text({
         onChange={(e) => set(name, e.target.value)}
         spellCheck={false}
         autoComplete="off"
-        {...invalidProps(errors, errorPath, `${id}-help`)}
+        {...invalidProps(errors, name, `${id}-help`)}
         className={`${className} ${mono ? "font-mono" : ""} ${className === inlineInputClass ? "mt-1 block w-36" : ""}`}
       />
       <span id={`${id}-help`} className={helpClass}>
         {help}
       </span>
-      <FieldError errors={errors} path={errorPath} />
+      <FieldError errors={errors} path={name} />
     </div>
   );
 }
@@ -273,17 +271,7 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
           theirs; change those on each template.
         </p>
         <div className="grid gap-4 sm:grid-cols-3">
-          <DurationInput
-            path="ttlSeconds"
-            label="Lifetime"
-            help="From launch (or claim) until it is deleted."
-            value={form.ttl}
-            onChange={(v) => set("ttl", v)}
-            unlimited={{ checked: form.ttlUnlimited, onChange: (checked) => set("ttlUnlimited", checked) }}
-            errors={errors}
-          />
-          <DurationInput path="ttlExtendSeconds" label="Each extension adds" help="0 turns extensions off." value={form.extend} onChange={(v) => set("extend", v)} errors={errors} />
-          <Text {...common} name="maxExtends" errorPath="ttlMaxExtends" type="number" className={inlineInputClass} label="Extensions allowed" help="0 to 100." />
+          <LifetimeFields form={form} set={set} errors={errors} extensionsHelp="0 to 100." />
         </div>
       </fieldset>
 
@@ -386,7 +374,7 @@ export function PortalSettingsForm({ initial, defaults }: { initial: Settings; d
         saving={saving}
       />
 
-      <ConfirmSaveDialog id="portal-confirm" dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
+      <ConfirmSaveDialog dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
   );
 }

@@ -1,15 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { setUserDisabledAction } from "@/app/(staff)/admin/users/actions";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/form";
 import type { ActionState } from "@/lib/auth/actions";
 
 /** Disable (after a confirmation: it signs the person out everywhere) or enable an account. */
 export function UserStatus({ username, disabled, refusal }: { username: string; disabled: boolean; refusal?: string }) {
   const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pending, start] = useTransition();
 
@@ -38,44 +38,19 @@ export function UserStatus({ username, disabled, refusal }: { username: string; 
           {refusal}
         </p>
       ) : (
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() => dialog.current?.showModal()}
+        <ConfirmButton
+          label={pending ? "Disabling…" : "Disable account"}
+          title={`Disable ${username}?`}
+          confirm="Disable"
+          pending={pending}
+          onConfirm={() => change(true)}
           className="rounded-md border border-red-300 px-4 py-2 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-200 dark:hover:bg-red-950"
         >
-          {pending ? "Disabling…" : "Disable account"}
-        </button>
-      )}
-      {message && <FormMessage ok={message.ok} message={message.text} />}
-      <dialog
-        ref={dialog}
-        aria-labelledby="disable-title"
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <h2 id="disable-title" className="text-lg font-semibold">
-          Disable {username}?
-        </h2>
-        <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">
           They are signed out at their next click, their API tokens and set-password links stop working, and they cannot sign in until the account is enabled again. Their
           environments keep running until they expire.
-        </p>
-        <div className="mt-5 flex flex-wrap justify-end gap-2">
-          <button type="button" autoFocus onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              dialog.current?.close();
-              change(true);
-            }}
-            className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800"
-          >
-            Disable
-          </button>
-        </div>
-      </dialog>
+        </ConfirmButton>
+      )}
+      {message && <FormMessage ok={message.ok} message={message.text} />}
     </div>
   );
 }

@@ -3,10 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import { addTeacherAction, archiveClassAction, removeTeacherAction, updateClassAction } from "@/app/(staff)/teach/classes/actions";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { errorsFor, Field, FormMessage, inputClass } from "@/components/ui/form";
 import type { ActionState } from "@/lib/auth/actions";
 import { MAX_CLASS_TERM, MAX_CLASS_TITLE } from "@/lib/domain/classes";
-import { ConfirmButton } from "./confirm-dialog";
 import { runAction } from "./run-action";
 
 const box = "rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";

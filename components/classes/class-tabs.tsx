@@ -14,6 +14,7 @@ export function ClassTabs({ slug }: { slug: string }) {
     { href: base, label: "Environments" },
     { href: `${base}/roster`, label: "Roster" },
     { href: `${base}/warm-ups`, label: "Warm-ups" },
+    { href: `${base}/usage`, label: "Usage" },
     { href: `${base}/settings`, label: "Settings" },
   ];
   return (

@@ -6,9 +6,9 @@ import { rotateJoinCodeAction, setJoinCodeAction } from "@/app/(staff)/teach/cla
 import { CopyButton } from "@/components/student/copy-button";
 import { LocalTime } from "@/components/student/local-time";
 import { useHydrated } from "@/components/student/use-hydrated";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { errorsFor, Field, FormMessage, inputClass } from "@/components/ui/form";
 import { spacedJoinCode, type JoinState } from "@/lib/domain/classes";
-import { ConfirmButton } from "./confirm-dialog";
 import { runAction, type AnyAction } from "./run-action";
 
 /** A moment as the value of a datetime-local input, in the browser's time zone. */

@@ -1,9 +1,9 @@
 import type { JoinState } from "@/lib/domain/classes";
 
 const STYLES: Record<JoinState, { text: string; className: string }> = {
-  open: { text: "Open", className: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" },
+  open: { text: "Joining open", className: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" },
   expired: { text: "Code expired", className: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200" },
-  off: { text: "Off", className: "bg-slate-200 text-slate-800 dark:bg-slate-800 dark:text-slate-200" },
+  off: { text: "Joining off", className: "bg-slate-200 text-slate-800 dark:bg-slate-800 dark:text-slate-200" },
 };
 
 /** Whether students can join a class by its code now. */

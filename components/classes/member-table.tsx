@@ -4,11 +4,11 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { removeMemberAction } from "@/app/(staff)/teach/classes/actions";
 import { When } from "@/components/admin/local-date";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { DataTable } from "@/components/ui/table";
 import { FormMessage } from "@/components/ui/form";
 import { MEMBER_VIA_LABELS } from "@/lib/domain/classes";
 import type { ClassMemberView } from "@/lib/services/classes/list-members";
-import { ConfirmButton } from "./confirm-dialog";
 import { runAction } from "./run-action";
 
 export type MemberRowView = Omit<ClassMemberView, "joinedAt"> & { joinedAt: string | null };

@@ -19,6 +19,7 @@ import { actionFormData } from "./action-form-data";
 import { EnvironmentDetails, EnvironmentFacts, ProblemNotice } from "./environment-facts";
 import { retryLaunch } from "./retry-launch";
 import { useNow } from "./use-now";
+import { PHASE_WORDS } from "./phase-words";
 
 /** Polling while something is on its way, slower otherwise (expiry and teardown happen in the background). */
 const FAST_POLL_MS = 2000;
@@ -81,16 +82,6 @@ export function EnvironmentList({ initial, serverNow, staff = false }: { initial
   );
 }
 
-/** The phase in plain words, with the badge's colours. */
-const PHASE_WORDS: Record<string, { label: string; className: string }> = {
-  Pending: { label: "Queued", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
-  Provisioning: { label: "Starting", className: "bg-brand-100 text-brand-700 dark:bg-slate-700 dark:text-brand-100" },
-  Ready: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
-  Claimed: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
-  Available: { label: "Ready", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" },
-  Failed: { label: "Failed", className: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-100" },
-  Expiring: { label: "Deleting", className: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100" },
-};
 
 /**
  * Why a running environment cannot be extended, in words; null when it can. Extending is offered only while

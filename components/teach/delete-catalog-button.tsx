@@ -3,11 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { deleteCatalogAction } from "@/app/(staff)/teach/catalogs/actions";
+import { ConfirmDialog } from "@/components/ui/dialog";
 
-/**
- * "Delete catalog" with a confirmation naming who loses it, in a native modal dialog: focus moves into it,
- * Escape cancels, and focus returns to the button that opened it.
- */
+/** "Delete catalog" with a confirmation naming who loses it; a refusal is shown in the dialog. */
 export function DeleteCatalogButton({ slug, title, audience }: { slug: string; title: string; audience: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
@@ -39,31 +37,17 @@ export function DeleteCatalogButton({ slug, title, audience }: { slug: string; t
       >
         Delete catalog
       </button>
-      <dialog
+      <ConfirmDialog
         ref={dialog}
-        aria-labelledby="delete-catalog-title"
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        title={`Delete ${title}?`}
+        confirm={pending ? "Deleting…" : "Delete catalog"}
+        disabled={pending}
+        error={error}
+        onConfirm={confirm}
+        keepOpen
       >
-        <h2 id="delete-catalog-title" className="text-lg font-semibold [overflow-wrap:anywhere]">
-          Delete {title}?
-        </h2>
-        <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">
-          {audience.startsWith("nobody") ? "Nobody sees it now." : `It disappears at once from the catalog of ${audience}.`} Their running environments are not touched.
-        </p>
-        {error && (
-          <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">
-            {error}
-          </p>
-        )}
-        <form method="dialog" className="mt-5 flex justify-end gap-2">
-          <button autoFocus className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-            Cancel
-          </button>
-          <button type="button" onClick={confirm} disabled={pending} className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60">
-            {pending ? "Deleting…" : "Delete catalog"}
-          </button>
-        </form>
-      </dialog>
+        {audience.startsWith("nobody") ? "Nobody sees it now." : `It disappears at once from the catalog of ${audience}.`} Their running environments are not touched.
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useRef, useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { recyclePoolAction } from "@/app/(staff)/admin/templates/[name]/actions";
 import { LocalTime } from "@/components/student/local-time";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { Notice } from "@/components/ui/notice";
 import type { ActionState } from "@/lib/auth/actions";
 import { poolStateQuery } from "@/lib/client/queries";
@@ -46,7 +47,6 @@ export function PoolPanel({ name, initial }: { name: string; initial: PoolState 
   const [scope, setScope] = useState<RecycleScope>(() => suggestedScope(initial));
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [recycling, startRecycling] = useTransition();
-  const titleId = useId();
   const now = Date.parse(state.observedAt);
   const count = state.recyclable[scope];
   const fetchFailed = query.isError && query.error ? query.error.message : null;
@@ -58,7 +58,6 @@ export function PoolPanel({ name, initial }: { name: string; initial: PoolState 
   }
 
   function recycle() {
-    dialog.current?.close();
     startRecycling(async () => {
       const data = new FormData();
       data.set("name", name);
@@ -200,19 +199,12 @@ export function PoolPanel({ name, initial }: { name: string; initial: PoolState 
         </p>
       )}
 
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <h2 id={titleId} className="text-lg font-semibold">
-          Recycle pool members?
-        </h2>
-        <fieldset className="mt-3">
-          <legend className="text-sm font-medium">Which members</legend>
+      <ConfirmDialog ref={dialog} title="Recycle pool members?" confirm={`End ${members(count)}`} disabled={count === 0} onConfirm={recycle}>
+        <fieldset>
+          <legend className="font-medium text-slate-900 dark:text-slate-100">Which members</legend>
           <div className="mt-2 space-y-2">
             {DIALOG_ORDER.map((option) => (
-              <label key={option} className="flex items-start gap-2 text-sm">
+              <label key={option} className="flex items-start gap-2">
                 <input type="radio" name="recycle-scope" value={option} checked={scope === option} onChange={() => setScope(option)} className="mt-1" />
                 <span>
                   {SCOPE_LABELS[option].label} ({state.recyclable[option]})
@@ -222,25 +214,12 @@ export function PoolPanel({ name, initial }: { name: string; initial: PoolState 
             ))}
           </div>
         </fieldset>
-        <p data-testid="recycle-impact" className="mt-3 text-sm text-slate-700 dark:text-slate-300">
+        <p data-testid="recycle-impact" className="pt-1">
           {count > 0
             ? `This ends ${members(count)}: the worker tears ${count === 1 ? "it" : "them"} down and starts members of version ${state.currentVersion} in ${count === 1 ? "its" : "their"} place. Claimed members are not touched.`
             : "No member of this kind to end right now."}
         </p>
-        <div className="mt-5 flex flex-wrap justify-end gap-2">
-          <button
-            type="button"
-            autoFocus
-            onClick={() => dialog.current?.close()}
-            className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
-          >
-            Cancel
-          </button>
-          <button type="button" disabled={count === 0} onClick={recycle} className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60">
-            End {members(count)}
-          </button>
-        </div>
-      </dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -94,6 +94,48 @@ export function Switch({
   );
 }
 
+/** One of a few choices, each with a line of help, as a radio group: arrow keys move between them. */
+export function ChoiceGroup<V extends string>({
+  path,
+  name,
+  legend,
+  choices,
+  value,
+  onChange,
+  errors,
+}: {
+  path: string;
+  /** Names the radios and the legend's id. */
+  name: string;
+  legend: string;
+  /** Value, label and help of each choice. */
+  choices: (readonly [V, string, string])[];
+  value: V;
+  onChange: (value: V) => void;
+  errors: Errors;
+}) {
+  const legendId = `settings-${name}-legend`;
+  return (
+    <fieldset role="radiogroup" aria-labelledby={legendId} {...invalidProps(errors, path)} id={fieldId(path)} tabIndex={-1} className="min-w-0">
+      <legend id={legendId} className="text-sm font-medium">
+        {legend}
+      </legend>
+      <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2 text-sm">
+        {choices.map(([choice, label, help]) => (
+          <label key={choice} className="flex max-w-xs items-start gap-2">
+            <input type="radio" name={`settings-${name}`} value={choice} checked={value === choice} onChange={() => onChange(choice)} className="mt-1" />
+            <span>
+              <span className="font-medium">{label}</span>
+              <span className={helpClass}>{help}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      <FieldError errors={errors} path={path} />
+    </fieldset>
+  );
+}
+
 /** The eight catalog icons as a radio group: arrow keys move between them. */
 export function IconPicker({ value, onChange, errors }: { value: string; onChange: (icon: string) => void; errors: Errors }) {
   return (
@@ -115,6 +157,35 @@ export function IconPicker({ value, onChange, errors }: { value: string; onChang
       </div>
       <FieldError errors={errors} path="icon" />
     </fieldset>
+  );
+}
+
+/** A whole number from 0, as text so a half-typed value is not lost. */
+export function NumberField({ path, label, help, value, onChange, errors }: { path: string; label: string; help?: string; value: string; onChange: (value: string) => void; errors: Errors }) {
+  const id = fieldId(path);
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        step={1}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        {...invalidProps(errors, path, help ? `${id}-help` : undefined)}
+        className={`${inlineInputClass} mt-1 block w-32`}
+      />
+      {help && (
+        <span id={`${id}-help`} className={helpClass}>
+          {help}
+        </span>
+      )}
+      <FieldError errors={errors} path={path} />
+    </div>
   );
 }
 

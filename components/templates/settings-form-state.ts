@@ -36,6 +36,7 @@ export interface SettingsFormState {
   poolSize: string;
   poolMaxSize: string;
   poolRecycle: boolean;
+  teacherAccess: boolean;
   poolFallback: string;
   ttl: Duration;
   ttlUnlimited: boolean;
@@ -94,6 +95,7 @@ export function formStateOf(settings: TemplateSettings): SettingsFormState {
     poolSize: String(settings.poolSize),
     poolMaxSize: String(settings.poolMaxSize),
     poolRecycle: settings.poolRecycle,
+    teacherAccess: settings.teacherAccess,
     poolFallback: settings.poolFallback,
     ttl: settings.ttlSeconds < 0 ? { amount: "4", unit: "hours" } : toDuration(settings.ttlSeconds),
     ttlUnlimited: settings.ttlSeconds < 0,
@@ -122,6 +124,7 @@ export function settingsInputOf(form: SettingsFormState): TemplateSettingsInput 
     poolSize: wholeNumber(form.poolSize),
     poolMaxSize: wholeNumber(form.poolMaxSize),
     poolRecycle: form.poolRecycle,
+    teacherAccess: form.teacherAccess,
     poolFallback: form.poolFallback as TemplateSettingsInput["poolFallback"],
     ttlSeconds: form.ttlUnlimited ? -1 : durationSeconds(form.ttl),
     ttlExtendSeconds: durationSeconds(form.extend),

@@ -19,7 +19,8 @@ import {
 import type { CategorySuggestion } from "@/lib/services/templates/list-categories";
 import type { SettingsImpactPreview } from "@/lib/services/templates/preview-settings-impact";
 import type { UpdateSettingsResult } from "@/lib/services/templates/update-settings";
-import { DurationInput, FieldError, fieldsetClass, helpClass, IconPicker, inlineInputClass, invalidProps, KeyValueRows, legendClass, Switch, type Errors } from "./settings-fields";
+import { LifetimeFields } from "./lifetime-fields";
+import { ChoiceGroup, FieldError, fieldsetClass, helpClass, IconPicker, invalidProps, KeyValueRows, legendClass, NumberField, Switch, type Errors } from "./settings-fields";
 import { fieldId, formStateOf, settingsInputOf, type SettingsFormState } from "./settings-form-state";
 
 /** How each setting is called in messages ("Saved: display name and lifetime."). */
@@ -34,6 +35,7 @@ const SETTING_WORDS: Record<SettingName, string> = {
   poolSize: "pool size",
   poolMaxSize: "pool maximum",
   poolRecycle: "recycling",
+  teacherAccess: "teacher access",
   poolFallback: "pool fallback",
   ttlSeconds: "lifetime",
   ttlExtendSeconds: "extension duration",
@@ -301,28 +303,18 @@ export function SettingsForm({
         <>
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Launching</legend>
-            <fieldset role="radiogroup" aria-labelledby="settings-method-legend" {...invalidProps(errors, "method")} id={fieldId("method")} tabIndex={-1} className="min-w-0">
-              <legend id="settings-method-legend" className="text-sm font-medium">
-                Method
-              </legend>
-              <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2 text-sm">
-                {(
-                  [
-                    ["on_demand", "On demand", "Each launch installs a new environment."],
-                    ["pool", "Warm pool", "Members are installed ahead; a launch claims one at once."],
-                  ] as const
-                ).map(([value, label, help]) => (
-                  <label key={value} className="flex max-w-xs items-start gap-2">
-                    <input type="radio" name="settings-method" value={value} checked={form.method === value} onChange={() => set("method", value)} className="mt-1" />
-                    <span>
-                      <span className="font-medium">{label}</span>
-                      <span className={helpClass}>{help}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-              <FieldError errors={errors} path="method" />
-            </fieldset>
+            <ChoiceGroup
+              path="method"
+              name="method"
+              legend="Method"
+              choices={[
+                ["on_demand", "On demand", "Each launch installs a new environment."],
+                ["pool", "Warm pool", "Members are installed ahead; a launch claims one at once."],
+              ]}
+              value={form.method}
+              onChange={(v) => set("method", v)}
+              errors={errors}
+            />
             {pool && (
               <div className="grid gap-4 sm:grid-cols-2">
                 <NumberField path="poolSize" label="Warm members" help="Unclaimed members kept ready." value={form.poolSize} onChange={(v) => set("poolSize", v)} errors={errors} />
@@ -358,17 +350,7 @@ export function SettingsForm({
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Lifetime and quota</legend>
             <div className="grid gap-4 sm:grid-cols-2">
-              <DurationInput
-                path="ttlSeconds"
-                label="Lifetime"
-                help="From launch (or claim) until it is deleted."
-                value={form.ttl}
-                onChange={(v) => set("ttl", v)}
-                unlimited={{ checked: form.ttlUnlimited, onChange: (checked) => set("ttlUnlimited", checked) }}
-                errors={errors}
-              />
-              <DurationInput path="ttlExtendSeconds" label="Each extension adds" help="0 turns extensions off." value={form.extend} onChange={(v) => set("extend", v)} errors={errors} />
-              <NumberField path="ttlMaxExtends" label="Extensions allowed" value={form.maxExtends} onChange={(v) => set("maxExtends", v)} errors={errors} />
+              <LifetimeFields form={form} set={set} errors={errors} />
               <div>
                 <Switch
                   id={`${fieldId("maxInstancesPerUser")}-default`}
@@ -395,35 +377,18 @@ export function SettingsForm({
 
           <fieldset className={fieldsetClass}>
             <legend className={legendClass}>Connection</legend>
-            <fieldset
-              role="radiogroup"
-              aria-labelledby="settings-connection-legend"
-              id={fieldId("connectionType")}
-              tabIndex={-1}
-              {...invalidProps(errors, "connectionType")}
-              className="min-w-0"
-            >
-              <legend id="settings-connection-legend" className="text-sm font-medium">
-                Students reach it by
-              </legend>
-              <div className="mt-1 flex flex-wrap gap-x-6 gap-y-2 text-sm">
-                {(
-                  [
-                    ["web", "Opening its URL", "An Open button and the URL."],
-                    ["instructions", "Following instructions", "A text you write, with Copy, instead of Open."],
-                  ] as const
-                ).map(([value, label, help]) => (
-                  <label key={value} className="flex max-w-xs items-start gap-2">
-                    <input type="radio" name="settings-connection" value={value} checked={form.connectionType === value} onChange={() => set("connectionType", value)} className="mt-1" />
-                    <span>
-                      <span className="font-medium">{label}</span>
-                      <span className={helpClass}>{help}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-              <FieldError errors={errors} path="connectionType" />
-            </fieldset>
+            <ChoiceGroup
+              path="connectionType"
+              name="connection"
+              legend="Students reach it by"
+              choices={[
+                ["web", "Opening its URL", "An Open button and the URL."],
+                ["instructions", "Following instructions", "A text you write, with Copy, instead of Open."],
+              ]}
+              value={form.connectionType}
+              onChange={(v) => set("connectionType", v)}
+              errors={errors}
+            />
             {form.connectionType === "instructions" && (
               <div>
                 <label htmlFor={fieldId("connectionMessageTemplate")} className="block text-sm font-medium">
@@ -446,6 +411,13 @@ export function SettingsForm({
                 <FieldError errors={errors} path="connectionMessageTemplate" />
               </div>
             )}
+            <Switch
+              id={fieldId("teacherAccess")}
+              label="Teachers may open their students' environments"
+              help="From the class view, for their own classes' students only; each opening is recorded in the audit trail."
+              checked={form.teacherAccess}
+              onChange={(checked) => set("teacherAccess", checked)}
+            />
           </fieldset>
         </>
       )}
@@ -477,35 +449,7 @@ export function SettingsForm({
         saving={saving}
       />
 
-      <ConfirmSaveDialog id="settings-confirm" dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
+      <ConfirmSaveDialog dialog={dialog} lines={confirming} onConfirm={() => save(true)} />
     </form>
-  );
-}
-
-function NumberField({ path, label, help, value, onChange, errors }: { path: string; label: string; help?: string; value: string; onChange: (value: string) => void; errors: Errors }) {
-  const id = fieldId(path);
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="numeric"
-        min={0}
-        step={1}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        {...invalidProps(errors, path, help ? `${id}-help` : undefined)}
-        className={`${inlineInputClass} mt-1 block w-32`}
-      />
-      {help && (
-        <span id={`${id}-help`} className={helpClass}>
-          {help}
-        </span>
-      )}
-      <FieldError errors={errors} path={path} />
-    </div>
   );
 }

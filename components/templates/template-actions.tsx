@@ -2,10 +2,10 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { startTransition, useActionState, useEffect, useRef } from "react";
+import { startTransition, useActionState, useEffect, useId } from "react";
 import { deleteTemplateAction } from "@/app/(staff)/admin/templates/actions";
-import { FormMessage } from "@/components/ui/form";
 import { LocalTime } from "@/components/student/local-time";
+import { ConfirmButton } from "@/components/ui/dialog";
 import type { ActionState } from "@/lib/auth/actions";
 import type { DeleteResult } from "@/lib/services/templates/delete-template";
 import type { DeleteImpact } from "@/lib/services/templates/get-delete-impact";
@@ -22,93 +22,74 @@ function plural(n: number, word: string): string {
  */
 function DeleteTemplate({ impact }: { impact: DeleteImpact }) {
   const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const formId = useId();
   const [state, action, pending] = useActionState<ActionState<DeleteResult>, FormData>(deleteTemplateAction, { ok: true });
   useEffect(() => {
     if (state.ok && state.result) router.push(`/admin/templates?done=deleted:${state.result.name}`);
   }, [state, router]);
   const blocked = impact.extendedBy.length > 0;
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        disabled={pending}
-        className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
+    <ConfirmButton
+      label={pending ? "Deleting…" : "Delete"}
+      pending={pending}
+      title={`Delete ${impact.displayName}?`}
+      confirm={blocked ? undefined : pending ? "Deleting…" : "Delete template"}
+      disabled={pending}
+      error={state.ok ? undefined : state.message}
+      form={formId}
+      keepOpen
+    >
+      <form
+        id={formId}
+        onSubmit={(event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          startTransition(() => action(data));
+        }}
+        className="space-y-3"
       >
-        {pending ? "Deleting…" : "Delete"}
-      </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="delete-template-title"
-        className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            const data = new FormData(event.currentTarget);
-            startTransition(() => action(data));
-          }}
-        >
-          <h2 id="delete-template-title" className="text-lg font-semibold">
-            Delete {impact.displayName}?
-          </h2>
-          <input type="hidden" name="name" value={impact.name} />
-          <div className="mt-2 space-y-3 text-sm text-slate-700 dark:text-slate-300">
-            <FormMessage ok={state.ok} message={state.ok ? undefined : state.message} />
-            {blocked ? (
-              <p>
-                It cannot be deleted while {impact.extendedBy.join(", ")} extend{impact.extendedBy.length === 1 ? "s" : ""} it: they would break. Delete those first, or
-                make them extend another template.
-              </p>
-            ) : (
+        <input type="hidden" name="name" value={impact.name} />
+        {blocked ? (
+          <p>
+            It cannot be deleted while {impact.extendedBy.join(", ")} extend{impact.extendedBy.length === 1 ? "s" : ""} it: they would break. Delete those first, or
+            make them extend another template.
+          </p>
+        ) : (
+          <>
+            <p>It leaves the catalog at once and can no longer be launched. You can restore it later from the Deleted list.</p>
+            {impact.unclaimed > 0 && <p>Its {plural(impact.unclaimed, "warm pool member")} that nobody claimed {impact.unclaimed === 1 ? "is" : "are"} removed.</p>}
+            {impact.live === 0 ? (
               <>
-                <p>It leaves the catalog at once and can no longer be launched. You can restore it later from the Deleted list.</p>
-                {impact.unclaimed > 0 && <p>Its {plural(impact.unclaimed, "warm pool member")} that nobody claimed {impact.unclaimed === 1 ? "is" : "are"} removed.</p>}
-                {impact.live === 0 ? (
-                  <>
-                    <p>No environment of it is in use.</p>
-                    <input type="hidden" name="instances" value="keep" />
-                  </>
-                ) : (
-                  <fieldset className="space-y-2">
-                    <legend className="font-medium text-slate-900 dark:text-slate-100">{plural(impact.live, "environment")} of it in use:</legend>
-                    <label className="flex gap-2">
-                      <input type="radio" name="instances" value="keep" defaultChecked className="mt-1" />
-                      <span>
-                        Leave {impact.live === 1 ? "it" : "them"} running until {impact.live === 1 ? "it expires" : "they expire"}
-                        {impact.lastExpiry && (
-                          <>
-                            {" "}
-                            ({impact.live === 1 ? "at" : "the last at"} <LocalTime iso={impact.lastExpiry.toISOString()} now={impact.readAt.getTime()} />)
-                          </>
-                        )}
-                        .
-                        {impact.unlimited > 0 && ` ${plural(impact.unlimited, "environment")} ${impact.unlimited === 1 ? "has" : "have"} no time limit and will run until ${impact.unlimited === 1 ? "its owner ends it" : "their owners end them"}.`}
-                      </span>
-                    </label>
-                    <label className="flex gap-2">
-                      <input type="radio" name="instances" value="end" className="mt-1" />
-                      <span>End {impact.live === 1 ? "it" : "them"} now: everything inside is lost, as if {impact.live === 1 ? "its owner" : "their owners"} had deleted {impact.live === 1 ? "it" : "them"}.</span>
-                    </label>
-                  </fieldset>
-                )}
+                <p>No environment of it is in use.</p>
+                <input type="hidden" name="instances" value="keep" />
               </>
+            ) : (
+              <fieldset className="space-y-2">
+                <legend className="font-medium text-slate-900 dark:text-slate-100">{plural(impact.live, "environment")} of it in use:</legend>
+                <label className="flex gap-2">
+                  <input type="radio" name="instances" value="keep" defaultChecked className="mt-1" />
+                  <span>
+                    Leave {impact.live === 1 ? "it" : "them"} running until {impact.live === 1 ? "it expires" : "they expire"}
+                    {impact.lastExpiry && (
+                      <>
+                        {" "}
+                        ({impact.live === 1 ? "at" : "the last at"} <LocalTime iso={impact.lastExpiry.toISOString()} now={impact.readAt.getTime()} />)
+                      </>
+                    )}
+                    .
+                    {impact.unlimited > 0 && ` ${plural(impact.unlimited, "environment")} ${impact.unlimited === 1 ? "has" : "have"} no time limit and will run until ${impact.unlimited === 1 ? "its owner ends it" : "their owners end them"}.`}
+                  </span>
+                </label>
+                <label className="flex gap-2">
+                  <input type="radio" name="instances" value="end" className="mt-1" />
+                  <span>End {impact.live === 1 ? "it" : "them"} now: everything inside is lost, as if {impact.live === 1 ? "its owner" : "their owners"} had deleted {impact.live === 1 ? "it" : "them"}.</span>
+                </label>
+              </fieldset>
             )}
-          </div>
-          <div className="mt-5 flex justify-end gap-2">
-            <button type="button" autoFocus onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800">
-              Cancel
-            </button>
-            {!blocked && (
-              <button type="submit" disabled={pending} className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60">
-                {pending ? "Deleting…" : "Delete template"}
-              </button>
-            )}
-          </div>
-        </form>
-      </dialog>
-    </>
+          </>
+        )}
+      </form>
+    </ConfirmButton>
   );
 }
 

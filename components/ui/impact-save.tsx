@@ -1,4 +1,5 @@
 import type { ReactNode, RefObject } from "react";
+import { ConfirmDialog } from "./dialog";
 
 /** One sentence of what saving a form does; `ends` when it ends or changes something, so saving asks first. */
 export interface ImpactLine {
@@ -42,42 +43,15 @@ export function ImpactSaveBar({ id, lines, message, saving }: { id: string; line
   );
 }
 
-/** The question a save that ends or changes something asks first, with what it does; Cancel has the focus. */
-export function ConfirmSaveDialog({ id, dialog, lines, onConfirm }: { id: string; dialog: RefObject<HTMLDialogElement | null>; lines: string[]; onConfirm: () => void }) {
+/** The question a save that ends or changes something asks first, with what it does. */
+export function ConfirmSaveDialog({ dialog, lines, onConfirm }: { dialog: RefObject<HTMLDialogElement | null>; lines: string[]; onConfirm: () => void }) {
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-    >
-      <h2 id={`${id}-title`} className="text-lg font-semibold">
-        Save this change?
-      </h2>
-      <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300">
+    <ConfirmDialog ref={dialog} title="Save this change?" confirm="Save anyway" onConfirm={onConfirm}>
+      <ul className="list-disc space-y-1 pl-5">
         {lines.map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>
-      <div className="mt-5 flex flex-wrap justify-end gap-2">
-        <button
-          type="button"
-          autoFocus
-          onClick={() => dialog.current?.close()}
-          className="rounded-md border border-slate-300 px-4 py-1.5 text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            dialog.current?.close();
-            onConfirm();
-          }}
-          className="rounded-md bg-red-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-red-800"
-        >
-          Save anyway
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }

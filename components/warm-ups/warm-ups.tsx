@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
 import { bookWarmUpAction, cancelWarmUpAction, updateWarmUpAction } from "@/app/(staff)/teach/warm-ups/actions";
-import { ConfirmButton } from "@/components/classes/confirm-dialog";
+import { ConfirmButton } from "@/components/ui/dialog";
 import { useHydrated } from "@/components/student/use-hydrated";
 import { useNow } from "@/components/student/use-now";
 import { errorsFor, Field, FormMessage, inputClass } from "@/components/ui/form";

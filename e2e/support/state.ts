@@ -12,7 +12,7 @@ export type RoleName = "student" | "teacher" | "admin";
  * Extra student accounts, so journeys that launch can each use an account of their own and never see another
  * journey's environments (quotas and "your existing instance" are per account).
  */
-export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student22", "student23", "student24", "student25", "student26", "student27", "student28", "student29", "student30", "student31", "student32", "student33", "student34", "student35", "student36", "student37", "student38", "student39", "student40", "student41", "student42", "student43", "student44", "student45", "student46", "student47"] as const;
+export const EXTRA_STUDENTS = ["student2", "student3", "student4", "student5", "student6", "student7", "student8", "student9", "student10", "student11", "student12", "student13", "student14", "student15", "student16", "student17", "student18", "student19", "student20", "student21", "student22", "student23", "student24", "student25", "student26", "student27", "student28", "student29", "student30", "student31", "student32", "student33", "student34", "student35", "student36", "student37", "student38", "student39", "student40", "student41", "student42", "student43", "student44", "student45", "student46", "student47", "student48", "student49", "student50"] as const;
 export type ExtraStudent = (typeof EXTRA_STUDENTS)[number];
 
 /**

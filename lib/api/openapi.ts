@@ -10,8 +10,10 @@ import {
   RetryResultSchema,
 } from "./schemas/admin-environment";
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
+import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
 import { warmUpPaths, warmUpTag } from "./openapi-warm-ups";
+import { usagePaths } from "./openapi-usage";
 import "./schemas/common";
 import "./schemas/environment";
 import "./schemas/health";
@@ -540,6 +542,8 @@ export const openApiDocument = {
     },
     ...classPaths,
     ...warmUpPaths,
+    ...classEnvironmentPaths,
+    ...usagePaths,
     "/api/openapi.json": {
       get: {
         tags: ["meta"],

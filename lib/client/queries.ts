@@ -1,5 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
+import { classViewHref, type ClassViewQuery } from "@/lib/domain/class-view";
 import { instanceListHref, type InstanceListQuery } from "@/lib/domain/instance-list";
+import type { ClassEnvironments } from "@/lib/services/classes/get-class-environments";
 import type { AdminEnvironmentDetail } from "@/lib/services/instances/admin-view";
 import type { AdminEnvironmentPage } from "@/lib/services/instances/list-all";
 import type { EnvironmentList } from "@/lib/services/instances/list";
@@ -98,6 +100,21 @@ export function adminEnvironmentQuery(uuid: string) {
     queryKey: ["admin", "environments", "one", uuid],
     queryFn: () => getJson<AdminEnvironmentDetail>(`/api/v1/admin/environments/${encodeURIComponent(uuid)}`),
     refetchInterval: ADMIN_ENVIRONMENTS_POLL_MS,
+    refetchIntervalInBackground: false,
+    retry: (failures, error) => !(error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) && failures < 2,
+  });
+}
+
+/** How often the class view asks again: a class launching together changes every few seconds. */
+export const CLASS_VIEW_POLL_MS = 3000;
+
+/** A class's students by its templates (its teachers and admins), polled while the class view is open. */
+export function classEnvironmentsQuery(slug: string, query: ClassViewQuery) {
+  const path = classViewHref(slug, query, `/api/v1/classes/${encodeURIComponent(slug)}/environments`);
+  return queryOptions({
+    queryKey: ["classes", slug, "environments", path],
+    queryFn: () => getJson<ClassEnvironments>(path),
+    refetchInterval: CLASS_VIEW_POLL_MS,
     refetchIntervalInBackground: false,
     retry: (failures, error) => !(error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) && failures < 2,
   });

@@ -47,6 +47,8 @@ export interface TemplateFields {
   poolSize: number;
   poolMaxSize: number;
   poolRecycle: boolean;
+  /** Whether teachers may open their students' environments of it (through the class view, audited). */
+  teacherAccess: boolean;
   poolFallback: "on_demand" | "refuse";
   ttlSeconds: number;
   ttlExtendSeconds: number;
@@ -154,7 +156,7 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
   const { rows } = await sqlPool().query<LoadRow>(
     `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled, t.visible,
             t.is_base AS "isBase", t.labels, t.annotations, t.engine, t.method::text, t.pool_size AS "poolSize",
-            t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.pool_fallback::text AS "poolFallback",
+            t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.teacher_access AS "teacherAccess", t.pool_fallback::text AS "poolFallback",
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
             t.max_instances_per_user AS "maxInstancesPerUser", t.connection_type::text AS "connectionType",
             t.connection_message_template AS "connectionMessageTemplate", t.owner_id::text AS "ownerId", t.validation_error AS "validationError",

@@ -32,6 +32,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
       ["instance.release", "Ended"],
       ["instance.bulk-end", "Ended in bulk"],
       ["instance.bulk-extend", "Extended in bulk"],
+      ["instance.open", "Opened from a class view"],
       ["pool.recycle", "Warm pool recycled"],
     ],
   },

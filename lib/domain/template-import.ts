@@ -69,6 +69,8 @@ export const templateFieldsSchema = z
     poolSize: f.poolSize.default(0),
     poolMaxSize: f.poolMaxSize.default(0),
     poolRecycle: f.poolRecycle.default(true),
+    // Off unless the file (or an admin, later) turns it on.
+    teacherAccess: f.teacherAccess.default(false),
     poolFallback: f.poolFallback.default("on_demand"),
     ttlSeconds: f.ttlSeconds.default(DEFAULT_TTL_SECONDS),
     ttlExtendSeconds: f.ttlExtendSeconds.default(DEFAULT_EXTEND_SECONDS),

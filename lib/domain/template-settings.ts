@@ -170,6 +170,8 @@ export const settingFields = {
     poolSize: wholeNumber(0, MAX_POOL_SIZE),
     poolMaxSize: wholeNumber(0, MAX_POOL_MAX_SIZE, `from 0 (no limit) to ${MAX_POOL_MAX_SIZE}`),
     poolRecycle: flag,
+    // Whether teachers may open their students' environments: a teacher who opens one sees what the student sees.
+    teacherAccess: flag,
     poolFallback: z.enum(POOL_FALLBACKS, { error: "Choose on demand or refuse." }),
     ttlSeconds: z
       .number(typed("Enter a whole number of seconds."))

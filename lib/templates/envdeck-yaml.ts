@@ -53,6 +53,7 @@ export function fromEnvdeckTemplate(source: YamlSource, lifetime: LifetimeDefaul
     category: field("category"),
     enabled: field("enabled"),
     visible: field("visible"),
+    teacherAccess: field("teacherAccess"),
     base: field("isBase"),
     method: field("method"),
     pool: () => {
@@ -109,6 +110,7 @@ export function toEnvdeckYaml(template: ExportableTemplate): string {
       category: template.category,
       enabled: template.enabled,
       visible: template.visible,
+      teacherAccess: template.teacherAccess,
       base: template.isBase,
       method: template.method,
       pool: { size: template.poolSize, maxSize: template.poolMaxSize, recycle: template.poolRecycle, fallback: template.poolFallback },

@@ -307,6 +307,16 @@ describe("changing settings", () => {
     expect(await auditOf("template.settings", "api-made")).toHaveLength(audits);
   });
 
+  it("turns teacher access on and off, off by default, and leaves it alone when a change does not name it", async () => {
+    expect((await api("GET", "/api/v1/templates/{name}", { params: { name: "api-made" } })).body).toMatchObject({ teacherAccess: false });
+    const on = await api("PATCH", "/api/v1/templates/{name}", { params: { name: "api-made" }, body: { teacherAccess: true } });
+    expect(on).toMatchObject({ status: 200, body: { changed: ["teacherAccess"], template: { teacherAccess: true } } });
+    const other = await api("PATCH", "/api/v1/templates/{name}", { params: { name: "api-made" }, body: { description: "Still open to teachers" } });
+    expect(other.body).toMatchObject({ changed: ["description"], template: { teacherAccess: true } });
+    expect((await auditOf("template.settings", "api-made")).at(-2)).toMatchObject({ before: { teacherAccess: false }, after: { teacherAccess: true } });
+    expect((await api("PATCH", "/api/v1/templates/{name}", { params: { name: "api-made" }, body: { teacherAccess: false } })).body).toMatchObject({ template: { teacherAccess: false } });
+  });
+
   it("asks for a confirmation (409, with what it would end) before a change that ends something, and makes it with one", async () => {
     await launchInstance(people.student!, { template: "lab" });
     const before = await snapshot();
@@ -324,6 +334,10 @@ describe("changing settings", () => {
       ["lab", { ttlSeconds: -2 }, 400, "ttlSeconds", /Unlimited/],
       ["lab", { ttlSeconds: 1e12 }, 400, "ttlSeconds", /Unlimited/],
       ["lab", { enabled: "false" }, 400, "enabled", /true or false/],
+      ["lab", { teacherAccess: "true" }, 400, "teacherAccess", /^Use true or false\.$/],
+      ["lab", { teacherAccess: null }, 400, "teacherAccess", /^Use true or false\.$/],
+      ["lab", { teacherAccess: 1 }, 400, "teacherAccess", /^Use true or false\.$/],
+      ["base-lab", { teacherAccess: true }, 400, "teacherAccess", /base template/],
       ["lab", { confirm: "yes" }, 400, "confirm", /expected boolean/],
       ["lab", { displayName: "" }, 400, "displayName", /display name/],
       ["lab", { displayName: null }, 400, "displayName", /Enter text/],

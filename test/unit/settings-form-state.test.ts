@@ -14,6 +14,7 @@ const SETTINGS: TemplateSettings = {
   poolSize: 2,
   poolMaxSize: 10,
   poolRecycle: false,
+  teacherAccess: false,
   poolFallback: "refuse",
   ttlSeconds: 90,
   ttlExtendSeconds: 7200,

@@ -13,6 +13,7 @@ const ON_DEMAND: TemplateSettings = {
   poolSize: 0,
   poolMaxSize: 0,
   poolRecycle: true,
+  teacherAccess: false,
   poolFallback: "on_demand",
   ttlSeconds: 3600,
   ttlExtendSeconds: 1800,

@@ -111,6 +111,7 @@ const template: ExportableTemplate = {
   poolSize: 2,
   poolMaxSize: 5,
   poolRecycle: false,
+  teacherAccess: true,
   poolFallback: "refuse",
   ttlSeconds: 3600,
   ttlExtendSeconds: 600,

@@ -61,6 +61,7 @@ const fields = fc
     method: fc.constantFrom("on_demand" as const, "pool" as const),
     poolSize: fc.integer({ min: 0, max: 100 }),
     poolRecycle: fc.boolean(),
+    teacherAccess: fc.boolean(),
     poolFallback: fc.constantFrom("on_demand" as const, "refuse" as const),
     ttlSeconds: fc.oneof(fc.constant(-1), fc.integer({ min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS })),
     // Extensions need a duration: none at all, or some of at least a minute.
@@ -151,6 +152,7 @@ const dployTemplate: fc.Arbitrary<ExportableTemplate> = fc
     connectionMessageTemplate: message ?? "",
     // What Dploy cannot say: a base template, refusing when the pool is empty, 0 meaning "no extensions".
     isBase: false,
+    teacherAccess: false,
     poolFallback: "on_demand" as const,
     ttlExtendSeconds: Math.max(MIN_TTL_SECONDS, fields.ttlExtendSeconds),
     ttlMaxExtends: Math.max(1, fields.ttlMaxExtends),

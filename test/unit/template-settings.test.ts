@@ -7,6 +7,7 @@ import {
   parseTemplateSettings,
   qualifiedNameProblem,
   SETTING_NAMES,
+  templateSettingsChangeSchema,
   splitCategory,
   toSettingsInput,
   type TemplateSettings,
@@ -24,6 +25,7 @@ const VALID: TemplateSettingsInput = {
   poolSize: 0,
   poolMaxSize: 0,
   poolRecycle: true,
+  teacherAccess: false,
   poolFallback: "on_demand",
   ttlSeconds: 14_400,
   ttlExtendSeconds: 3600,
@@ -78,6 +80,7 @@ describe("template settings schema", () => {
       poolSize: "3",
       poolMaxSize: 2.5,
       poolRecycle: "yes",
+      teacherAccess: "on",
       poolFallback: "queue",
       ttlSeconds: "3600",
       ttlExtendSeconds: null,
@@ -90,6 +93,15 @@ describe("template settings schema", () => {
     };
     for (const [field, value] of Object.entries(wrong)) expectRefused({ [field]: value }, field);
     expect(Object.keys(wrong).sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it("reads teacher access as true or false only, in the form and in a change, and a change without it keeps it", () => {
+    for (const value of ["true", "yes", 1, 0, null, [], {}, "'; DROP TABLE templates; --", "vrai ✓"]) {
+      expectRefused({ teacherAccess: value }, "teacherAccess", /^Use true or false\.$/);
+      expect(templateSettingsChangeSchema.safeParse({ teacherAccess: value }).error?.issues.map((i) => i.message)).toEqual(["Use true or false."]);
+    }
+    expect(parseTemplateSettings({ ...VALID, teacherAccess: true })).toMatchObject({ ok: true, settings: { teacherAccess: true } });
+    expect(templateSettingsChangeSchema.parse({ displayName: "Lab" })).toEqual({ displayName: "Lab" });
   });
 
   it("says which fields are missing, and refuses fields it does not know", () => {

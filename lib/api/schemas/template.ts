@@ -77,6 +77,7 @@ export const TemplateSchema = responseSchema(
       poolSize: integer().describe("Unclaimed members the pool keeps warm."),
       poolMaxSize: integer().describe("The most instances of the template in all; 0: no limit."),
       poolRecycle: z.boolean(),
+      teacherAccess: z.boolean().describe("Teachers may open their students' environments of it from the class view (audited)."),
       poolFallback: z.enum(POOL_FALLBACKS).describe("When no member is free: launch on demand, or refuse."),
       ttlSeconds: integer().describe("How long an environment lives; -1: unlimited."),
       ttlExtendSeconds: integer().describe("What one extension adds; 0: none."),

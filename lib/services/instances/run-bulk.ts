@@ -1,13 +1,11 @@
 import "server-only";
-import { recordAudit } from "@/lib/db/audit";
 import { db } from "@/lib/db/client";
 import { bulkQuestion, describeOutcomes } from "@/lib/domain/bulk-action";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { instanceFilterParams } from "@/lib/domain/instance-list";
 import { assertCan } from "@/lib/domain/permissions";
-import { bulkCounts, planBulk, readBulkRequest, toBulkItem, type BulkResult } from "./internal/bulk";
-import { endInstance } from "./internal/end-instance";
+import { applyBulk, planBulk, readBulkRequest, toBulkItem, type BulkResult } from "./internal/bulk";
 
 export type { BulkResult };
 
@@ -41,33 +39,8 @@ export async function runBulkAction(identity: Identity | null, input: unknown): 
         throw new AppError("CONFLICT", message, { confirm: [message] });
       }
       const bulk = count > 1 || "filter" in request.selection;
-      for (const { row, decision } of planned) {
-        if (!row) continue;
-        if (decision.outcome === "ended") {
-          await endInstance(tx, identity, row, { message: `Ended by an administrator (${identity.username})`, reason: bulk ? "bulk end by an admin" : "ended by an admin" });
-        } else if (decision.outcome === "extended") {
-          await tx.instance.update({ where: { id: row.id }, data: { expiresAt: decision.expiresAt, extendCount: decision.extendCount } });
-          await recordAudit(tx, {
-            actor: identity,
-            action: "instance.extend",
-            objectType: "instance",
-            objectId: row.uuid,
-            before: { expiresAt: row.expiresAt, extendCount: row.extendCount },
-            after: { expiresAt: decision.expiresAt, extendCount: decision.extendCount, reason: bulk ? "bulk extend by an admin" : "extended by an admin" },
-          });
-        }
-      }
-      const counts = bulkCounts(planned);
-      if (bulk) {
-        await recordAudit(tx, {
-          actor: identity,
-          action: `instance.bulk-${request.action}`,
-          objectType: "instance",
-          objectId: null,
-          before: "filter" in request.selection ? { filter: instanceFilterParams(request.selection.filter), count } : { uuids: request.selection.uuids, count },
-          after: { counts, items: planned.map(({ uuid, decision }) => ({ uuid, outcome: decision.outcome })) },
-        });
-      }
+      const selection = "filter" in request.selection ? { filter: instanceFilterParams(request.selection.filter) } : { uuids: request.selection.uuids };
+      const counts = await applyBulk(tx, { identity, as: "an administrator", role: "admin" }, request.action, planned, { bulk, selection });
       return { action: request.action, count, counts, summary: describeOutcomes(request.action, counts), items: planned.map(toBulkItem) };
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_TIMEOUT_MS },

@@ -41,6 +41,7 @@ export async function exportTemplate(identity: Identity | null, input: { name: u
       poolSize: template.poolSize,
       poolMaxSize: template.poolMaxSize,
       poolRecycle: template.poolRecycle,
+      teacherAccess: template.teacherAccess,
       poolFallback: template.poolFallback,
       ttlSeconds: template.ttlSeconds,
       ttlExtendSeconds: template.ttlExtendSeconds,

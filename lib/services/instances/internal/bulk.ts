@@ -1,9 +1,12 @@
 import "server-only";
+import { recordAudit } from "@/lib/db/audit";
 import { countMatchingInstances, readBulkRows, type BulkRow } from "@/lib/db/instances";
 import type { Prisma } from "@/lib/db/client";
 import { countOutcomes, decideBulkItem, MAX_BULK, parseBulkRequest, tooManyMessage, type BulkAction, type BulkCounts, type BulkDecision, type BulkOutcome, type BulkRequest } from "@/lib/domain/bulk-action";
 import { AppError } from "@/lib/domain/errors";
+import type { Identity } from "@/lib/domain/identity";
 import type { Phase } from "@/lib/domain/phase";
+import { endInstance } from "./end-instance";
 
 /** What the preview and the bulk action itself share: reading the request, the rows it selects, and one decision per environment. */
 
@@ -59,8 +62,13 @@ export async function planBulk(tx: Pick<Prisma.TransactionClient, "$queryRawUnsa
     // Newest first, as the list shows them.
     rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.uuid.localeCompare(b.uuid));
   }
-  const byUuid = new Map(rows.map((row) => [row.uuid, row]));
   const uuids = "uuids" in request.selection ? request.selection.uuids : rows.map((row) => row.uuid);
+  return decideAll(request.action, uuids, rows, options.now);
+}
+
+/** One decision per uuid, in the order given, from the rows read for them (a uuid without a row is not found). */
+function decideAll(action: BulkAction, uuids: string[], rows: BulkRow[], now: Date, missingReason?: string): PlannedItem[] {
+  const byUuid = new Map(rows.map((row) => [row.uuid, row]));
   return uuids.map((uuid) => {
     const row = byUuid.get(uuid) ?? null;
     const target = row && {
@@ -71,8 +79,86 @@ export async function planBulk(tx: Pick<Prisma.TransactionClient, "$queryRawUnsa
       extendCount: row.extendCount,
       policy: { ttlSeconds: row.ttlSeconds, extendSeconds: row.ttlExtendSeconds, maxExtends: row.ttlMaxExtends },
     };
-    return { uuid, row, decision: decideBulkItem(request.action, target, options.now) };
+    const decision = decideBulkItem(action, target, now);
+    return { uuid, row, decision: decision.outcome === "not-found" && missingReason ? { outcome: "not-found", reason: missingReason } : decision };
   });
+}
+
+/**
+ * Plans a bulk action limited to a scope (a teacher's class): only the uuids in `allowed` (with the owner key each had
+ * when the scope was read) are read (and locked,
+ * with `lock`); every other uuid asked for is reported as not found with `outOfScope` as the reason, exactly as
+ * a uuid that does not exist, so nobody learns of environments outside their scope.
+ */
+export async function planScopedBulk(
+  tx: Pick<Prisma.TransactionClient, "$queryRawUnsafe">,
+  action: BulkAction,
+  uuids: string[],
+  options: { now: Date; lock: boolean; allowed: ReadonlyMap<string, string | null>; outOfScope: string },
+): Promise<PlannedItem[]> {
+  const inScope = uuids.filter((uuid) => options.allowed.has(uuid));
+  const rows = inScope.length === 0 ? [] : await readBulkRows(tx, { uuids: inScope }, { now: options.now, limit: inScope.length, lock: options.lock });
+  // The scope was read before the locks: a row whose owner changed since (a pool member handed back) is out of it.
+  const stillInScope = rows.filter((row) => options.allowed.get(row.uuid) === row.ownerKey);
+  return decideAll(action, uuids, stillInScope, options.now, options.outOfScope);
+}
+
+/** Who a bulk action acts as, for the environments' messages and the audit trail. */
+export interface BulkActor {
+  identity: Identity;
+  /** "an administrator", "a teacher of Networks 101": the message an ended environment keeps. */
+  as: string;
+  /** Who ends someone else's environment, as the audit entries say ("bulk end by a teacher"). */
+  role: "admin" | "teacher";
+  /** What the bulk's own audit entry records besides the selection (the class, for a teacher). */
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Ends or extends every planned environment that was decided so, inside the caller's transaction (rows locked),
+ * each with its audit entry, and a bulk of more than one with one more saying what was asked and what came of
+ * it. The one executor of the admin's bulk actions and a teacher's.
+ */
+export async function applyBulk(
+  tx: Prisma.TransactionClient,
+  actor: BulkActor,
+  action: BulkAction,
+  planned: PlannedItem[],
+  options: { bulk: boolean; selection: Record<string, unknown> },
+): Promise<BulkCounts> {
+  const { identity } = actor;
+  for (const { row, decision } of planned) {
+    if (!row) continue;
+    if (decision.outcome === "ended") {
+      await endInstance(tx, identity, row, { message: `Ended by ${actor.as} (${identity.username})`, reason: options.bulk ? `bulk end by ${article(actor.role)}` : `ended by ${article(actor.role)}`, staff: actor.role });
+    } else if (decision.outcome === "extended") {
+      await tx.instance.update({ where: { id: row.id }, data: { expiresAt: decision.expiresAt, extendCount: decision.extendCount } });
+      await recordAudit(tx, {
+        actor: identity,
+        action: "instance.extend",
+        objectType: "instance",
+        objectId: row.uuid,
+        before: { expiresAt: row.expiresAt, extendCount: row.extendCount },
+        after: { expiresAt: decision.expiresAt, extendCount: decision.extendCount, reason: options.bulk ? `bulk extend by ${article(actor.role)}` : `extended by ${article(actor.role)}` },
+      });
+    }
+  }
+  const counts = bulkCounts(planned);
+  if (options.bulk) {
+    await recordAudit(tx, {
+      actor: identity,
+      action: `instance.bulk-${action}`,
+      objectType: "instance",
+      objectId: null,
+      before: { ...actor.context, ...options.selection, count: planned.length },
+      after: { counts, items: planned.map(({ uuid, decision }) => ({ uuid, outcome: decision.outcome })) },
+    });
+  }
+  return counts;
+}
+
+function article(role: string): string {
+  return /^[aeiou]/.test(role) ? `an ${role}` : `a ${role}`;
 }
 
 export function toBulkItem({ uuid, row, decision }: PlannedItem): BulkItem {

@@ -8,11 +8,11 @@ import { ownerKeysOf } from "@/lib/domain/owner-key";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
 
 /** Who ended an instance, as the audit trail says: its owner, staff acting on someone else's, or its TTL. */
-export type EndedBy = "owner" | "admin" | "expiry";
+export type EndedBy = "owner" | "admin" | "teacher" | "expiry";
 
-/** Whether `identity` ended an instance as its owner (one of their owner keys) or on someone else's behalf. */
-export function endedByOf(identity: Identity, ownerKey: string | null): EndedBy {
-  return ownerKey !== null && ownerKeysOf(identity).includes(ownerKey) ? "owner" : "admin";
+/** Whether `identity` ended an instance as its owner (one of their owner keys) or on someone else's behalf (as `staff`). */
+export function endedByOf(identity: Identity, ownerKey: string | null, staff: "admin" | "teacher" = "admin"): EndedBy {
+  return ownerKey !== null && ownerKeysOf(identity).includes(ownerKey) ? "owner" : staff;
 }
 
 /**
@@ -26,7 +26,7 @@ export async function endInstance(
   tx: Prisma.TransactionClient,
   identity: Identity,
   row: { id: string; uuid: string; phase: Phase; ownerKey: string | null; templateId: string },
-  options: { message: string; reason?: string },
+  options: { message: string; reason?: string; staff?: "admin" | "teacher" },
 ): Promise<void> {
   const phase = nextPhase(row.phase, "Expiring") as InstancePhase;
   await tx.instance.update({ where: { id: row.id }, data: { phase, message: options.message } });
@@ -36,7 +36,7 @@ export async function endInstance(
     objectType: "instance",
     objectId: row.uuid,
     before: { phase: row.phase, owner: row.ownerKey },
-    after: { phase, returnedToPool: false, endedBy: endedByOf(identity, row.ownerKey), ...(options.reason && { reason: options.reason }) },
+    after: { phase, returnedToPool: false, endedBy: endedByOf(identity, row.ownerKey, options.staff), ...(options.reason && { reason: options.reason }) },
   });
   await tx.$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${row.uuid}), pg_notify(${WAKE_CHANNEL}, ${POOL_WAKE_PREFIX + row.templateId})`;
 }
