@@ -41,6 +41,8 @@ test.beforeAll(async () => {
         description: "A pool template for the warm-ups journey.",
         icon: "terminal",
         category: "e2e,warm-ups",
+        // Out of the catalog, so journeys that read the whole catalog do not see it; /run/{name} still launches it.
+        visible: false,
         method: "pool",
         spec: {
           chart: { type: "helm", repoUrl: state.helmRepositoryUrl ?? UNREACHABLE_REPOSITORY, chart: "envdeck-test", revision: "0.1.0" },

@@ -109,7 +109,7 @@ function StateLine({ warmUp, now }: { warmUp: WarmUpJson; now: number }) {
     case "in-class":
       return (
         <p className="text-sm">
-          <span className={`${badge} bg-brand-100 text-brand-800 dark:bg-brand-900 dark:text-brand-100`}>In class</span>{" "}
+          <span className={`${badge} bg-brand-100 text-brand-700 dark:bg-brand-700 dark:text-white`}>In class</span>{" "}
           <span className="font-medium tabular-nums">{state.claimed} claimed</span>
           <span className="text-slate-700 dark:text-slate-300">
             {" "}
