@@ -11,6 +11,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
     { href: "/environments", label: "My environments", show: can(identity, "instance:launch") },
     { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
     { href: "/teach/classes", label: "Classes", show: can(identity, "teach:view") },
+    { href: "/teach/warm-ups", label: "Warm-ups", show: can(identity, "teach:view") },
     { href: "/teach/catalogs", label: "Catalogs", show: can(identity, "catalog:manage") },
     { href: "/teach/templates", label: "Class templates", show: can(identity, "class-template:manage") },
     { href: "/admin", label: "Admin", show: can(identity, "admin:view") },

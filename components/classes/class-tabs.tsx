@@ -13,6 +13,7 @@ export function ClassTabs({ slug }: { slug: string }) {
   const tabs = [
     { href: base, label: "Environments" },
     { href: `${base}/roster`, label: "Roster" },
+    { href: `${base}/warm-ups`, label: "Warm-ups" },
     { href: `${base}/usage`, label: "Usage" },
     { href: `${base}/settings`, label: "Settings" },
   ];

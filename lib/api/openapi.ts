@@ -12,6 +12,7 @@ import {
 import { catalogPaths, catalogTag } from "./openapi-catalogs";
 import { classEnvironmentPaths } from "./openapi-class-environments";
 import { classPaths, classTag } from "./openapi-classes";
+import { warmUpPaths, warmUpTag } from "./openapi-warm-ups";
 import { usagePaths } from "./openapi-usage";
 import { classTemplatePaths, classTemplateTag } from "./openapi-class-templates";
 import "./schemas/common";
@@ -376,6 +377,7 @@ export const openApiDocument = {
     { name: "templates", description: "Templates: settings, specs and versions, labels and annotations, warm pools (admins only, but for reading one template)." },
     classTag,
     classTemplateTag,
+    warmUpTag,
     { name: "meta", description: "About the API and the portal." },
   ],
   paths: {
@@ -541,6 +543,7 @@ export const openApiDocument = {
       },
     },
     ...classPaths,
+    ...warmUpPaths,
     ...classEnvironmentPaths,
     ...usagePaths,
     ...classTemplatePaths,

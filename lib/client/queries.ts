@@ -8,6 +8,11 @@ import type { EnvironmentList } from "@/lib/services/instances/list";
 import type { EnvironmentView } from "@/lib/services/instances/view";
 import type { PoolState } from "@/lib/services/pools/get-pool-state";
 import type { ApiTokenSummary } from "@/lib/services/tokens/list-tokens";
+import type { WarmUpView } from "@/lib/services/warm-ups/internal/warm-ups";
+
+/** A value as it arrives in JSON: its dates as ISO text. */
+export type Jsonified<T> = T extends Date ? string : T extends (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+export type WarmUpJson = Jsonified<WarmUpView>;
 
 /**
  * Query factories for the browser (STYLE.md): components never build keys or URLs by hand. They read the
@@ -110,6 +115,21 @@ export function classEnvironmentsQuery(slug: string, query: ClassViewQuery) {
     queryKey: ["classes", slug, "environments", path],
     queryFn: () => getJson<ClassEnvironments>(path),
     refetchInterval: CLASS_VIEW_POLL_MS,
+    refetchIntervalInBackground: false,
+    retry: (failures, error) => !(error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) && failures < 2,
+  });
+}
+
+/** How often an open warm-ups page asks again: a pool warming for a class gains members every few seconds. */
+export const WARM_UPS_POLL_MS = 3000;
+
+/** A class's warm-ups (`{ slug }`), or every warm-up of the caller's classes (`"mine"`), polled while the page is open. */
+export function warmUpsQuery(scope: { slug: string } | "mine") {
+  const path = scope === "mine" ? "/api/v1/warm-ups" : `/api/v1/classes/${encodeURIComponent(scope.slug)}/warm-ups`;
+  return queryOptions({
+    queryKey: ["warm-ups", scope === "mine" ? "mine" : scope.slug],
+    queryFn: () => getJson<{ warmUps: WarmUpJson[] }>(path),
+    refetchInterval: WARM_UPS_POLL_MS,
     refetchIntervalInBackground: false,
     retry: (failures, error) => !(error instanceof ApiRequestError && [401, 403, 404].includes(error.status)) && failures < 2,
   });

@@ -8,6 +8,8 @@ import { isAppError } from "@/lib/domain/errors";
 import { nextPhase, type Phase } from "@/lib/domain/phase";
 import { keepsPool, planPool } from "@/lib/domain/pool-plan";
 import { MEMBER_ENDED } from "@/lib/domain/pool-state";
+import { countClassClaims, listLiveWarmUps, recentReadyDurations, timingOfRow } from "@/lib/db/warm-ups";
+import { currentOccurrence, leadTimeMs, warmUpDemand, type WarmUpDemand } from "@/lib/domain/warm-ups";
 import { renderFor } from "@/lib/templates/compose";
 import type { ControllerContext } from "./context";
 
@@ -28,7 +30,10 @@ import type { ControllerContext } from "./context";
  * never be torn down, so members a portal warmed before it lost its cluster stay as they are until it is back.
  *
  * What to create and remove is decided by `planPool` (lib/domain/pool-plan.ts), which the impact preview of
- * a settings change uses too.
+ * a settings change uses too. The size it keeps is the template's base size plus every warm-up due now
+ * (lib/domain/warm-ups.ts: from its start less the lead time learned from the pool to its end, less what its
+ * class claimed meanwhile); the pass says when that changes next, so the worker looks again then, with no
+ * other event. After a warm-up's end the excess goes like any other: unclaimed members only.
  */
 
 export interface PoolPass {
@@ -38,6 +43,29 @@ export interface PoolPass {
   more: boolean;
   /** True when nothing was done because there is no cluster to run members on. */
   noCluster?: boolean;
+  /** When a warm-up next enters its lead time or ends: the pool's size changes then, with no other event. */
+  nextChangeAt?: Date | null;
+  /** Members the warm-ups due now add to the base size. */
+  warmUpExtra?: number;
+}
+
+/**
+ * What the warm-ups of a template add to its pool now: their occurrences due within the lead time learned from
+ * the pool's recent members, less what each class claimed since its occurrence began warming.
+ */
+export async function readWarmUpDemand(sql: Sql, templateId: string, now: Date): Promise<WarmUpDemand> {
+  const bookings = await listLiveWarmUps(sql, templateId, now);
+  if (bookings.length === 0) return { extra: 0, due: [], nextChangeAt: null };
+  const leadMs = leadTimeMs(await recentReadyDurations(sql, templateId));
+  const booked = [];
+  for (const row of bookings) {
+    const timing = timingOfRow(row);
+    const occ = currentOccurrence(timing, now);
+    const warmsAt = occ ? new Date(occ.startsAt.getTime() - leadMs) : null;
+    const claimed = occ && warmsAt!.getTime() <= now.getTime() ? await countClassClaims(sql, templateId, row.classId, warmsAt!, occ.endsAt) : 0;
+    booked.push({ id: row.id, size: row.size, timing, claimed });
+  }
+  return warmUpDemand(booked, now, leadMs);
 }
 
 const UNCLAIMED = `owner_key IS NULL AND pooled AND deleted_at IS NULL AND phase <> 'Expiring'`;
@@ -101,11 +129,12 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
   // Members of older versions are replaced only by members that can be made: until the spec renders, they stay.
   const launchable = active && template!.composed ? (template as LoadedTemplate & { composed: NonNullable<LoadedTemplate["composed"]> }) : null;
   const latestVersion = launchable ? launchable.latest.version : 0;
-  const desired = { size: want, maxSize: active ? template!.poolMaxSize : 0 };
 
   return withSqlTransaction(async (sql) => {
     await sql.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCKS.templateCapacity, templateId]);
-    const pass: PoolPass = { created: [], removed: [], more: false };
+    const demand = active ? await readWarmUpDemand(sql, templateId, ctx.now()) : { extra: 0, nextChangeAt: null };
+    const desired = { size: want + demand.extra, maxSize: active ? template!.poolMaxSize : 0 };
+    const pass: PoolPass = { created: [], removed: [], more: false, nextChangeAt: demand.nextChangeAt, warmUpExtra: demand.extra };
     // A member that failed to start stays failed (lib/domain/phase.ts) and serves nobody: it is torn down,
     // and the count below no longer includes it, so a new member takes its place.
     const { rows: failed } = await sql.query<{ uuid: string }>(

@@ -65,7 +65,11 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         }
         for (const uuid of [...pass.created, ...pass.removed]) memberQueue.add(uuid);
         if (pass.created.length > 0 || pass.removed.length > 0) ctx.log(`pool ${templateId}: +${pass.created.length} −${pass.removed.length}`);
-        return pass.more ? 250 : null;
+        // A warm-up entering its lead time or ending changes the pool's size with no event: look again then.
+        // (At most an hour ahead: a timer further out would overflow, and the pool scan looks in between anyway.)
+        const untilChange = pass.nextChangeAt ? Math.min(3600_000, Math.max(1, pass.nextChangeAt.getTime() - ctx.now().getTime() + 50)) : null;
+        if (pass.more) return untilChange === null ? 250 : Math.min(250, untilChange);
+        return untilChange;
       },
       {
         concurrency: 1,

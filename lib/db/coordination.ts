@@ -15,6 +15,8 @@ export const LOCKS = {
   signIn: 727_006,
   /** Join codes tried by one user, counted and recorded one at a time (second key = hashtext(user id)). */
   classJoin: 727_020,
+  /** Warm-up bookings of one template, checked against its maxSize one at a time (second key = hashtext(template id)). */
+  warmUpBooking: 727_030,
 } as const;
 
 /** NOTIFY channel the worker LISTENs on. */

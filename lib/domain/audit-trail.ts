@@ -64,6 +64,10 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
       ["class.join", "Joined with the code"],
       ["class.join-code.rotate", "Join code replaced"],
       ["class.join-code.update", "Join code changed"],
+      ["warm-up", "Any warm-up event"],
+      ["warm-up.book", "Warm-up booked"],
+      ["warm-up.update", "Warm-up changed"],
+      ["warm-up.cancel", "Warm-up cancelled"],
     ],
   },
   {
@@ -111,6 +115,7 @@ export const AUDIT_OBJECT_TYPES: readonly (readonly [string, string])[] = [
   ["settings", "Settings"],
   ["class", "Class"],
   ["catalog", "Catalog"],
+  ["warm-up", "Warm-up"],
   ["audit", "Audit trail"],
 ];
 
