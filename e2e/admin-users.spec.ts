@@ -50,6 +50,8 @@ test.describe("accounts", () => {
     await form.getByRole("button", { name: "Check the file (dry run)" }).click();
     await expect(page.getByTestId("dry-run-summary")).toHaveText("All 30 accounts can be created.");
     await expect(page.getByRole("heading", { name: "Dry run: nothing is written yet" })).toBeFocused();
+    // The page's title is streamed with its metadata after a client-side navigation: wait for it, then check.
+    await expect(page).toHaveTitle("Import a class list · Envdeck");
     await expectNoSeriousViolations(page, "the class list dry run");
     await shootBothWidths(page, shoot, "admin-users-import-dry-run");
     const users = await page.request.get("/admin/users?q=e2e-cl-");

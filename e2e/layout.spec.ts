@@ -79,12 +79,12 @@ test.describe("phone layout", () => {
     await page.getByRole("button", { name: "Menu" }).click();
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "My environments" })).toHaveAttribute("aria-current", "page");
-    await expect(nav.getByRole("link", { name: "Catalog" })).not.toHaveAttribute("aria-current", "page");
-    await nav.getByRole("link", { name: "Catalog" }).click();
+    await expect(nav.getByRole("link", { name: "Catalog", exact: true })).not.toHaveAttribute("aria-current", "page");
+    await nav.getByRole("link", { name: "Catalog", exact: true }).click();
     await expect(page).toHaveURL("/");
     await expect(nav).toBeHidden();
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect(nav.getByRole("link", { name: "Catalog" })).toHaveAttribute("aria-current", "page");
+    await expect(nav.getByRole("link", { name: "Catalog", exact: true })).toHaveAttribute("aria-current", "page");
   });
 
   test("each launch page has a title of its own", async ({ pageAs }) => {

@@ -41,7 +41,7 @@ test.describe("the admin's template catalog", () => {
     await page.goto("/admin");
     await page.getByRole("link", { name: "Manage templates" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Templates");
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates", exact: true })).toHaveAttribute("aria-current", "page");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).not.toHaveAttribute("aria-current", "page");
 
     // A starter.
@@ -217,7 +217,7 @@ test.describe("the admin's template catalog", () => {
       expect(exported.status()).toBe(403);
       expect(await exported.text()).not.toContain("apiVersion");
       await page.goto("/");
-      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" })).toHaveCount(0);
+      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates", exact: true })).toHaveCount(0);
     }
   });
 });
