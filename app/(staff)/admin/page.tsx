@@ -20,7 +20,7 @@ export default async function AdminPage() {
       <dl className="mt-6 grid grid-cols-2 gap-4 sm:grid-cols-4">
         {stats.map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-            <dt className="text-sm text-slate-500">{label}</dt>
+            <dt className="text-sm text-slate-600 dark:text-slate-400">{label}</dt>
             <dd className="mt-1 text-2xl font-semibold">{value}</dd>
           </div>
         ))}
@@ -110,12 +110,12 @@ export default async function AdminPage() {
       </div>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
       {overview.recentEvents.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-500">Nothing has happened yet.</p>
+        <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">Nothing has happened yet.</p>
       ) : (
         <ul className="mt-3 space-y-1 text-sm">
           {overview.recentEvents.map((e, i) => (
             <li key={i}>
-              <time dateTime={e.at.toISOString()} className="text-slate-500">{e.at.toISOString().replace("T", " ").slice(0, 16)}</time>{" "}
+              <time dateTime={e.at.toISOString()} className="text-slate-600 dark:text-slate-400">{e.at.toISOString().replace("T", " ").slice(0, 16)}</time>{" "}
               <span className="font-medium">{e.actorName}</span> {e.action} ({e.objectType})
             </li>
           ))}

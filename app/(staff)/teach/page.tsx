@@ -33,7 +33,7 @@ export default async function TeachPage() {
                   {c.title}
                 </Link>
               </h2>
-              <p className="text-sm text-slate-500">
+              <p className="text-sm text-slate-600 dark:text-slate-400">
                 {c.items} templates · for {[...c.classes, ...c.audienceGroups].join(", ") || "nobody yet"}
               </p>
             </li>
