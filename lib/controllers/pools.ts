@@ -132,9 +132,8 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
 
   return withSqlTransaction(async (sql) => {
     await sql.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCKS.templateCapacity, templateId]);
-    const demand = active ? await readWarmUpDemand(sql, templateId, ctx.now()) : { extra: 0, nextChangeAt: null };
-    const desired = { size: want + demand.extra, maxSize: active ? template!.poolMaxSize : 0 };
-    const pass: PoolPass = { created: [], removed: [], more: false, nextChangeAt: demand.nextChangeAt, warmUpExtra: demand.extra };
+    let demand: WarmUpDemand = active ? await readWarmUpDemand(sql, templateId, ctx.now()) : { extra: 0, due: [], nextChangeAt: null };
+    const pass: PoolPass = { created: [], removed: [], more: false };
     // A member that failed to start stays failed (lib/domain/phase.ts) and serves nobody: it is torn down,
     // and the count below no longer includes it, so a new member takes its place.
     const { rows: failed } = await sql.query<{ uuid: string }>(
@@ -144,7 +143,20 @@ export async function reconcilePool(ctx: ControllerContext, templateId: string, 
       [templateId, nextPhase("Failed", "Expiring"), MEMBER_ENDED.failed],
     );
     pass.removed.push(...failed.map((member) => member.uuid));
-    const plan = planPool(desired, await countTemplateInstances(sql, templateId, latestVersion || null), budget);
+    let counts = await countTemplateInstances(sql, templateId, latestVersion || null);
+    // Each statement sees the database as it is when it starts: a class's claim committed between reading the
+    // warm-up demand and counting the members would be missing from the pool but not yet subtracted from the
+    // demand, and the pass would warm a member too many at the bell. Read the demand again until it agrees.
+    for (let tries = 0; active && demand.due.length > 0 && tries < 5; tries++) {
+      const again = await readWarmUpDemand(sql, templateId, ctx.now());
+      if (again.extra === demand.extra) break;
+      demand = again;
+      counts = await countTemplateInstances(sql, templateId, latestVersion || null);
+    }
+    const desired = { size: want + demand.extra, maxSize: active ? template!.poolMaxSize : 0 };
+    pass.nextChangeAt = demand.nextChangeAt;
+    pass.warmUpExtra = demand.extra;
+    const plan = planPool(desired, counts, budget);
 
     const excess = active ? MEMBER_ENDED.smaller : MEMBER_ENDED.noPool;
     const replaced = MEMBER_ENDED.replaced(latestVersion);
