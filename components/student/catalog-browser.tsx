@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
-import { inputClass } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/input-class";
 import { foldText, type CatalogFilter } from "@/lib/domain/catalog";
 
 /**

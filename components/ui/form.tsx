@@ -1,7 +1,6 @@
 import type { ReactNode } from "react";
 
-export const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 dark:border-slate-700 dark:bg-slate-900";
+export { inputClass } from "./input-class";
 
 /** A labelled field with its help text and the errors the server returned for it. */
 export function Field({ label, help, errors, children }: { label: string; help?: string; errors?: string[]; children: ReactNode }) {
