@@ -145,6 +145,33 @@ test.describe("launching", () => {
     await expect(page.getByRole("button", { name: "Filter" })).toHaveCount(0);
   });
 
+  test("the catalog's cards travel once in a page load, and are there again after leaving and coming back", async ({ pageAs }) => {
+    const page = await pageAs("student11");
+    // A page load carries the cards as HTML only, not a second time in the page's payload.
+    const load = await page.request.get("/", { headers: { accept: "text/html" } });
+    const body = await load.text();
+    expect(body.split("/run/e2e-ondemand").length - 1).toBe(1);
+    // A navigation within the app carries them in its payload instead.
+    const navigation = await page.request.get("/", { headers: { accept: "*/*", rsc: "1" } });
+    expect(await navigation.text()).toContain("/run/e2e-ondemand");
+
+    const card = page.getByRole("link", { name: "E2E On Demand", exact: true });
+    await page.goto("/");
+    await expect(card).toBeVisible();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My environments", exact: true }).click();
+    await expect(page).toHaveURL("/environments");
+    await page.goBack();
+    await expect(page).toHaveURL("/");
+    await expect(card).toBeVisible();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My environments", exact: true }).click();
+    await expect(page).toHaveURL("/environments");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Catalog", exact: true }).click();
+    await expect(page).toHaveURL("/");
+    await expect(card).toBeVisible();
+    await card.click();
+    await expect(page).toHaveURL("/run/e2e-ondemand");
+  });
+
   test("a card says 'Running' for an environment the student has, and leads to it", async ({ pageAs }) => {
     requireCluster();
     const page = await pageAs("student14");

@@ -2,6 +2,7 @@ import "server-only";
 import { ICON_PATHS } from "@/components/template-icon";
 import { describeTtl, TEMPLATE_ICONS, type TemplateIcon } from "@/lib/domain/catalog";
 import type { CatalogEntry, StudentCatalog } from "@/lib/services/catalog/list-catalog";
+import { findRendering, keepRendering, runningMarker } from "./catalog-renderings";
 
 /**
  * The catalog's cards as HTML, rendered once per content key and shared by every request that shows the same
@@ -20,9 +21,6 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
-
-/** Where a card's "Running" badge goes, filled per request (see `withRunningBadges`). */
-const runningMarker = (name: string) => `<!--running:${name}-->`;
 
 /** How cards are drawn: as links that launch (the catalog), or as plain text (a teacher's preview, which launches nothing). */
 interface RenderOptions {
@@ -80,16 +78,12 @@ function render(catalog: Pick<StudentCatalog, "catalogs" | "groups">, options: R
   return `${iconSprite(all)}${teacher.join("")}${categories.length ? `<div class="categories">${categories.join("")}</div>` : ""}`;
 }
 
-const MAX_RENDERINGS = 100;
-const renderings = new Map<string, string>();
-
 /** The catalog's markup; the same content key always gives the same markup, rendered once per process. */
 export function catalogMarkup(catalog: Pick<StudentCatalog, "catalogs" | "groups" | "contentKey">): string {
-  let markup = renderings.get(catalog.contentKey);
+  let markup = findRendering(catalog.contentKey);
   if (markup === undefined) {
     markup = render(catalog, { links: true });
-    if (renderings.size >= MAX_RENDERINGS) renderings.delete(renderings.keys().next().value!);
-    renderings.set(catalog.contentKey, markup);
+    keepRendering(catalog.contentKey, markup);
   }
   return markup;
 }
@@ -99,11 +93,4 @@ export function catalogPreviewMarkup(catalog: Pick<StudentCatalog, "catalogs" | 
   return render(catalog, { links: false });
 }
 
-/** The shared markup with this caller's "Running" badges in place. */
-export function withRunningBadges(markup: string, running: string[]): string {
-  let result = markup;
-  for (const name of running) {
-    result = result.replaceAll(runningMarker(name), `<span class="running" title="You have this environment running: open it">Running</span>`);
-  }
-  return result;
-}
+export { withRunningBadges } from "./catalog-renderings";

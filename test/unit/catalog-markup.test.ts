@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { catalogMarkup, catalogPreviewMarkup, escapeHtml, withRunningBadges } from "@/components/student/catalog-markup";
 import { displayCategory } from "@/lib/domain/catalog";
 import type { CatalogEntry, StudentCatalog } from "@/lib/services/catalog/list-catalog";
@@ -91,6 +91,25 @@ describe("catalog markup", () => {
     expect(mine.match(/>Running</g)).toHaveLength(1);
     expect(mine.indexOf(">Running<")).toBeGreaterThan(mine.indexOf('href="/run/b"'));
     expect(withRunningBadges(first, [])).toBe(first);
+  });
+});
+
+describe("catalog renderings", () => {
+  it("are found by a second copy of the module, as the HTML pass of a page render loads one", async () => {
+    const catalog = catalogOf({ groups: [{ category: "x", label: "X", entries: [entry("shared")] }] });
+    const markup = catalogMarkup(catalog);
+    vi.resetModules();
+    const other = await import("@/components/student/catalog-renderings");
+    expect(other.findRendering(catalog.contentKey)).toBe(markup);
+    expect(other.findRendering("never-rendered")).toBeUndefined();
+  });
+
+  it("keep at most a hundred, dropping the oldest", async () => {
+    const { findRendering, keepRendering } = await import("@/components/student/catalog-renderings");
+    for (let i = 0; i < 101; i++) keepRendering(`bounded-${i}`, `<p>${i}</p>`);
+    expect(findRendering("bounded-0")).toBeUndefined();
+    expect(findRendering("bounded-100")).toBe("<p>100</p>");
+    expect(findRendering("bounded-1")).toBe("<p>1</p>");
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { CatalogBrowser } from "@/components/student/catalog-browser";
+import { CatalogCards } from "@/components/student/catalog-cards";
 import { catalogMarkup, withRunningBadges } from "@/components/student/catalog-markup";
 import { Notice } from "@/components/ui/notice";
 import { requirePagePermission } from "@/lib/auth/guards";
@@ -12,6 +14,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const identity = await requirePagePermission("catalog:view", "/");
   const filter = parseCatalogFilter(await searchParams);
   const catalog = await listCatalog(identity, filter);
+  // Rendered once per content and kept in this process, where the HTML pass of a page load finds it. A page
+  // load asks for HTML; the router's navigations and refreshes (Accept */*) render none, so the cards then
+  // travel in the payload (see catalog-cards.tsx).
+  const markup = catalog.total > 0 ? catalogMarkup(catalog) : "";
+  const pageLoad = ((await headers()).get("accept") ?? "").includes("text/html");
   const { launching } = catalog;
   const empty = catalog.catalogs.length === 0 && catalog.groups.length === 0;
   return (
@@ -30,8 +37,12 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       )}
       {catalog.total > 0 && (
         <CatalogBrowser filter={filter} categories={catalog.categories} emptyAtFirst={empty}>
-          {/* Shared by everyone who sees the same catalog; see catalog-markup.ts. */}
-          <div className="catalog" dangerouslySetInnerHTML={{ __html: withRunningBadges(catalogMarkup(catalog), catalog.running) }} />
+          {/* Rendered once for everyone who sees the same catalog; see catalog-markup.ts. */}
+          <CatalogCards
+            contentKey={catalog.contentKey}
+            running={catalog.running}
+            html={pageLoad ? undefined : withRunningBadges(markup, catalog.running)}
+          />
         </CatalogBrowser>
       )}
     </>
