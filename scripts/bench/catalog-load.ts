@@ -16,11 +16,15 @@
  * First-load JS: every script under /_next/static the page references (<script src> and script preloads),
  * each fetched and compressed with gzip at level 9, summed; brotli (quality 11) alongside for comparison.
  * `<script nomodule>` polyfills are listed but not counted: browsers with module support never fetch them.
+ * The framework's floor is measured the same way from the scripts Next.js loads on every App Router page (the
+ * build manifest's `rootMainFiles`); the aim is a catalog within 10 kB of it.
  *
  *   npm run bench:catalog [-- --connections 10 --duration 15 --rounds 3 --warmup 5 --encodings gzip,identity --templates 200]
  * needs a production build (`npx next build`); prints tables and one JSON line.
  */
 import http from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import type { PrismaClient } from "@/lib/db/client";
@@ -38,7 +42,10 @@ const warmup = Number(argument("warmup")) || 5;
 const encodings = (argument("encodings") ?? "gzip,identity").split(",");
 /** The catalog should serve at least this share of the sign-in page's requests per second. */
 const AIM_RATIO = 0.5;
-const AIM_JS_GZIP = 120_000;
+/** First-load JavaScript should stay within this much of the framework's own floor (gzip -9). */
+const AIM_JS_OVER_FLOOR = 10_000;
+/** What a browser's Accept header says when it opens a page: the catalog answers a page load with HTML alone. */
+const PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
 const CATEGORIES: [string, string[]][] = [
@@ -216,7 +223,7 @@ interface LoadRound {
 }
 
 async function load(url: string, cookie: string | null, encoding: string, conns: number, seconds: number): Promise<LoadRound> {
-  const headers: Record<string, string> = { "accept-encoding": encoding, ...(cookie && { cookie }) };
+  const headers: Record<string, string> = { accept: PAGE_ACCEPT, "accept-encoding": encoding, ...(cookie && { cookie }) };
   const result = await autocannon({ url, connections: conns, duration: seconds, headers });
   if (result.errors > 0 || result.non2xx > 0 || result["2xx"] === 0) {
     throw new Error(`load run invalid: ${result["2xx"]} 2xx, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} errors, ${result.timeouts} timeouts`);
@@ -242,7 +249,7 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
   const pageUrl = `${portal.url}/`;
 
   // One sampled response per encoding: what a valid answer looks like.
-  const sample = await rawGet(pageUrl, { cookie, "accept-encoding": "identity" });
+  const sample = await rawGet(pageUrl, { cookie, accept: PAGE_ACCEPT, "accept-encoding": "identity" });
   const html = sample.body.toString("utf8");
   if (sample.status !== 200) throw new Error(`GET / answered ${sample.status} (${sample.headers.location ?? "no redirect"}), not the catalog`);
   const named = seeded.displayNames.filter((name) => html.includes(name)).length;
@@ -254,7 +261,7 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
   if (foreignCatalogShown) log(`warning: the student sees "${seeded.foreignCatalogTitle}", a catalog for another group`);
   const sampleBytes: Record<string, number> = { identity: sample.body.length };
   for (const encoding of encodings.filter((e) => e !== "identity")) {
-    const compressed = await rawGet(pageUrl, { cookie, "accept-encoding": encoding });
+    const compressed = await rawGet(pageUrl, { cookie, accept: PAGE_ACCEPT, "accept-encoding": encoding });
     sampleBytes[encoding] = compressed.body.length;
     log(`GET / with accept-encoding ${encoding}: content-encoding ${compressed.headers["content-encoding"] ?? "none"}, ${compressed.body.length} bytes`);
   }
@@ -265,7 +272,7 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
   // The yardstick, in the same run on the same server: the sign-in page, which renders little and reads
   // nothing. Its rounds alternate with the catalog's, so both see the same machine.
   const signInUrl = `${portal.url}/signin`;
-  const signInSample = await rawGet(signInUrl, { "accept-encoding": "identity" });
+  const signInSample = await rawGet(signInUrl, { accept: PAGE_ACCEPT, "accept-encoding": "identity" });
   if (signInSample.status !== 200 || !signInSample.body.toString("utf8").includes("Sign in")) throw new Error(`GET /signin answered ${signInSample.status}, not the sign-in page`);
 
   interface Row { encoding: string; connections: number; rounds: LoadRound[]; median: LoadRound; signIn: LoadRound[]; signInMedian: LoadRound }
@@ -293,6 +300,10 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
 
   const assets = assetsOf(html);
   const scripts = await measureAssets(portal.url, assets.scripts);
+  // The framework's floor: the scripts Next.js loads on every App Router page (its build manifest's root main files).
+  const manifest = JSON.parse(await readFile(path.join(process.cwd(), ".next", "build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
+  const floor = await measureAssets(portal.url, manifest.rootMainFiles.map((file) => `/_next/${file}`));
+  const floorGzip = floor.reduce((s, a) => s + a.gzipBytes, 0);
   const polyfills = await measureAssets(portal.url, assets.noModuleScripts);
   const styles = await measureAssets(portal.url, assets.stylesheets);
   const jsBytes = scripts.reduce((s, a) => s + a.bytes, 0);
@@ -317,11 +328,12 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
     `${catalogsShown} of ${seeded.studentCatalogTitles.length} teacher catalogs shown, other group's catalog ${foreignCatalogShown ? "SHOWN" : "not shown"}`);
   console.log(`HTML: ${kB(sample.body.length)} (${kB(htmlGzip)} gzip -9), of which inline scripts (RSC payload) ${kB(assets.inlineScriptBytes)}`);
   console.log(`\nFirst-load JavaScript: ${scripts.length} scripts, ${kB(jsGzip)} gzip (zlib level 9), ${kB(jsBytes)} uncompressed, ${kB(jsBrotli)} brotli (quality 11); CSS ${kB(cssGzip)} gzip`);
+  console.log(`Framework floor (the ${floor.length} scripts every App Router page loads): ${kB(floorGzip)} gzip; the catalog's own: ${kB(jsGzip - floorGzip)}`);
   console.log(`Not counted: ${polyfills.length} <script nomodule> polyfill file(s), ${kB(polyfillGzip)} gzip, which browsers with module support skip\n`);
   console.log("| script | gzip -9 | uncompressed | brotli 11 |");
   console.log("|---|---|---|---|");
   for (const s of scripts) console.log(`| ${s.path} | ${kB(s.gzipBytes)} | ${kB(s.bytes)} | ${kB(s.brotliBytes)} |`);
-  console.log(`\nAims: at least half the sign-in page's req/s: ${bestRatio >= AIM_RATIO ? "met" : "NOT met"} (${(bestRatio * 100).toFixed(0)} %); first-load JS < ${kB(AIM_JS_GZIP)} gzip: ${jsGzip < AIM_JS_GZIP ? "met" : "NOT met"} (${kB(jsGzip)})`);
+  console.log(`\nAims: at least half the sign-in page's req/s: ${bestRatio >= AIM_RATIO ? "met" : "NOT met"} (${(bestRatio * 100).toFixed(0)} %); first-load JS within ${kB(AIM_JS_OVER_FLOOR)} of the floor: ${jsGzip - floorGzip <= AIM_JS_OVER_FLOOR ? "met" : "NOT met"} (${kB(jsGzip - floorGzip)} over)`);
   console.log(
     JSON.stringify({
       benchmark: "catalog-load",
@@ -339,10 +351,10 @@ runPageBench("catalog", async ({ prisma, startPortal }) => {
         ofSignIn: Number((r.median.requestsPerSecond / r.signInMedian.requestsPerSecond).toFixed(3)),
       })),
       page: { templatesNamed: named, runLinks, instantBadges, teacherCatalogsShown: catalogsShown, foreignCatalogShown, htmlBytes: sample.body.length, htmlGzipBytes: htmlGzip, inlineScriptBytes: assets.inlineScriptBytes },
-      firstLoadJs: { gzipLevel: 9, gzipBytes: jsGzip, bytes: jsBytes, brotliBytes: jsBrotli, scripts: scripts.map((s) => ({ path: s.path, gzipBytes: s.gzipBytes, bytes: s.bytes, brotliBytes: s.brotliBytes })) },
+      firstLoadJs: { gzipLevel: 9, gzipBytes: jsGzip, floorGzipBytes: floorGzip, bytes: jsBytes, brotliBytes: jsBrotli, scripts: scripts.map((s) => ({ path: s.path, gzipBytes: s.gzipBytes, bytes: s.bytes, brotliBytes: s.brotliBytes })) },
       noModulePolyfillGzipBytes: polyfillGzip,
       cssGzipBytes: cssGzip,
-      aims: { ofSignIn: AIM_RATIO, ofSignInMet: bestRatio >= AIM_RATIO, firstLoadJsGzipBytes: AIM_JS_GZIP, firstLoadJsMet: jsGzip < AIM_JS_GZIP },
+      aims: { ofSignIn: AIM_RATIO, ofSignInMet: bestRatio >= AIM_RATIO, firstLoadJsOverFloorBytes: AIM_JS_OVER_FLOOR, firstLoadJsMet: jsGzip - floorGzip <= AIM_JS_OVER_FLOOR },
     }),
   );
 });
