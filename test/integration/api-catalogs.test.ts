@@ -2,12 +2,11 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as itemsRoute from "@/app/api/v1/catalogs/[slug]/items/route";
 import * as catalogRoute from "@/app/api/v1/catalogs/[slug]/route";
 import * as catalogsRoute from "@/app/api/v1/catalogs/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import type { Identity } from "@/lib/domain/identity";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support/launch";
-import { openApiChecker } from "@/test/support/openapi";
+import { API_ORIGIN, routeCaller } from "@/test/support/route-caller";
 
 /**
  * The catalogs REST API, route handlers called as Next calls them, against the real database with real
@@ -21,10 +20,6 @@ vi.mock("@/lib/auth/session", () => ({ getIdentity: async () => session.identity
 allowLaunching();
 const database = setupTestDatabase();
 
-const BASE = "http://envdeck.test";
-const document = JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>;
-const checker = openApiChecker(document);
-
 const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/catalogs": catalogsRoute,
   "/api/v1/catalogs/{slug}": catalogRoute,
@@ -33,33 +28,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
 
 type Who = "admin" | "teacherA" | "teacherB" | "student" | "nobody";
 const tokens: Partial<Record<Who, string>> = {};
+const { api, checker } = routeCaller<Who>({ routes: ROUTES, tokens, anonymous: "nobody", caller: "teacherA", session });
 const people: Partial<Record<Who, Identity>> = {};
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Record<string, unknown> & { error?: string; code?: string; fields?: Record<string, string[]> };
-}
-
-async function api(method: string, apiPath: string, options: { as?: Who; cookie?: Identity; slug?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Sent> {
-  const handler = ROUTES[apiPath]?.[method] as ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) | undefined;
-  if (!handler) throw new Error(`No handler for ${method} ${apiPath}`);
-  const url = apiPath.replace("{slug}", encodeURIComponent(options.slug ?? ""));
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.as ?? (options.cookie ? undefined : "teacherA");
-  if (who && who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
-  if (options.cookie) {
-    session.identity = options.cookie;
-    headers.cookie = "next-auth.session-token=opaque";
-  }
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const response = await handler(new Request(`${BASE}${url}`, { method, headers, body }), { params: Promise.resolve(options.slug === undefined ? {} : { slug: options.slug }) });
-  const text = await response.text();
-  const sent: Sent = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
-  expect(checker.problems(apiPath, method, sent), `${method} ${url}: ${text.slice(0, 300)}`).toEqual([]);
-  return sent;
-}
 
 async function snapshot() {
   const client = database.db();
@@ -183,7 +153,7 @@ describe("the catalogs API", () => {
     const refused = await api("PATCH", "/api/v1/catalogs/{slug}", { cookie: people.teacherA, headers: { "sec-fetch-site": "cross-site" }, slug: "networks-2b", body: { title: "CSRF" } });
     expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
     expect(await snapshot()).toEqual(before);
-    const own = await api("PATCH", "/api/v1/catalogs/{slug}", { cookie: people.teacherA, headers: { origin: BASE, "sec-fetch-site": "same-origin" }, slug: "networks-2b", body: { title: "Own page" } });
+    const own = await api("PATCH", "/api/v1/catalogs/{slug}", { cookie: people.teacherA, headers: { origin: API_ORIGIN, "sec-fetch-site": "same-origin" }, slug: "networks-2b", body: { title: "Own page" } });
     expect(own.status, own.text).toBe(200);
   });
 

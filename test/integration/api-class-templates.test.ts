@@ -1,7 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as classTemplateRoute from "@/app/api/v1/class-templates/[name]/route";
 import * as classTemplatesRoute from "@/app/api/v1/class-templates/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import type { Identity } from "@/lib/domain/identity";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
@@ -9,7 +8,7 @@ import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support
 import { updateTemplateSettings } from "@/lib/services/templates/update-settings";
 import { getTemplateDetail } from "@/lib/services/templates/get-detail";
 import { toSettingsInput } from "@/lib/domain/template-settings";
-import { openApiChecker } from "@/test/support/openapi";
+import { routeCaller } from "@/test/support/route-caller";
 
 /**
  * The class templates REST API, route handlers called as Next calls them, against the real database with
@@ -23,10 +22,6 @@ vi.mock("@/lib/auth/session", () => ({ getIdentity: async () => session.identity
 allowLaunching();
 const database = setupTestDatabase();
 
-const BASE = "http://envdeck.test";
-const document = JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>;
-const checker = openApiChecker(document);
-
 const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/class-templates": classTemplatesRoute,
   "/api/v1/class-templates/{name}": classTemplateRoute,
@@ -34,33 +29,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
 
 type Who = "admin" | "teacherA" | "teacherB" | "student" | "nobody";
 const tokens: Partial<Record<Who, string>> = {};
+const { api, checker } = routeCaller<Who>({ routes: ROUTES, tokens, anonymous: "nobody", caller: "teacherA", session });
 const people: Partial<Record<Who, Identity>> = {};
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Record<string, unknown> & { error?: string; code?: string; fields?: Record<string, string[]> };
-}
-
-async function api(method: string, apiPath: string, options: { as?: Who; cookie?: Identity; name?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Sent> {
-  const handler = ROUTES[apiPath]?.[method] as ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) | undefined;
-  if (!handler) throw new Error(`No handler for ${method} ${apiPath}`);
-  const url = apiPath.replace("{name}", encodeURIComponent(options.name ?? ""));
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.as ?? (options.cookie ? undefined : "teacherA");
-  if (who && who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
-  if (options.cookie) {
-    session.identity = options.cookie;
-    headers.cookie = "next-auth.session-token=opaque";
-  }
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const response = await handler(new Request(`${BASE}${url}`, { method, headers, body }), { params: Promise.resolve(options.name === undefined ? {} : { name: options.name }) });
-  const text = await response.text();
-  const sent: Sent = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
-  expect(checker.problems(apiPath, method, sent), `${method} ${url}: ${text.slice(0, 300)}`).toEqual([]);
-  return sent;
-}
 
 async function snapshot() {
   const client = database.db();

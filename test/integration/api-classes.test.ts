@@ -7,13 +7,12 @@ import * as teacherRoute from "@/app/api/v1/classes/[slug]/teachers/[username]/r
 import * as teachersRoute from "@/app/api/v1/classes/[slug]/teachers/route";
 import * as classesRoute from "@/app/api/v1/classes/route";
 import * as joinRoute from "@/app/api/v1/join/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import { JOIN_CODE_REFUSED, JOIN_FAILURE_LIMIT } from "@/lib/domain/classes";
 import type { Identity } from "@/lib/domain/identity";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { createUser } from "@/test/support/launch";
-import { openApiChecker } from "@/test/support/openapi";
+import { API_ORIGIN, routeCaller } from "@/test/support/route-caller";
 
 /**
  * The classes REST API, route handlers called as Next calls them, against the real database and real
@@ -26,10 +25,6 @@ const session = vi.hoisted(() => ({ identity: null as Identity | null }));
 vi.mock("@/lib/auth/session", () => ({ getIdentity: async () => session.identity }));
 
 const database = setupTestDatabase();
-
-const BASE = "http://envdeck.test";
-const document = JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>;
-const checker = openApiChecker(document);
 
 const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/classes": classesRoute,
@@ -45,34 +40,7 @@ const ROUTES: Record<string, Record<string, unknown>> = {
 type Who = "anonymous" | "student" | "otherStudent" | "teacherA" | "teacherB" | "admin";
 const people = {} as Record<Exclude<Who, "anonymous">, Identity>;
 const tokens = {} as Record<Exclude<Who, "anonymous">, string>;
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Record<string, unknown> & { error?: string; code?: string; fields?: Record<string, string[]> };
-}
-
-/** Calls the handler of `method path` like Next does (as `as` with a token, or with `cookie`), checked against the document. */
-async function api(method: string, apiPath: string, options: { as?: Who; cookie?: Identity; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}): Promise<Sent> {
-  const handler = ROUTES[apiPath]?.[method] as ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) | undefined;
-  if (!handler) throw new Error(`No handler for ${method} ${apiPath}`);
-  const params = options.params ?? {};
-  const url = apiPath.replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(params[key] ?? ""));
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.as ?? (options.cookie ? undefined : "teacherA");
-  if (who && who !== "anonymous") headers.authorization = `Bearer ${tokens[who]}`;
-  if (options.cookie) {
-    session.identity = options.cookie;
-    headers.cookie = "next-auth.session-token=opaque";
-  }
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const response = await handler(new Request(`${BASE}${url}`, { method, headers, body }), { params: Promise.resolve(params) });
-  const text = await response.text();
-  const sent: Sent = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
-  expect(checker.problems(apiPath, method, sent), `${method} ${url} as ${who ?? "cookie"}: ${text.slice(0, 300)}`).toEqual([]);
-  return sent;
-}
+const { api, checker } = routeCaller<Who>({ routes: ROUTES, tokens, anonymous: "anonymous", caller: "teacherA", session });
 
 async function snapshot() {
   const client = database.db();
@@ -305,7 +273,7 @@ describe("join codes", () => {
     expect(crossSite.status).toBe(403);
     expect(await snapshot()).toEqual(before);
     // Signed in with the session from Envdeck's own page: fine.
-    expect((await api("POST", "/api/v1/join", { cookie: people.teacherB, body: { code }, headers: { origin: BASE, "sec-fetch-site": "same-origin" } })).body).toMatchObject({ status: "joined" });
+    expect((await api("POST", "/api/v1/join", { cookie: people.teacherB, body: { code }, headers: { origin: API_ORIGIN, "sec-fetch-site": "same-origin" } })).body).toMatchObject({ status: "joined" });
 
     for (let i = 0; i < JOIN_FAILURE_LIMIT; i++) {
       expect((await api("POST", "/api/v1/join", { as: "admin", body: { code: `ZZZZZZZ${"ABCDEFGHJK"[i]}` } })).status).toBe(404);

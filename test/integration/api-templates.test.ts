@@ -11,13 +11,12 @@ import * as specRoute from "@/app/api/v1/templates/[name]/spec/route";
 import * as versionRoute from "@/app/api/v1/templates/[name]/versions/[version]/route";
 import * as versionsRoute from "@/app/api/v1/templates/[name]/versions/route";
 import * as templatesRoute from "@/app/api/v1/templates/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import type { Identity } from "@/lib/domain/identity";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support/launch";
-import { openApiChecker } from "@/test/support/openapi";
+import { API_ORIGIN, routeCaller, type CallOptions } from "@/test/support/route-caller";
 
 /**
  * The templates REST API, route handlers called as Next calls them, against the real database and real
@@ -37,9 +36,6 @@ vi.mock("@/lib/auth/session", () => ({
 allowLaunching();
 const database = setupTestDatabase();
 
-const BASE = "http://envdeck.test";
-const document = JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>;
-const checker = openApiChecker(document);
 const seedYaml = readFileSync(path.join(import.meta.dirname, "../fixtures/dploy/webterm.yaml"), "utf8");
 
 const ROUTES: Record<string, Record<string, unknown>> = {
@@ -57,50 +53,8 @@ const ROUTES: Record<string, Record<string, unknown>> = {
 
 type Who = "admin" | "teacher" | "student" | "nobody";
 const tokens: Partial<Record<Who, string>> = {};
+const { api, checker } = routeCaller<Who>({ routes: ROUTES, tokens, anonymous: "nobody", caller: "admin", session });
 const people: Partial<Record<Who, Identity>> = {};
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: Record<string, unknown> & { error?: string; code?: string; fields?: Record<string, string[]> };
-}
-
-interface CallOptions {
-  /** Who calls with a personal token ("nobody": no credentials); `cookie` calls with the session instead. */
-  as?: Who;
-  cookie?: Identity;
-  params?: Record<string, string | readonly string[]>;
-  query?: string;
-  /** A JSON value, or text sent as it is. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * Calls the handler of `method path` (an OpenAPI path) like Next does, and checks the answer against the
- * document before handing it back.
- */
-async function api(method: string, apiPath: string, options: CallOptions = {}): Promise<Sent> {
-  const handler = ROUTES[apiPath]?.[method] as ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) | undefined;
-  if (!handler) throw new Error(`No handler for ${method} ${apiPath}`);
-  const params = options.params ?? {};
-  const url = apiPath.replace(/\{(\w+)\}/g, (_, key: string) => [params[key] ?? ""].flat().map(encodeURIComponent).join("/"));
-  const headers: Record<string, string> = { ...options.headers };
-  const who = options.as ?? (options.cookie ? undefined : "admin");
-  if (who && who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
-  if (options.cookie) {
-    session.identity = options.cookie;
-    headers.cookie = "next-auth.session-token=opaque";
-  }
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const request = new Request(`${BASE}${url}${options.query ? `?${options.query}` : ""}`, { method, headers, body });
-  const response = await handler(request, { params: Promise.resolve(params) });
-  const text = await response.text();
-  const sent: Sent = { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
-  expect(checker.problems(apiPath, method, sent), `${method} ${url}: ${text.slice(0, 300)}`).toEqual([]);
-  return sent;
-}
 
 /** Everything a refused call must leave as it was. */
 async function snapshot() {
@@ -568,7 +522,7 @@ describe("deleting and restoring", () => {
 });
 
 /** One call of every operation, with a body it would accept from an admin. */
-const EVERY_OPERATION: [string, string, CallOptions][] = [
+const EVERY_OPERATION: [string, string, CallOptions<Who>][] = [
   ["GET", "/api/v1/templates", {}],
   ["POST", "/api/v1/templates", { body: { from: "starter", starter: "blank", name: "nobodys", displayName: "X" } }],
   ["GET", "/api/v1/templates/{name}", { params: { name: "lab" } }],
@@ -629,7 +583,7 @@ describe("who may", () => {
     }
     expect(session.lookups).toBe(0);
     expect(await snapshot()).toEqual(before);
-    const own = await api("POST", "/api/v1/templates/{name}/labels", { cookie: people.admin, headers: { origin: BASE, "sec-fetch-site": "same-origin" }, params: { name: "lab" }, body: { key: "via", value: "cookie" } });
+    const own = await api("POST", "/api/v1/templates/{name}/labels", { cookie: people.admin, headers: { origin: API_ORIGIN, "sec-fetch-site": "same-origin" }, params: { name: "lab" }, body: { key: "via", value: "cookie" } });
     expect(own.status).toBe(201);
     const read = await api("GET", "/api/v1/templates/{name}/labels", { cookie: people.admin, headers: { "sec-fetch-site": "cross-site" }, params: { name: "lab" } });
     expect(read.body.labels).toEqual(expect.arrayContaining([{ key: "via", value: "cookie" }]));

@@ -2,12 +2,11 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as classWarmUpsRoute from "@/app/api/v1/classes/[slug]/warm-ups/route";
 import * as warmUpRoute from "@/app/api/v1/warm-ups/[id]/route";
 import * as warmUpsRoute from "@/app/api/v1/warm-ups/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import type { Identity } from "@/lib/domain/identity";
 import { createApiToken } from "@/lib/services/tokens/create-token";
 import { setupTestDatabase } from "@/test/support/database";
 import { allowLaunching, createLaunchTemplate, createUser } from "@/test/support/launch";
-import { openApiChecker } from "@/test/support/openapi";
+import { routeCaller } from "@/test/support/route-caller";
 
 /**
  * The warm-ups REST API, route handlers called as Next calls them, against the real database with real
@@ -20,10 +19,6 @@ vi.mock("@/lib/auth/session", () => ({ getIdentity: async () => session.identity
 allowLaunching();
 const database = setupTestDatabase();
 
-const BASE = "http://envdeck.test";
-const document = JSON.parse(JSON.stringify(openApiDocument)) as Record<string, unknown>;
-const checker = openApiChecker(document);
-
 const ROUTES: Record<string, Record<string, unknown>> = {
   "/api/v1/classes/{slug}/warm-ups": classWarmUpsRoute,
   "/api/v1/warm-ups": warmUpsRoute,
@@ -32,28 +27,7 @@ const ROUTES: Record<string, Record<string, unknown>> = {
 
 type Who = "admin" | "teacherA" | "teacherB" | "student" | "nobody";
 const tokens: Partial<Record<Who, string>> = {};
-
-interface Sent {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown> & { error?: string; code?: string; fields?: Record<string, string[]> };
-}
-
-async function api(method: string, apiPath: string, options: { as?: Who; slug?: string; id?: string; body?: unknown } = {}): Promise<Sent> {
-  const handler = ROUTES[apiPath]?.[method] as ((request: Request, context: { params: Promise<unknown> }) => Promise<Response>) | undefined;
-  if (!handler) throw new Error(`No handler for ${method} ${apiPath}`);
-  const url = apiPath.replace("{slug}", encodeURIComponent(options.slug ?? "")).replace("{id}", encodeURIComponent(options.id ?? ""));
-  const headers: Record<string, string> = {};
-  const who = options.as ?? "teacherA";
-  if (who !== "nobody") headers.authorization = `Bearer ${tokens[who]}`;
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const params = { ...(options.slug !== undefined && { slug: options.slug }), ...(options.id !== undefined && { id: options.id }) };
-  const response = await handler(new Request(`${BASE}${url}`, { method, headers, body }), { params: Promise.resolve(params) });
-  const text = await response.text();
-  const sent: Sent = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  expect(checker.problems(apiPath, method, { status: sent.status, text, body: sent.body }), `${method} ${url}: ${text.slice(0, 300)}`).toEqual([]);
-  return sent;
-}
+const { api, checker } = routeCaller<Who>({ routes: ROUTES, tokens, anonymous: "nobody", caller: "teacherA", session });
 
 /** A wall-clock time `hours` from now in UTC, as the form sends it. */
 const local = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString().slice(0, 16);
