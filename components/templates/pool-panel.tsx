@@ -79,7 +79,7 @@ export function PoolPanel({ name, initial }: { name: string; initial: PoolState 
     ["Claimed", String(state.totals.claimed)],
     ["Starting", state.totals.stuck > 0 ? `${state.totals.starting} (${state.totals.stuck} stuck)` : String(state.totals.starting)],
     ["Failed", String(state.totals.failed)],
-    ["Instances in all", state.maxSize > 0 ? `${state.liveInstances} of ${state.maxSize}` : `${state.liveInstances} (no limit)`],
+    ["Environments in all", state.maxSize > 0 ? `${state.liveInstances} of ${state.maxSize}` : `${state.liveInstances} (no limit)`],
   ];
 
   return (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/auth/guards";
+import { describeAction, describeObjectType } from "@/lib/domain/audit-trail";
 import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -11,7 +12,7 @@ export default async function AdminPage() {
   const stats = [
     ["Templates", overview.counts.templates],
     ["Users", overview.counts.users],
-    ["Live instances", overview.counts.liveInstances],
+    ["Live environments", overview.counts.liveInstances],
     ["Catalogs", overview.counts.catalogs],
   ] as const;
   return (
@@ -109,14 +110,21 @@ export default async function AdminPage() {
         </section>
       </div>
       <h2 className="mt-10 text-lg font-semibold">Recent activity</h2>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        The latest entries of the{" "}
+        <Link href="/admin/audit" className="font-medium text-brand-600 underline dark:text-brand-100">
+          audit trail
+        </Link>
+        .
+      </p>
       {overview.recentEvents.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">Nothing has happened yet.</p>
       ) : (
         <ul className="mt-3 space-y-1 text-sm">
           {overview.recentEvents.map((e, i) => (
             <li key={i}>
-              <time dateTime={e.at.toISOString()} className="text-slate-600 dark:text-slate-400">{e.at.toISOString().replace("T", " ").slice(0, 16)}</time>{" "}
-              <span className="font-medium">{e.actorName}</span> {e.action} ({e.objectType})
+              <time dateTime={e.at.toISOString()} className="text-slate-600 dark:text-slate-400">{e.at.toISOString().replace("T", " ").slice(0, 16)} UTC</time>{" "}
+              <span className="font-medium">{e.actorName}</span>: {describeAction(e.action)} ({describeObjectType(e.objectType).toLowerCase()})
             </li>
           ))}
         </ul>
