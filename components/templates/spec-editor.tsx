@@ -86,7 +86,7 @@ export function SpecEditor({ name, spec }: { name: string; spec: VersionSpec }) 
           <Field label="Connection URL template" help="Empty: the cluster-wide template" errors={errorsFor(errors, "connectionUrlTemplate")}>
             <input name="connectionUrlTemplate" defaultValue={spec.connectionUrlTemplate ?? ""} className={inputClass} />
           </Field>
-          <Field label="Owner claim" help="Empty: the username; groups: one shared instance per team" errors={errorsFor(errors, "ownerClaim")}>
+          <Field label="Owner claim" help="Empty: the username; groups: one shared environment per team" errors={errorsFor(errors, "ownerClaim")}>
             <input name="ownerClaim" defaultValue={spec.ownerClaim} className={inputClass} />
           </Field>
         </div>
