@@ -138,12 +138,15 @@ function TimingFields({
   defaults,
   rosterSize,
   zone,
+  timesFixed = false,
 }: {
   state: ActionState<unknown>;
   /** Times to start from; none: a suggestion a couple of hours ahead (mount only in the browser, which knows the time). */
   defaults?: { size?: number; startsAt: string; endsAt: string; weeklyUntil: string | null };
   rosterSize?: number;
   zone: string;
+  /** A weekly warm-up whose first class has passed: its times stay as booked, its size and last date change. */
+  timesFixed?: boolean;
 }) {
   const [initial] = useState(() => defaults ?? { ...suggestedStart(), size: undefined, weeklyUntil: null });
   const [weekly, setWeekly] = useState(initial.weeklyUntil !== null);
@@ -154,11 +157,16 @@ function TimingFields({
   return (
     <>
       <div className="grid gap-4">
-        <Field label="Starts" help={`Your time zone: ${zone}`} errors={field("startsAt")}>
+        <Field
+          label="Starts"
+          help={timesFixed ? "This weekly warm-up has begun: its times stay as booked. Cancel it and book a new one to change them." : `Your time zone: ${zone}`}
+          errors={field("startsAt")}
+        >
           <input
             type="datetime-local"
             name="startsAt"
             required
+            readOnly={timesFixed}
             value={startsAt}
             onChange={(e) => {
               const value = e.target.value;
@@ -167,12 +175,12 @@ function TimingFields({
               setStartsAt(value);
               if (value && Number.isFinite(length) && length > 0) setEndsAt(new Date(Date.parse(`${value}:00Z`) + length).toISOString().slice(0, 16));
             }}
-            className={inputClass}
+            className={`${inputClass} read-only:bg-slate-100 read-only:text-slate-600 dark:read-only:bg-slate-800 dark:read-only:text-slate-300`}
             aria-invalid={field("startsAt") ? true : undefined}
           />
         </Field>
         <Field label="Ends" errors={field("endsAt")}>
-          <input type="datetime-local" name="endsAt" required value={endsAt} onChange={(e) => setEndsAt(e.target.value)} className={inputClass} aria-invalid={field("endsAt") ? true : undefined} />
+          <input type="datetime-local" name="endsAt" required readOnly={timesFixed} value={endsAt} onChange={(e) => setEndsAt(e.target.value)} className={`${inputClass} read-only:bg-slate-100 read-only:text-slate-600 dark:read-only:bg-slate-800 dark:read-only:text-slate-300`} aria-invalid={field("endsAt") ? true : undefined} />
         </Field>
       </div>
       <Field
@@ -346,7 +354,12 @@ function WarmUpCard({ warmUp, now, showClass, onChanged }: { warmUp: WarmUpJson;
       {editing && (
         <form onSubmit={onSave} noValidate aria-label="Change the warm-up" className="mt-4 space-y-4 border-t border-slate-200 pt-4 dark:border-slate-800">
           <input type="hidden" name="id" value={warmUp.id} />
-          <TimingFields state={state} defaults={{ size: warmUp.size, startsAt: warmUp.localStartsAt, endsAt: warmUp.localEndsAt, weeklyUntil: warmUp.weeklyUntil }} zone={warmUp.timeZone} />
+          <TimingFields
+            state={state}
+            defaults={{ size: warmUp.size, startsAt: warmUp.localStartsAt, endsAt: warmUp.localEndsAt, weeklyUntil: warmUp.weeklyUntil }}
+            zone={warmUp.timeZone}
+            timesFixed={Date.parse(warmUp.startsAt) <= now}
+          />
           <FormMessage ok={false} message={state.ok ? undefined : state.message} />
           <div className="flex flex-wrap gap-2">
             <button type="submit" className={buttonClass} disabled={pending}>

@@ -138,6 +138,25 @@ describe("booking a warm-up", () => {
     await cancelWarmUp(teacherA, { id: first.id }, NOW);
   });
 
+  it("a weekly booking whose first class has passed changes its size and last date, never its times", async () => {
+    const view = await bookWarmUp(teacherA, { slug: "net-1a", booking: booking({ size: 4, weeklyUntil: "2027-02-28" }) }, NOW);
+    // Three weeks on, between two classes.
+    const later = new Date(NOW.getTime() + 21 * 24 * 60 * MIN);
+    const changed = await updateWarmUp(teacherA, { id: view.id, change: { size: 6, weeklyUntil: "2027-03-14" } }, later);
+    expect(changed).toMatchObject({ size: 6, weeklyUntil: "2027-03-14", localStartsAt: "2027-01-10T13:00", localEndsAt: "2027-01-10T14:00" });
+    // The form sends every field: the same times are no change.
+    expect((await updateWarmUp(teacherA, { id: view.id, change: { size: 5, startsAt: "2027-01-10T13:00", endsAt: "2027-01-10T14:00", timeZone: "UTC" } }, later)).size).toBe(5);
+    const before = await tableOf();
+    expect(await refusal(updateWarmUp(teacherA, { id: view.id, change: { startsAt: "2027-02-07T15:00", endsAt: "2027-02-07T16:00" } }, later))).toMatchObject({
+      code: "INVALID_INPUT",
+      fields: { startsAt: [expect.stringContaining("times stay as booked")], endsAt: [expect.stringContaining("times stay as booked")] },
+    });
+    expect(await refusal(updateWarmUp(teacherA, { id: view.id, change: { weeklyUntil: "2027-01-24" } }, later))).toMatchObject({ code: "INVALID_INPUT", fields: { weeklyUntil: [expect.stringContaining("has passed")] } });
+    expect(await refusal(updateWarmUp(teacherA, { id: view.id, change: { weeklyUntil: "2027-01-03" } }, later))).toMatchObject({ code: "INVALID_INPUT", fields: { weeklyUntil: [expect.stringContaining("before the first")] } });
+    expect(await tableOf()).toEqual(before);
+    await cancelWarmUp(teacherA, { id: view.id }, later);
+  });
+
   it("changes a booking and cancels it once, each audited; a cancelled one cannot change", async () => {
     const view = await bookWarmUp(teacherA, { slug: "net-1a", booking: booking({ size: 5 }) }, NOW);
     const changed = await updateWarmUp(teacherA, { id: view.id, change: { size: 7, endsAt: "2027-01-10T14:30" } }, NOW);

@@ -12,7 +12,7 @@ import { assertRoom } from "./internal/save";
 /**
  * Changes a booking's size or times (fields left out keep their value; times are checked as a whole, as a new
  * booking's are). A booking that is over or cancelled cannot change, nor one whose occurrence is running: the
- * class is on. Checked against maxSize again, audited, and the pool controller woken at commit.
+ * class is on. A weekly booking whose first class has passed keeps its times; its size and last date change. Checked against maxSize again, audited, and the pool controller woken at commit.
  */
 export async function updateWarmUp(identity: Identity | null, input: { id: unknown; change: unknown }, now = new Date()): Promise<WarmUpView> {
   assertCan(identity, "class:manage");
@@ -29,8 +29,22 @@ export async function updateWarmUp(identity: Identity | null, input: { id: unkno
     timeZone: zone,
     weeklyUntil: change.weeklyUntil === undefined ? (row.weeklyUntil ? formatLocalDate(row.weeklyUntil) : null) : change.weeklyUntil,
   };
-  const when = timingOf(merged, now);
+  // A weekly warm-up whose first class has passed keeps its times (its first start is in the past, and the
+  // weeks behind it happened as booked); its size and last date can still change.
+  const begun = row.startsAt.getTime() <= now.getTime();
+  if (begun) {
+    const asBooked = { startsAt: formatLocalDateTime(wallClockAt(row.startsAt, row.timeZone)), endsAt: formatLocalDateTime(wallClockAt(row.endsAt, row.timeZone)) };
+    if (merged.startsAt !== asBooked.startsAt || merged.endsAt !== asBooked.endsAt || merged.timeZone !== row.timeZone) {
+      const why = "This weekly warm-up has begun, so its times stay as booked: cancel it and book a new one to change them.";
+      throw new AppError("INVALID_INPUT", why, { ...(change.startsAt !== undefined || change.timeZone !== undefined ? { startsAt: [why] } : {}), ...(change.endsAt !== undefined ? { endsAt: [why] } : {}) });
+    }
+  }
+  // Times are checked as they were when booked for a series that has begun; its last class must still be ahead.
+  const when = timingOf(merged, begun ? new Date(row.startsAt.getTime() - 1) : now);
   if ("fields" in when) throw new AppError("INVALID_INPUT", "Please correct the highlighted fields.", when.fields);
+  if (lastEndOf(when.timing).getTime() <= now.getTime()) {
+    throw new AppError("INVALID_INPUT", "Please correct the highlighted fields.", { weeklyUntil: ["That last date has passed: choose a later one, or cancel the warm-up."] });
+  }
   const size = change.size ?? row.size;
   const template = await bookableTemplate(identity, row.templateName);
   await withSqlTransaction(async (sql) => {
