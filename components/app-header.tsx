@@ -1,26 +1,27 @@
 import Link from "next/link";
 import type { Identity } from "@/lib/domain/identity";
 import { can } from "@/lib/domain/permissions";
-import { MainNav } from "./main-nav";
+import { MainNav, type NavLink } from "./main-nav";
 import { SignOutButton } from "./sign-out-button";
 
 /** Top bar: brand, the sections the signed-in user may open, and who is signed in. */
 export function AppHeader({ identity }: { identity: Identity | null }) {
-  const links = [
-    { href: "/", label: "Catalog", show: can(identity, "catalog:view") },
-    { href: "/environments", label: "My environments", show: can(identity, "instance:launch") },
-    { href: "/teach", label: "Teach", show: can(identity, "teach:view") },
-    { href: "/teach/classes", label: "Classes", show: can(identity, "teach:view") },
-    { href: "/teach/warm-ups", label: "Warm-ups", show: can(identity, "teach:view") },
-    { href: "/teach/catalogs", label: "Catalogs", show: can(identity, "catalog:manage") },
-    { href: "/teach/templates", label: "Class templates", show: can(identity, "class-template:manage") },
-    { href: "/admin", label: "Admin", show: can(identity, "admin:view") },
-    { href: "/admin/templates", label: "Templates", show: can(identity, "template:edit") },
-    { href: "/admin/environments", label: "Environments", show: can(identity, "instance:manage-any") },
-    { href: "/admin/audit", label: "Audit", show: can(identity, "audit:view") },
-    { href: "/admin/users", label: "Users", show: can(identity, "user:manage") },
-    { href: "/admin/settings", label: "Settings", show: can(identity, "settings:edit") },
-  ].filter((link) => link.show);
+  const sections: (NavLink & { show: boolean })[] = [
+    { href: "/", label: "Catalog", part: "student", show: can(identity, "catalog:view") },
+    { href: "/environments", label: "My environments", part: "student", show: can(identity, "instance:launch") },
+    { href: "/teach", label: "Teach", part: "teach", show: can(identity, "teach:view") },
+    { href: "/teach/classes", label: "Classes", part: "teach", show: can(identity, "teach:view") },
+    { href: "/teach/warm-ups", label: "Warm-ups", part: "teach", show: can(identity, "teach:view") },
+    { href: "/teach/catalogs", label: "Catalogs", part: "teach", show: can(identity, "catalog:manage") },
+    { href: "/teach/templates", label: "Class templates", part: "teach", show: can(identity, "class-template:manage") },
+    { href: "/admin", label: "Admin", part: "admin", show: can(identity, "admin:view") },
+    { href: "/admin/templates", label: "Templates", part: "admin", show: can(identity, "template:edit") },
+    { href: "/admin/environments", label: "Environments", part: "admin", show: can(identity, "instance:manage-any") },
+    { href: "/admin/audit", label: "Audit", part: "admin", show: can(identity, "audit:view") },
+    { href: "/admin/users", label: "Users", part: "admin", show: can(identity, "user:manage") },
+    { href: "/admin/settings", label: "Settings", part: "admin", show: can(identity, "settings:edit") },
+  ];
+  const links = sections.filter((link) => link.show);
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
@@ -31,7 +32,7 @@ export function AppHeader({ identity }: { identity: Identity | null }) {
           Envdeck
         </Link>
         {identity && (
-          <MainNav links={links.map(({ href, label }) => ({ href, label }))}>
+          <MainNav links={links.map(({ href, label, part }) => ({ href, label, part }))}>
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-2 sm:ml-auto sm:border-0 sm:pt-0 dark:border-slate-800">
               <span className="text-sm text-slate-600 dark:text-slate-300" data-testid="signed-in-user">
                 {identity.displayName}

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 
 /** Whether a section's link leads to the page being shown: the catalog only at "/", the others for their subpages too. */
 function leadsTo(href: string, pathname: string): boolean {
@@ -17,12 +17,20 @@ function currentLink(hrefs: string[], pathname: string): string | undefined {
 /** More sections than fit beside the brand and the account controls on a laptop: they get a row of their own. */
 const ONE_ROW_LINKS = 5;
 
+export interface NavLink {
+  href: string;
+  label: string;
+  /** The part of the portal it belongs to: a thin rule separates the parts on wider screens. */
+  part: "student" | "teach" | "admin";
+}
+
 /**
  * The header's sections and account controls: in one row on wider screens (two when an admin's many sections
- * would not fit beside the account controls: the sections then take the second row), behind a Menu button on
- * a phone, so the header stays one line high there. The link of the page being shown says so (`aria-current`).
+ * would not fit beside the account controls: the sections then take the second row, tighter, with a rule
+ * between the student's, the teacher's and the admin's parts), behind a Menu button on a phone, so the header
+ * stays one line high there. The link of the page being shown says so (`aria-current`).
  */
-export function MainNav({ links, children }: { links: { href: string; label: string }[]; children: ReactNode }) {
+export function MainNav({ links, children }: { links: NavLink[]; children: ReactNode }) {
   const pathname = usePathname();
   const current = currentLink(
     links.map((link) => link.href),
@@ -52,17 +60,20 @@ export function MainNav({ links, children }: { links: { href: string; label: str
         className={`${open ? "flex" : "hidden"} w-full flex-col gap-2 ${twoRows ? "sm:contents" : "sm:flex sm:w-auto sm:flex-1 sm:flex-row sm:items-center sm:gap-6"}`}
       >
         <nav aria-label="Main" className={`flex flex-col gap-1 sm:flex-row ${twoRows ? "sm:order-last sm:w-full sm:flex-wrap" : ""}`}>
-          {links.map((link) => {
+          {links.map((link, i) => {
             const isCurrent = link.href === current;
+            const newPart = i > 0 && links[i - 1]!.part !== link.part;
             return (
-              <Link
-                key={link.href}
-                href={link.href}
-                aria-current={isCurrent ? "page" : undefined}
-                className={`rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap hover:bg-slate-100 dark:hover:bg-slate-800 ${isCurrent ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
-              >
-                {link.label}
-              </Link>
+              <Fragment key={link.href}>
+                {newPart && <span aria-hidden="true" className="mx-1.5 hidden h-5 w-px self-center bg-slate-300 sm:block dark:bg-slate-700" />}
+                <Link
+                  href={link.href}
+                  aria-current={isCurrent ? "page" : undefined}
+                  className={`rounded-md ${twoRows ? "px-2.5" : "px-3"} py-1.5 text-sm font-medium whitespace-nowrap hover:bg-slate-100 dark:hover:bg-slate-800 ${isCurrent ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-brand-100" : "text-slate-700 dark:text-slate-200"}`}
+                >
+                  {link.label}
+                </Link>
+              </Fragment>
             );
           })}
         </nav>
