@@ -20,6 +20,7 @@ const config = [
       "no-restricted-imports": [
         "error",
         {
+          paths: [{ name: "next/link", message: "Use @/components/ui/link: the portal's links are not prefetched." }],
           patterns: [
             { group: ["@/lib/db/*", "@/lib/db", "@/lib/engine/*", "@/lib/engine"], message: "Use lib/services instead." },
             {

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { Identity } from "@/lib/domain/identity";
 import { can } from "@/lib/domain/permissions";
 import { MainNav, type NavLink } from "./main-nav";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState, useTransition, type FormEvent } from "react";
 import { setPasswordAction } from "@/app/signin/set-password/actions";
 import { FormMessage } from "@/components/ui/form";

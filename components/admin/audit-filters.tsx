@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 import { inputClass as baseInputClass } from "@/components/ui/form";
 import { AUDIT_ACTION_GROUPS, AUDIT_OBJECT_TYPES, isAuditFiltered, MAX_ACTOR, MAX_OBJECT_ID, type AuditFilter } from "@/lib/domain/audit-trail";

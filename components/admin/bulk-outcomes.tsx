@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useId, type RefObject } from "react";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import type { BulkOutcome } from "@/lib/domain/bulk-action";

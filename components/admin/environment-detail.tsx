@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useRef, useState, useTransition, type ReactNode } from "react";
 import { retryAction } from "@/app/(staff)/admin/environments/actions";
 import { LocalTime } from "@/components/student/local-time";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { inputClass } from "@/components/ui/form";
 import { DEFAULT_INSTANCE_QUERY, EXPIRING_WITHIN, NO_OWNER, type InstanceListQuery } from "@/lib/domain/instance-list";
 import { PHASES } from "@/lib/domain/phase";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useRef, useState, useTransition } from "react";
 import { adminEnvironmentsQuery } from "@/lib/client/queries";
 import { MAX_BULK, type BulkAction } from "@/lib/domain/bulk-action";

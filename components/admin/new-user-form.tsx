@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { createUserAction } from "@/app/(staff)/admin/users/actions";
 import { FieldError, fieldsetClass, helpClass, invalidProps, type Errors } from "@/components/templates/settings-fields";

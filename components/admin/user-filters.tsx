@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { inputClass } from "@/components/ui/form";
 import { isUserListNarrowed, MAX_USER_SEARCH, SIGN_IN_FILTERS, SIGN_IN_WORDS, type UserFilter } from "@/lib/domain/accounts";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { joinClassAction } from "@/app/(student)/join/[code]/actions";
 import { FormMessage } from "@/components/ui/form";

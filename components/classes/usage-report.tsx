@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 import { inputClass as baseInputClass } from "@/components/ui/form";
 import { formatDuration, formatWait, type SortDirection, type UsageFigures, type UsageSort } from "@/lib/domain/usage";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useState, useTransition } from "react";
 import { deleteAction, extendAction } from "@/app/(student)/actions";
 import { TemplateIconTile } from "@/components/template-icon";

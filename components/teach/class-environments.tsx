@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useRef, useState, useTransition } from "react";
 import { classBulkAction } from "@/app/(staff)/teach/classes/[slug]/actions";
 import { BulkConfirmDialog, BulkSummary } from "@/components/admin/bulk-outcomes";

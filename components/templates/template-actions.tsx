@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useId } from "react";
 import { deleteTemplateAction } from "@/app/(staff)/admin/templates/actions";

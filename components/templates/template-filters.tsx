@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { inputClass } from "@/components/ui/form";
 import { displayCategory } from "@/lib/domain/catalog";
 import { isNarrowed, templateListHref, type TemplateListFilter } from "@/lib/domain/template-list";

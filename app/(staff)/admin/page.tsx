@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { describeAction, describeObjectType } from "@/lib/domain/audit-trail";
 import { getAdminOverview } from "@/lib/services/staff/get-admin-overview";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { SetPasswordForm } from "@/components/set-password-form";
 import { Notice } from "@/components/ui/notice";
 import { checkPasswordLink } from "@/lib/services/accounts/check-password-link";

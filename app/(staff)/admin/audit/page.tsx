@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { AuditFilters } from "@/components/admin/audit-filters";
 import { Notice } from "@/components/ui/notice";
 import { DataTable } from "@/components/ui/table";

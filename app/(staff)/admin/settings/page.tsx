@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { PortalSettingsForm } from "@/components/admin/portal-settings-form";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { getSettingsWithDefaults } from "@/lib/services/settings/get-settings";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { RestoreTemplateButton } from "@/components/templates/restore-template-button";
 import { TemplateFilters } from "@/components/templates/template-filters";
 import { Notice } from "@/components/ui/notice";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Badge } from "@/components/admin/badge";
 import { When } from "@/components/admin/local-date";
 import { UserFilters } from "@/components/admin/user-filters";

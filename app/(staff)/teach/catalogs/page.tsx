@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Notice } from "@/components/ui/notice";
 import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { redirect } from "next/navigation";
 import { JoinedMessage, JoinForm } from "@/components/classes/join-form";
 import { Notice } from "@/components/ui/notice";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { cache } from "react";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { LaunchPanel } from "@/components/student/launch-panel";
 import { TemplateIconTile } from "@/components/template-icon";
 import { Notice } from "@/components/ui/notice";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { EnvironmentDetail } from "@/components/admin/environment-detail";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { getInstanceDetail } from "@/lib/services/instances/get-detail";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ImportForm } from "@/components/templates/import-form";
 import { DuplicateForm, StarterForm } from "@/components/templates/new-template-forms";
 import { requirePagePermission } from "@/lib/auth/guards";

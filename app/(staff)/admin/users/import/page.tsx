@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ClassListImportForm } from "@/components/admin/class-list-import";
 import { requirePagePermission } from "@/lib/auth/guards";
 

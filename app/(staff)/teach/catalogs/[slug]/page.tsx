@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { CatalogEditor } from "@/components/teach/catalog-editor";
 import { DeleteCatalogButton } from "@/components/teach/delete-catalog-button";
 import { Notice } from "@/components/ui/notice";

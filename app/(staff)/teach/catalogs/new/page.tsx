@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { CatalogEditor } from "@/components/teach/catalog-editor";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { listAudienceClasses } from "@/lib/services/catalogs/list-audience-classes";

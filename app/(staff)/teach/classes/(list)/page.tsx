@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { JoinStateBadge } from "@/components/classes/join-state-badge";
 import { DataTable } from "@/components/ui/table";
 import { requirePagePermission } from "@/lib/auth/guards";

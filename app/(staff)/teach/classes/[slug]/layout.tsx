@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import type { ReactNode } from "react";
 import { ClassTabs } from "@/components/classes/class-tabs";
 import { JoinStateBadge } from "@/components/classes/join-state-badge";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { NewClassForm } from "@/components/classes/new-class-form";
 import { requirePagePermission } from "@/lib/auth/guards";
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ClassTemplateForm } from "@/components/teach/class-template-form";
 import { DeleteClassTemplateButton } from "@/components/teach/delete-class-template-button";
 import { Notice } from "@/components/ui/notice";

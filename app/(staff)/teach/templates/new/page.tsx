@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { ClassTemplateForm } from "@/components/teach/class-template-form";
 import { Notice } from "@/components/ui/notice";
 import { requirePagePermission } from "@/lib/auth/guards";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { cell, link, number, usageHref, UsageRangeForm, UsageTable, UsageTotals } from "@/components/classes/usage-report";
 import { Notice } from "@/components/ui/notice";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
