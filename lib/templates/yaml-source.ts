@@ -227,7 +227,8 @@ export class FileMapper {
 /**
  * A document as the YAML text of a template file, read back exactly: text that is only spaces and line breaks
  * is written double-quoted, because the YAML writer's block style drops a leading space there (" \n" came
- * back as "\n").
+ * back as "\n"); and double-quoted text is written as JSON, on one line, because the writer's folded
+ * double-quoted lines turned a line holding one space into a backslash ("a\n \n " came back as "a\n\\\n ").
  */
 export function writeYamlText(document: unknown): string {
   const doc = new YamlDocument(document, { aliasDuplicateObjects: false });
@@ -236,5 +237,5 @@ export function writeYamlText(document: unknown): string {
       if (typeof node.value === "string" && node.value.includes("\n") && node.value.trim() === "") node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
 }

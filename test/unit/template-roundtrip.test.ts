@@ -183,6 +183,20 @@ describe("round trips", () => {
     );
   });
 
+  it("text with lines of spaces comes back as it was, in both formats (a case the property once found)", () => {
+    const [template] = fc.sample(dployTemplate, { numRuns: 1, seed: 1 });
+    // Past 40 characters the writer folds a double-quoted text over several lines, where it lost a line of spaces.
+    const long = "{% if config.values.a == 0 and owner != blank %}{% endif %}";
+    for (const valuesTemplate of [`${long}\n \n `, `${long}\n  \n\t\n `, "{{ uuid }}\n \n ", "a\n \n", " \n  \n", `a \n${long}\t\n\n  c  `, "x:\n  - \" \\ \"\n"]) {
+      const withText = { ...template!, spec: { ...template!.spec, valuesTemplate } };
+      for (const format of ["dploy", "envdeck"] as const) {
+        const { lost, ...back } = reimport(withText, format);
+        expect(lost).toEqual([]);
+        expect(back).toEqual(expected(withText));
+      }
+    }
+  });
+
   it("a DployTemplate export imports as the same template, for every template Dploy can express", () => {
     fc.assert(
       fc.property(dployTemplate, (template) => {
