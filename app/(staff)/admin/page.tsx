@@ -124,7 +124,8 @@ export default async function AdminPage() {
           {overview.recentEvents.map((e, i) => (
             <li key={i}>
               <time dateTime={e.at.toISOString()} className="text-slate-600 dark:text-slate-400">{e.at.toISOString().replace("T", " ").slice(0, 16)} UTC</time>{" "}
-              <span className="font-medium">{e.actorName}</span>: {describeAction(e.action)} ({describeObjectType(e.objectType).toLowerCase()})
+              <span className="font-medium">{e.actorName}</span>: {describeAction(e.action)}{" "}
+              <span className="text-slate-600 dark:text-slate-400">· {describeObjectType(e.objectType)}</span>
             </li>
           ))}
         </ul>
