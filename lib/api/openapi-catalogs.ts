@@ -1,22 +1,14 @@
 import { CatalogChangeResultSchema, CatalogCreateSchema, CatalogItemsSchema, CatalogListSchema, CatalogPatchSchema, CatalogSchema } from "./schemas/catalog";
-import { refTo } from "./schemas/registry";
+import { error, returns, takes, teachersOnly, tooLarge, unauthenticated } from "./openapi-parts";
 
 /**
  * The operations of `/api/v1/catalogs…` for the OpenAPI document (lib/api/openapi.ts), kept beside it so the
  * document's other operations stay as they are. Their schemas come from lib/api/schemas/catalog.ts.
  */
 
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const returns = (description: string, schema: Parameters<typeof refTo>[0]) => ({ description, content: jsonContent(refTo(schema)) });
-const takes = (schema: Parameters<typeof refTo>[0]) => ({ required: true, content: jsonContent(refTo(schema)) });
-const error = (description: string) => ({ description, content: jsonContent({ $ref: "#/components/schemas/Error" }) });
-
-const unauthenticated = { $ref: "#/components/responses/Unauthenticated" };
-const teachersOnly = error("The caller is not a teacher or an admin, or a cookie-authenticated request that changes state came from another site (code FORBIDDEN).");
 const notFound = error("No live catalog of the caller's with this slug (code NOT_FOUND): another teacher's catalog is reported as missing.");
 const invalid = error("The body is invalid (code INVALID_INPUT); `fields` names each problem: a template the caller may not use, a class they do not teach, a template listed twice, more than 100.");
 const slugTaken = error("The slug is taken by another catalog, a deleted one included (code CONFLICT, at `fields.slug`).");
-const tooLarge = { $ref: "#/components/responses/PayloadTooLarge" };
 
 const slugParameter = { name: "slug", in: "path", required: true, description: "The catalog's short name.", schema: { type: "string", minLength: 1, maxLength: 63 } };
 

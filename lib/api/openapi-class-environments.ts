@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLASS_SLUG } from "@/lib/domain/classes";
 import { ClassBulkRequestSchema, ClassBulkResultSchema, ClassEnvironmentsQuerySchema, ClassEnvironmentsSchema } from "./schemas/class-environments";
-import { refTo } from "./schemas/registry";
+import { returns, takes } from "./openapi-parts";
 
 /**
  * A class's environments in the OpenAPI document (lib/api/openapi.ts): the teacher's live class view and its
@@ -9,9 +9,6 @@ import { refTo } from "./schemas/registry";
  */
 
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const returns = (description: string, schema: z.ZodType) => ({ description, content: jsonContent(refTo(schema)) });
-const takes = (schema: z.ZodType) => ({ required: true, content: jsonContent(refTo(schema)) });
 const signedIn = { "401": response("Unauthenticated") };
 
 /** The query parameters of a query schema, one per field, each with its JSON Schema. */

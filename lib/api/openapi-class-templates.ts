@@ -1,24 +1,16 @@
 import { ClassTemplateChangeResultSchema, ClassTemplateCreateSchema, ClassTemplateListSchema, ClassTemplatePatchSchema, ClassTemplateSchema } from "./schemas/class-template";
-import { refTo } from "./schemas/registry";
+import { error, returns, takes, teachersOnly, tooLarge, unauthenticated } from "./openapi-parts";
 
 /**
  * The operations of `/api/v1/class-templates…` for the OpenAPI document (lib/api/openapi.ts). Their schemas
  * come from lib/api/schemas/class-template.ts.
  */
 
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const returns = (description: string, schema: Parameters<typeof refTo>[0]) => ({ description, content: jsonContent(refTo(schema)) });
-const takes = (schema: Parameters<typeof refTo>[0]) => ({ required: true, content: jsonContent(refTo(schema)) });
-const error = (description: string) => ({ description, content: jsonContent({ $ref: "#/components/schemas/Error" }) });
-
-const unauthenticated = { $ref: "#/components/responses/Unauthenticated" };
-const teachersOnly = error("The caller is not a teacher or an admin, or a cookie-authenticated request that changes state came from another site (code FORBIDDEN).");
 const notFound = error("No live class template of the caller's with this name (code NOT_FOUND): another teacher's is reported as missing.");
 const invalid = error(
   "The body is invalid (code INVALID_INPUT); `fields` names each problem: a base that is not open to teachers (`base`), a value path the base does not open (`values`, naming the path), a parameter of the base declared again (`parameters`).",
 );
 const nameTaken = error("The name is taken by another template, a deleted one included (code CONFLICT, at `fields.name`).");
-const tooLarge = { $ref: "#/components/responses/PayloadTooLarge" };
 
 const nameParameter = { name: "name", in: "path", required: true, description: "The class template's name.", schema: { type: "string", minLength: 1, maxLength: 63 } };
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { CLASS_SLUG } from "@/lib/domain/classes";
 import {
   ClassCreateSchema,
@@ -13,7 +12,7 @@ import {
   MembersAddSchema,
   TeacherAddSchema,
 } from "./schemas/class";
-import { refTo } from "./schemas/registry";
+import { error, returns, takes } from "./openapi-parts";
 
 /**
  * Classes in the OpenAPI document (lib/api/openapi.ts): a teacher's classes, one class, its roster, its
@@ -22,10 +21,6 @@ import { refTo } from "./schemas/registry";
  */
 
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const returns = (description: string, schema: z.ZodType) => ({ description, content: jsonContent(refTo(schema)) });
-const takes = (schema: z.ZodType) => ({ required: true, content: jsonContent(refTo(schema)) });
-const error = (description: string) => ({ description, content: jsonContent({ $ref: "#/components/schemas/Error" }) });
 
 export const classTag = { name: "classes", description: "Classes: rosters, co-teachers and join codes (teachers, for the classes they teach; admins, every class); joining with a code (anyone signed in)." };
 

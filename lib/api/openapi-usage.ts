@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { ClassUsageSchema, UsageQuerySchema } from "./schemas/usage";
 import { refTo } from "./schemas/registry";
+import { error, jsonContent } from "./openapi-parts";
 
 /**
  * The operation of `/api/v1/classes/{slug}/usage` for the OpenAPI document (lib/api/openapi.ts). Its schemas
  * come from lib/api/schemas/usage.ts; its query parameters are the fields of UsageQuery.
  */
-
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const error = (description: string) => ({ description, content: jsonContent({ $ref: "#/components/schemas/Error" }) });
 
 function queryParameters(schema: z.ZodObject): object[] {
   const json = z.toJSONSchema(schema, { io: "input" }) as { properties: Record<string, { description?: string }>; required?: string[] };

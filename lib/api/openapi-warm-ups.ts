@@ -1,25 +1,17 @@
 import { WarmUpCreateSchema, WarmUpListSchema, WarmUpPatchSchema, WarmUpSchema } from "./schemas/warm-up";
-import { refTo } from "./schemas/registry";
+import { error, returns, takes, teachersOnly, tooLarge, unauthenticated } from "./openapi-parts";
 
 /**
  * The operations of `/api/v1/classes/{slug}/warm-ups` and `/api/v1/warm-ups…` for the OpenAPI document
  * (lib/api/openapi.ts). Their schemas come from lib/api/schemas/warm-up.ts.
  */
 
-const jsonContent = (schema: object) => ({ "application/json": { schema } });
-const returns = (description: string, schema: Parameters<typeof refTo>[0]) => ({ description, content: jsonContent(refTo(schema)) });
-const takes = (schema: Parameters<typeof refTo>[0]) => ({ required: true, content: jsonContent(refTo(schema)) });
-const error = (description: string) => ({ description, content: jsonContent({ $ref: "#/components/schemas/Error" }) });
-
-const unauthenticated = { $ref: "#/components/responses/Unauthenticated" };
-const teachersOnly = error("The caller is not a teacher or an admin, or a cookie-authenticated request that changes state came from another site (code FORBIDDEN).");
 const noClass = error("No class the caller teaches has this short name (code NOT_FOUND).");
 const noWarmUp = error("No warm-up of a class the caller teaches has this id (code NOT_FOUND).");
 const invalid = error(
   "The body is invalid (code INVALID_INPUT); `fields` names each problem: an end not after the start, a start in the past, a size out of 1–1000, an unknown time zone, a template that cannot be warmed up (not a pool template, disabled, deleted, or values that use owner, params or claims).",
 );
 const noRoom = error("The template's maxSize has no room for this many next to its base pool and other warm-ups at that time, or the booking is over, cancelled or running (code CONFLICT; `fields.size` says how many are free).");
-const tooLarge = { $ref: "#/components/responses/PayloadTooLarge" };
 
 const slugParameter = { name: "slug", in: "path", required: true, description: "The class's short name.", schema: { type: "string", minLength: 1, maxLength: 40 } };
 const idParameter = { name: "id", in: "path", required: true, description: "The warm-up's id.", schema: { type: "string" } };
