@@ -95,22 +95,22 @@ test.describe("a teacher's catalog", () => {
     const choices = form.getByRole("list", { name: "Environments to add" });
     await expect(choices.getByText("hidden: only reachable through catalogs")).toHaveCount(1);
     for (const t of TEMPLATES) await choices.getByRole("button", { name: `Add ${t.displayName}` }).click();
-    expect(await order(page)).toEqual(["Cat Lab One", "Cat Lab Two", "Cat Lab Three"]);
+    await expect.poll(() => order(page)).toEqual(["Cat Lab One", "Cat Lab Two", "Cat Lab Three"]);
 
     // The keyboard: focus the last row, Alt+ArrowUp twice; focus stays on it and each move is announced.
     const three = form.getByRole("listitem", { name: /^Cat Lab Three, position/ });
     await three.focus();
     await page.keyboard.press("Alt+ArrowUp");
     await page.keyboard.press("Alt+ArrowUp");
-    expect(await order(page)).toEqual(["Cat Lab Three", "Cat Lab One", "Cat Lab Two"]);
+    await expect.poll(() => order(page)).toEqual(["Cat Lab Three", "Cat Lab One", "Cat Lab Two"]);
     await expect(page.getByTestId("announcer")).toHaveText("Moved Cat Lab Three to position 1 of 3.");
     await expect(form.getByRole("listitem", { name: "Cat Lab Three, position 1 of 3" })).toBeFocused();
 
     // The buttons, then dragging: Cat Lab Two dragged onto the first row.
     await form.getByRole("button", { name: "Move Cat Lab One down" }).click();
-    expect(await order(page)).toEqual(["Cat Lab Three", "Cat Lab Two", "Cat Lab One"]);
+    await expect.poll(() => order(page)).toEqual(["Cat Lab Three", "Cat Lab Two", "Cat Lab One"]);
     await form.getByRole("listitem", { name: /^Cat Lab One, position/ }).dragTo(form.getByRole("listitem", { name: /^Cat Lab Three, position/ }));
-    expect(await order(page)).toEqual(["Cat Lab One", "Cat Lab Three", "Cat Lab Two"]);
+    await expect.poll(() => order(page)).toEqual(["Cat Lab One", "Cat Lab Three", "Cat Lab Two"]);
     await expect(page.getByTestId("announcer")).toHaveText("Moved Cat Lab One to position 1 of 3.");
 
     // A note for students.
@@ -138,7 +138,7 @@ test.describe("a teacher's catalog", () => {
     await form.getByRole("button", { name: "Create catalog" }).click();
     await expect(page).toHaveURL("/teach/catalogs/lab-week-3?saved=1");
     await expect(page.getByText("Saved. Students of its classes and groups see it now.")).toBeVisible();
-    expect(await order(page)).toEqual(["Cat Lab One", "Cat Lab Three", "Cat Lab Two"]);
+    await expect.poll(() => order(page)).toEqual(["Cat Lab One", "Cat Lab Three", "Cat Lab Two"]);
 
     await page.goto("/teach/catalogs");
     await expect(page.getByRole("link", { name: "Lab week 3" })).toBeVisible();

@@ -112,7 +112,7 @@ test("a class's day: created, joined by link, given a catalog, launched from, wa
   await find.fill("Day ");
   const choices = form.getByRole("list", { name: "Environments to add" });
   for (const t of TEMPLATES) await choices.getByRole("button", { name: `Add ${t.displayName}` }).click();
-  expect(await order(teacher)).toEqual(["Day Shell", "Day Notes", "Day SQL"]);
+  await expect.poll(() => order(teacher)).toEqual(["Day Shell", "Day Notes", "Day SQL"]);
   await form.getByRole("listitem", { name: /^Day SQL, position/ }).focus();
   await teacher.keyboard.press("Alt+ArrowUp");
   await teacher.keyboard.press("Alt+ArrowUp");
