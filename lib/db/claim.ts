@@ -56,8 +56,10 @@ export async function claimForOwner(
 ): Promise<OwnerState> {
   const { template, identity } = input;
   const actor = auditColumns({ actor: input.actor ?? identity, action: "instance.launch", objectType: "instance", objectId: null });
-  const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>(
-    `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS state),
+  const { rows } = await sql.query<{ state: { live: number; existing: string | null; claimed: Record<string, unknown> | null } }>({
+    // Named: each connection parses and plans it once (docs/architecture.md, "Data access").
+    name: "envdeck-claim",
+    text: `WITH launch AS (SELECT envdeck_launch_state($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS state),
      audit AS (
        INSERT INTO audit_events (actor_id, actor_name, action, object_type, object_id, after, source_address, user_agent)
        SELECT $15::uuid, $16, 'instance.launch', 'instance', coalesce(state->'claimed'->>'uuid', state->>'existing'),
@@ -67,7 +69,7 @@ export async function claimForOwner(
        FROM launch WHERE state->>'existing' IS NOT NULL OR jsonb_typeof(state->'claimed') = 'object'
      )
      SELECT state FROM launch`,
-    [
+    values: [
       template.id,
       input.ownerKey,
       LOCKS.owner,
@@ -89,7 +91,7 @@ export async function claimForOwner(
       actor.sourceAddress,
       actor.userAgent,
     ],
-  );
+  });
   const state = rows[0]!.state;
   return { live: state.live, existing: state.existing, claimed: state.claimed ? recordFromJson(state.claimed) : null };
 }

@@ -156,8 +156,10 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
   const byName = "name" in ref;
   const key = byName ? ref.name : ref.id;
   if (typeof key !== "string" || (byName ? !TEMPLATE_NAME.test(key) : !UUID.test(key))) throw templateNotFound(key);
-  const { rows } = await sqlPool().query<LoadRow>(
-    `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled, t.visible,
+  const { rows } = await sqlPool().query<LoadRow>({
+    // Named: each connection parses and plans it once (docs/architecture.md, "Data access").
+    name: byName ? "envdeck-load-template-by-name" : "envdeck-load-template-by-id",
+    text: `SELECT t.id::text, t.name, t.display_name AS "displayName", t.description, t.icon::text, t.category, t.enabled, t.visible,
             t.is_base AS "isBase", t.labels, t.annotations, t.engine, t.method::text, t.pool_size AS "poolSize",
             t.pool_max_size AS "poolMaxSize", t.pool_recycle AS "poolRecycle", t.teacher_access AS "teacherAccess", t.pool_fallback::text AS "poolFallback",
             t.ttl_seconds AS "ttlSeconds", t.ttl_extend_seconds AS "ttlExtendSeconds", t.ttl_max_extends AS "ttlMaxExtends",
@@ -168,8 +170,8 @@ export async function loadTemplate(ref: TemplateRef): Promise<LoadedTemplate> {
      FROM templates t
      JOIN LATERAL (SELECT id, version, checksum, base_checksum FROM template_versions WHERE template_id = t.id ORDER BY version DESC LIMIT 1) v ON true
      WHERE ${byName ? "t.name = $1" : "t.id = $1::uuid"} AND t.deleted_at IS NULL`,
-    [key, SETTINGS_READ],
-  );
+    values: [key, SETTINGS_READ],
+  });
   const row = rows[0];
   if (!row) throw templateNotFound(key);
   const { versionId, version, checksum, baseChecksum, storedSettings, ...fields } = row;

@@ -15,8 +15,10 @@ const LAST_USED_RESOLUTION_SECONDS = 60;
  */
 export async function authenticateApiToken(secret: string): Promise<Identity | null> {
   if (!TOKEN_FORMAT.test(secret)) return null;
-  const { rows } = await sqlPool().query<UserRow>(
-    `WITH token AS (
+  const { rows } = await sqlPool().query<UserRow>({
+    // Named: each connection parses and plans it once (docs/architecture.md, "Data access").
+    name: "envdeck-authenticate-token",
+    text: `WITH token AS (
        SELECT id, user_id, last_used_at FROM api_tokens
        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
      ), usable AS (
@@ -26,7 +28,7 @@ export async function authenticateApiToken(secret: string): Promise<Identity | n
        WHERE id = (SELECT token_id FROM usable WHERE last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))
      )
      SELECT id::text, username, display_name AS "displayName", email, groups, roles::text[] AS roles, source::text FROM usable`,
-    [hashToken(secret), LAST_USED_RESOLUTION_SECONDS],
-  );
+    values: [hashToken(secret), LAST_USED_RESOLUTION_SECONDS],
+  });
   return rows[0] ? toIdentity(rows[0]) : null;
 }
