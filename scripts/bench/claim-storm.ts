@@ -3,14 +3,17 @@
  * For N = 50, 200 and 500 concurrent launchers it measures, in one run against one embedded PostgreSQL:
  *   - service: `launch()` itself (owner lock, existing-instance and quota check, SKIP LOCKED claim, NOTIFY);
  *   - http:    the same through `GET /api/run/{name}` on the production server (`next start`, personal
- *              tokens), when a production build exists (`npm run build`); skipped otherwise;
+ *              tokens), when a production build exists (`npm run build`); skipped otherwise. Each launcher opens
+ *              a connection of its own, as scripts on as many machines do;
+ *   - http kept-alive: the same over a few connections held open (`--proxy-connections`, 64), as the reverse
+ *              proxy in front of a deployed portal holds them;
  *   - raw sql: the claim statement alone, one autocommit UPDATE … FOR UPDATE SKIP LOCKED per launcher, on a
  *              connection pool of the same size: what the database itself can do.
  * Each storm gets a pool with exactly N Available members, so every launch is a claim. Latency is per
  * launch, from its start to its result; throughput is claims over the storm's wall time. Every round is
  * checked: N claims, N distinct members.
  *
- *   npm run bench:claims [-- --rounds 3 --sizes 50,200,500 --connections 10 --no-http]
+ *   npm run bench:claims [-- --rounds 3 --sizes 50,200,500 --connections 10 --proxy-connections 64 --no-http]
  * prints a table and one JSON line.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -18,6 +21,7 @@ import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import http from "node:http";
 import pg from "pg";
 import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
@@ -37,6 +41,7 @@ const rounds = Number(argument("rounds")) || 3;
 const sizes = (argument("sizes") ?? "50,200,500").split(",").map(Number);
 const connections = Number(argument("connections")) || 10;
 const withHttp = !process.argv.includes("--no-http");
+const proxyConnections = Number(argument("proxy-connections")) || 64;
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 function percentile(values: number[], p: number): number {
@@ -131,6 +136,31 @@ async function startServer(databaseUrl: string): Promise<{ url: string; process:
   throw new Error("the production server did not start within 60 s");
 }
 
+/** One GET with a personal token through `agent`: the status and the body. */
+function httpGet(url: string, token: string | null, agent: http.Agent): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+  });
+}
+
+/** One launch through the API, as a script with a personal token does it: the claimed environment's uuid. */
+async function httpLaunch(url: string, token: string, agent: http.Agent): Promise<string> {
+  const { status, text } = await httpGet(`${url}/api/run/storm`, token, agent);
+  if (status !== 201) throw new Error(`HTTP ${status}: ${text}`);
+  return (JSON.parse(text) as { uuid: string }).uuid;
+}
+
+/** Opens the kept-alive agent's connections (a cheap request on each) so that a storm finds them open. */
+async function openConnections(url: string, agent: http.Agent, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => httpGet(`${url}/api/health`, null, agent)));
+}
+
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "envdeck-claims-"));
   await chmod(dir, 0o755);
@@ -158,21 +188,35 @@ async function main() {
                 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING uuid`;
 
+  // Every request on a new connection, closed after it; or at most `proxyConnections` open, reused.
+  const fresh = new http.Agent({ keepAlive: false });
+  const keptAlive = new http.Agent({ keepAlive: true, maxSockets: proxyConnections });
+  const HTTP_MODES = ["http", "http kept-alive"] as const;
+  const MODES = ["raw sql", "service", ...HTTP_MODES] as const;
+
   type Row = { path: string; size: number; round: number } & Storm;
-  const cpu: { size: number; generatorMs: number; serverMs: number }[] = [];
+  const cpu: { mode: string; size: number; generatorMs: number; serverMs: number }[] = [];
   const results: Row[] = [];
   const reset = async () => {
     await prisma.instance.deleteMany({ where: { templateId: template.id } });
   };
 
-  // Warm-up: connections, prepared plans, the composed-spec cache, the server's compiled routes.
+  // Warm-up: connections, prepared plans, the composed-spec cache; the server's compiled routes and its JIT,
+  // which before this made the first HTTP round about half as fast as the third.
   await fillPool(prisma, template.id, version.id, 20);
   for (const student of await createStudents(prisma, 20)) await launchInstance(student, { template: "storm" });
+  if (server) {
+    const warmUps = 400;
+    await reset();
+    await fillPool(prisma, template.id, version.id, warmUps);
+    const tokens = await Promise.all((await createStudents(prisma, warmUps)).map(async (s) => (await createApiToken(s, { name: "bench" })).token));
+    for (let i = 0; i < warmUps; i += 50) await Promise.all(tokens.slice(i, i + 50).map((token) => httpLaunch(server.url, token, i % 100 === 0 ? fresh : keptAlive)));
+  }
   await reset();
 
   for (const size of sizes) {
     for (let round = 1; round <= rounds; round++) {
-      for (const mode of ["raw sql", "service", ...(server ? ["http"] : [])] as const) {
+      for (const mode of MODES.filter((m) => server || !m.startsWith("http"))) {
         await reset();
         await fillPool(prisma, template.id, version.id, size);
         const students = await createStudents(prisma, size);
@@ -183,17 +227,16 @@ async function main() {
           launchers = students.map((s) => async () => (await launchInstance(s, { template: "storm" })).environment.uuid);
         } else {
           const tokens = await Promise.all(students.map(async (s) => (await createApiToken(s, { name: "bench" })).token));
-          launchers = tokens.map((token) => async () => {
-            const response = await fetch(`${server!.url}/api/run/storm`, { headers: { authorization: `Bearer ${token}` } });
-            if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-            return ((await response.json()) as { uuid: string }).uuid;
-          });
+          const agent = mode === "http" ? fresh : keptAlive;
+          if (agent === keptAlive) await openConnections(server!.url, keptAlive, proxyConnections);
+          launchers = tokens.map((token) => () => httpLaunch(server!.url, token, agent));
         }
-        const cpuBefore = { generator: process.cpuUsage(), server: mode === "http" ? await processCpuMs(server!.process.pid!) : 0 };
+        const overHttp = mode.startsWith("http");
+        const cpuBefore = { generator: process.cpuUsage(), server: overHttp ? await processCpuMs(server!.process.pid!) : 0 };
         const result = await storm(launchers);
-        if (mode === "http") {
+        if (overHttp) {
           const generator = process.cpuUsage(cpuBefore.generator);
-          cpu.push({ size, generatorMs: (generator.user + generator.system) / 1000, serverMs: (await processCpuMs(server!.process.pid!)) - cpuBefore.server });
+          cpu.push({ mode, size, generatorMs: (generator.user + generator.system) / 1000, serverMs: (await processCpuMs(server!.process.pid!)) - cpuBefore.server });
         }
         assertClaims(`${mode} ${size}`, size, result.claimed);
         results.push({ path: mode, size, round, latencies: result.latencies, wallMs: result.wallMs });
@@ -204,7 +247,7 @@ async function main() {
 
   const summary: { path: string; launchers: number; p50: number; p95: number; p99: number; claimsPerSecond: number }[] = [];
   for (const size of sizes) {
-    for (const mode of ["raw sql", "service", "http"]) {
+    for (const mode of MODES) {
       const rows = results.filter((r) => r.path === mode && r.size === size);
       if (rows.length === 0) continue;
       const latencies = rows.flatMap((r) => r.latencies);
@@ -226,20 +269,24 @@ async function main() {
   for (const s of summary) {
     console.log(`| ${s.path} | ${s.launchers} | ${s.p50} ms | ${s.p95} ms | ${s.p99} ms | ${s.claimsPerSecond} | ${((s.claimsPerSecond / rawRate(s.launchers)) * 100).toFixed(0)} % |`);
   }
-  const cpuPerClaim = sizes.flatMap((size) => {
-    const rows = cpu.filter((c) => c.size === size);
-    if (rows.length === 0) return [];
-    const perClaim = (pick: (c: (typeof rows)[number]) => number) => +(rows.reduce((sum, c) => sum + pick(c), 0) / (rows.length * size)).toFixed(2);
-    return [{ launchers: size, serverMs: perClaim((c) => c.serverMs), generatorMs: perClaim((c) => c.generatorMs) }];
-  });
+  const cpuPerClaim = sizes.flatMap((size) =>
+    HTTP_MODES.flatMap((mode) => {
+      const rows = cpu.filter((c) => c.size === size && c.mode === mode);
+      if (rows.length === 0) return [];
+      const perClaim = (pick: (c: (typeof rows)[number]) => number) => +(rows.reduce((sum, c) => sum + pick(c), 0) / (rows.length * size)).toFixed(2);
+      return [{ path: mode, launchers: size, serverMs: perClaim((c) => c.serverMs), generatorMs: perClaim((c) => c.generatorMs) }];
+    }),
+  );
   if (cpuPerClaim.length > 0) {
     console.log("\nCPU per HTTP claim (mean over rounds): the portal's server process, and this process as the load generator\n");
-    console.log("| launchers | server CPU ms/claim | load generator CPU ms/claim |");
-    console.log("|---|---|---|");
-    for (const c of cpuPerClaim) console.log(`| ${c.launchers} | ${c.serverMs} | ${c.generatorMs} |`);
+    console.log("| path | launchers | server CPU ms/claim | load generator CPU ms/claim |");
+    console.log("|---|---|---|---|");
+    for (const c of cpuPerClaim) console.log(`| ${c.path} | ${c.launchers} | ${c.serverMs} | ${c.generatorMs} |`);
   }
   console.log(JSON.stringify({ benchmark: "claim-storm", rounds, connections, results: summary, httpCpuPerClaim: cpuPerClaim }));
 
+  fresh.destroy();
+  keptAlive.destroy();
   server?.process.kill();
   await raw.end();
   await closeDb(prisma);
