@@ -171,6 +171,8 @@ async function main() {
   const prisma = createPrismaClient(database.url, connections);
   setDb(prisma);
   const raw = new pg.Pool({ connectionString: database.url, max: connections });
+  // The database stops at the end while this pool may still hold a connection: that is expected, not a crash.
+  raw.on("error", () => undefined);
   const server = withHttp ? await startServer(database.url) : null;
 
   const template = await createTemplate(SYSTEM_IDENTITY, {
