@@ -117,8 +117,8 @@ test("a class's day: created, joined by link, given a catalog, launched from, wa
   await teacher.keyboard.press("Alt+ArrowUp");
   await teacher.keyboard.press("Alt+ArrowUp");
   await form.getByRole("listitem", { name: /^Day Shell, position/ }).dragTo(form.getByRole("listitem", { name: /^Day Notes, position/ }));
+  await expect.poll(async () => (await order(teacher))[0]).toBe("Day SQL");
   const reordered = await order(teacher);
-  expect(reordered[0]).toBe("Day SQL");
   expect([...reordered].sort()).toEqual(["Day Notes", "Day SQL", "Day Shell"]);
   await form.getByRole("listitem", { name: /^Day SQL, position/ }).getByRole("textbox", { name: /Note for students/ }).fill("start here");
   await form.getByRole("button", { name: "Create catalog" }).click();
