@@ -87,16 +87,18 @@ export async function recentReadyDurations(sql: Sql, templateId: string): Promis
 
 /**
  * Pool members of the template that members of the class claimed within [from, to): those no longer need to
- * be kept warm for the class. A member is the class's if its owner key is the username of someone on the roster
- * (by hand, by the join code, or through one of the class's groups).
+ * be kept warm for the class. A member is the class's if the account that claimed it (the claim stamps
+ * `created_by_id`) is on the roster: by hand, by the join code, or through one of the class's groups. Who
+ * claimed, not the owner key: a template owned by a group or by another claim keys its instances by that value,
+ * and one claim then serves a whole team.
  */
 export async function countClassClaims(sql: Sql, templateId: string, classId: string, from: Date, to: Date): Promise<number> {
   const { rows } = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM instances i
      WHERE i.template_id = $1::uuid AND i.pooled AND i.claimed_at >= $3 AND i.claimed_at < $4
-       AND i.owner_key IN (
-         SELECT u.username FROM users u JOIN class_members m ON m.user_id = u.id WHERE m.class_id = $2::uuid
-         UNION SELECT u.username FROM users u JOIN classes c ON c.id = $2::uuid WHERE u.groups && c.groups)`,
+       AND i.created_by_id IN (
+         SELECT m.user_id FROM class_members m WHERE m.class_id = $2::uuid
+         UNION SELECT u.id FROM users u JOIN classes c ON c.id = $2::uuid WHERE u.groups && c.groups)`,
     [templateId, classId, from, to],
   );
   return rows[0]!.n;

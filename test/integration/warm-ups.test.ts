@@ -246,6 +246,32 @@ describe("the pool controller and warm-ups", () => {
     expect(await phasesOf(poolId)).toMatchObject({ Claimed: 3, Available: 2, Expiring: 7 });
   });
 
+  it("counts what the class claimed by who claimed it: a team's shared environment is one claim, not one per student", async () => {
+    await db().warmUp.updateMany({ data: { cancelledAt: NOW } });
+    const teamId = (await createLaunchTemplate("wu-team", { method: "pool", poolSize: 0, poolMaxSize: 20, spec: { ownerClaim: "groups" } })).id;
+    const team = await createStudents(3, "wu-team-kid", ["team-a"]);
+    await db().class.create({
+      data: { slug: "teams-1", title: "Teams", teachers: { create: [{ userId: teacherA.userId }] }, members: { create: team.map((s) => ({ userId: s.userId, via: "teacher" })) } },
+    });
+    const view = await bookWarmUp(teacherA, { slug: "teams-1", booking: booking({ template: "wu-team", size: 4 }) }, NOW);
+    const at = (ms: number) => testContext({ now: () => new Date(NOW.getTime() + ms), settings: { defaultQuota: 0 } });
+    expect((await reconcilePool(at(56 * MIN), teamId, 100)).created).toHaveLength(4);
+    await db().instance.updateMany({ where: { templateId: teamId }, data: { phase: "Available", readyAt: new Date(NOW.getTime() + 58 * MIN) } });
+
+    // The whole team launches: the first claims the group's environment, the others are given it.
+    const outcomes = [];
+    for (const s of team) outcomes.push((await launchInstance(s, { template: "wu-team" })).outcome);
+    expect(outcomes).toEqual(["claimed", "existing", "existing"]);
+    const claimed = await db().instance.findMany({ where: { templateId: teamId, ownerKey: { not: null } } });
+    expect(claimed.map((i) => i.ownerKey)).toEqual(["team-a"]);
+    await db().instance.updateMany({ where: { templateId: teamId, ownerKey: { not: null } }, data: { claimedAt: new Date(NOW.getTime() + 65 * MIN) } });
+
+    // One claimed, three still warm for the rest of the booking: nothing to add.
+    expect(await reconcilePool(at(66 * MIN), teamId, 100)).toMatchObject({ warmUpExtra: 3, created: [], removed: [] });
+    expect((await getWarmUp(teacherA, { id: view.id }, new Date(NOW.getTime() + 66 * MIN))).state).toMatchObject({ kind: "in-class", claimed: 1 });
+    await db().warmUp.updateMany({ data: { cancelledAt: NOW } });
+  });
+
   it("learns the lead time from how long members took to become Available", async () => {
     await db().warmUp.updateMany({ data: { cancelledAt: NOW } });
     // Every member so far took 10 minutes: lead = 15 minutes.
