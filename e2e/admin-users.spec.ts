@@ -13,13 +13,13 @@ const HEADER = "username,display name,email,groups,role";
 const csvFile = (lines: string[]) => ({ name: "class-2c.csv", mimeType: "text/csv", buffer: Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`) });
 
 /** Signs in through the sign-in form, in a browser context of its own. */
-async function signInAs(browser: Browser, baseURL: string, username: string, password: string): Promise<Page> {
+async function signInAs(browser: Browser, baseURL: string, username: string, password: string, landsOn = "/"): Promise<Page> {
   const page = await (await browser.newContext({ baseURL })).newPage();
   await page.goto("/signin");
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL("/");
+  await expect(page).toHaveURL(landsOn);
   return page;
 }
 
@@ -65,9 +65,36 @@ test.describe("accounts", () => {
     const password = (await row.getByRole("cell").nth(2).textContent())!.trim();
     expect(password.length).toBeGreaterThan(15);
 
-    const student = await signInAs(browser, baseURL!, "e2e-cl-07", password);
+    // A one-time password signs in to one thing only: choosing a password of one's own, then on to the catalog.
+    const student = await signInAs(browser, baseURL!, "e2e-cl-07", password, "/account/password?callbackUrl=%2F");
+    await expect(student.getByRole("heading", { level: 1, name: "Choose your own password" })).toBeVisible();
+    await expect(student).toHaveTitle("Change your password · Envdeck");
+    await student.goto("/environments");
+    await expect(student).toHaveURL("/account/password?callbackUrl=%2Fenvironments");
+    expect((await student.request.get("/api/v1/environments")).status()).toBe(403);
+    await expectNoSeriousViolations(student, "choosing one's own password");
+    await shootBothWidths(student, shoot, "choose-own-password");
+    await student.getByLabel("Current password").fill("not the one at all");
+    await student.getByLabel("New password").fill("seven purple kites");
+    await student.getByLabel("The same password again").fill("seven purple kites");
+    await student.getByRole("button", { name: "Change password" }).click();
+    await expect(student.locator("#current-error")).toHaveText("This is not your current password.");
+    await expect(student.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+    await student.getByLabel("Current password").fill(password);
+    await student.getByRole("button", { name: "Change password" }).click();
+    await expect(student).toHaveURL("/environments");
     await expect(student.getByTestId("signed-in-user")).toContainText("Class Student 7");
+    // Later, from the account page, whenever they like.
+    await student.goto("/account");
+    await student.getByRole("link", { name: "Change your password" }).click();
+    await expect(student.getByRole("heading", { level: 1, name: "Change your password" })).toBeVisible();
+    await student.getByLabel("Current password").fill("seven purple kites");
+    await student.getByLabel("New password").fill("eight orange kites");
+    await student.getByLabel("The same password again").fill("eight orange kites");
+    await student.getByRole("button", { name: "Change password" }).click();
+    await expect(student.getByRole("status").filter({ hasText: "Your password is changed." })).toBeVisible();
     await student.context().close();
+    await (await signInAs(browser, baseURL!, "e2e-cl-07", "eight orange kites")).context().close();
 
     // The audit trail has each account the import created, and the new student's first sign-in.
     await page.goto(`/admin/audit?action=user.create&actor=${accounts.admin6.username}`);
@@ -76,7 +103,9 @@ test.describe("accounts", () => {
     await created.getByText("Details").click();
     await expect(created).toContainText('"via": "class list"');
     await page.goto("/admin/audit?action=signin.success&actor=e2e-cl-07");
-    await expect(page.getByRole("row").filter({ has: page.getByText("signin.success", { exact: true }) })).toHaveCount(1);
+    await expect(page.getByRole("row").filter({ has: page.getByText("signin.success", { exact: true }) })).toHaveCount(2);
+    await page.goto("/admin/audit?action=user.password-change&actor=e2e-cl-07");
+    await expect(page.getByRole("row").filter({ has: page.getByText("user.password-change", { exact: true }) })).toHaveCount(2);
 
     // The list finds them by search and filters.
     await page.goto("/admin/users?q=e2e-cl-&role=student&source=local&status=enabled");

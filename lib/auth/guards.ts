@@ -5,13 +5,18 @@ import type { Identity } from "@/lib/domain/identity";
 import { can, type Permission } from "@/lib/domain/permissions";
 import { getIdentity } from "./session";
 
+/** Where a caller who must replace a one-time password goes first, and comes back to `path` from. */
+export const CHANGE_PASSWORD_PATH = "/account/password";
+
 /**
- * For pages: the caller's identity if they hold `permission`; otherwise a redirect to sign-in (signed out) or
- * the 403 page (signed in). Services still check again: this only decides what a page renders.
+ * For pages: the caller's identity if they hold `permission`; otherwise a redirect to sign-in (signed out),
+ * to choosing their own password (signed in with a one-time password), or the 403 page. Services still check
+ * again: this only decides what a page renders.
  */
 export async function requirePagePermission(permission: Permission, path: string): Promise<Identity> {
   const identity = await getIdentity();
   if (!identity) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  if (identity.passwordChangeRequired) redirect(`${CHANGE_PASSWORD_PATH}?callbackUrl=${encodeURIComponent(path)}`);
   if (!can(identity, permission)) forbidden();
   return identity;
 }

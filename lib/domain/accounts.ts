@@ -130,6 +130,12 @@ export const newPasswordSchema = z
   .max(PASSWORD_MAX, { error: `At most ${PASSWORD_MAX} characters.` })
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { error: "Use printable characters only." });
 
+/** The first problem of a new password by the rule the server applies, or null: for the browser's own check. */
+export function checkNewPassword(password: string): string | null {
+  const result = newPasswordSchema.safeParse(password);
+  return result.success ? null : result.error.issues[0]!.message;
+}
+
 /** Sign-in recency in the user list's filter. */
 export const SIGN_IN_FILTERS = ["never", "week", "month", "older"] as const;
 export type SignInFilter = (typeof SIGN_IN_FILTERS)[number];

@@ -99,6 +99,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly (r
       ["user.enable", "Account enabled"],
       ["user.password-reset", "Password reset by an admin"],
       ["user.password-set", "Password set with a link"],
+      ["user.password-change", "Password changed by its owner"],
       ["settings.update", "Settings changed"],
       ["audit.export", "Audit trail exported"],
     ],

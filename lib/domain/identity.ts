@@ -20,6 +20,11 @@ export interface Identity {
   source: "local" | "oidc" | "system";
   /** Where the current request came from, for the audit trail; absent for the portal's and the worker's own work. */
   origin?: RequestOrigin;
+  /**
+   * A session of a local account signed in with a one-time password an admin handed over: it may do nothing
+   * but choose its own password (lib/services/accounts/change-password.ts). API tokens never carry it.
+   */
+  passwordChangeRequired?: true;
 }
 
 /**

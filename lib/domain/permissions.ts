@@ -28,12 +28,16 @@ const GRANTS = {
 
 export type Permission = keyof typeof GRANTS;
 
+/** Whether the caller holds a permission; a caller who must first choose their own password holds none. */
 export function can(identity: Identity | null | undefined, permission: Permission): boolean {
-  return identity != null && identity.roles.includes(GRANTS[permission]);
+  return identity != null && !identity.passwordChangeRequired && identity.roles.includes(GRANTS[permission]);
 }
+
+export const PASSWORD_CHANGE_FIRST = "Choose your own password first (Account, Password): the one you were given works only for that.";
 
 /** Throws UNAUTHENTICATED without an identity and FORBIDDEN without the permission. */
 export function assertCan(identity: Identity | null | undefined, permission: Permission): asserts identity is Identity {
   if (!identity) throw new AppError("UNAUTHENTICATED", "Please sign in first.");
+  if (identity.passwordChangeRequired) throw new AppError("FORBIDDEN", PASSWORD_CHANGE_FIRST);
   if (!can(identity, permission)) throw new AppError("FORBIDDEN", "You do not have permission to do that.");
 }

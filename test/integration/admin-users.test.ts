@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Identity } from "@/lib/domain/identity";
 import { SELF_ADMIN_MESSAGE, LAST_ADMIN_MESSAGE } from "@/lib/domain/accounts";
 import { loadIdentity, upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
+import { changePassword } from "@/lib/services/accounts/change-password";
 import { checkPasswordLink } from "@/lib/services/accounts/check-password-link";
 import { createUser as createAccount } from "@/lib/services/accounts/create-user";
 import { getUser } from "@/lib/services/accounts/get-user";
@@ -281,7 +282,10 @@ describe("keeping an admin who can sign in", () => {
 describe("disabling and enabling", () => {
   it("stops sign-in, sessions and API tokens at once, and enabling brings them back", async () => {
     const { credential } = await createAccount(admin, { ...fields, username: "eve", roles: [], delivery: "password" });
-    const password = credential.delivery === "password" ? credential.password : "";
+    const oneTime = credential.delivery === "password" ? credential.password : "";
+    // A one-time password lets its owner do one thing: choose their own.
+    const password = "eve's very own password";
+    await changePassword((await verifyLocalCredentials({ username: "eve", password: oneTime }))!, { current: oneTime, password, confirm: password });
     const eve = (await verifyLocalCredentials({ username: "eve", password }))!;
     const { token } = await createApiToken(eve, { name: "script" });
     session.identity = admin;
@@ -294,7 +298,7 @@ describe("disabling and enabling", () => {
     expect(await verifyLocalCredentials({ username: "eve", password })).not.toBeNull();
     expect(await authenticateApiToken(token)).not.toBeNull();
     const actionsSeen = (await db().auditEvent.findMany({ where: { objectId: eve.userId }, orderBy: { id: "asc" } })).map((e) => e.action);
-    expect(actionsSeen).toEqual(["user.create", "user.disable", "user.enable"]);
+    expect(actionsSeen).toEqual(["user.create", "user.password-change", "user.disable", "user.enable"]);
   });
 
   it("a disabled single sign-on account cannot sign in through the identity provider", async () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normaliseRoles, ROLES, rolesFromClaims, type Identity } from "@/lib/domain/identity";
-import { assertCan, can } from "@/lib/domain/permissions";
+import { assertCan, can, PASSWORD_CHANGE_FIRST } from "@/lib/domain/permissions";
 import { AppError } from "@/lib/domain/errors";
 
 const groups = { admin: ["envdeck-admins"], teacher: ["envdeck-teachers", "staff"] };
@@ -62,5 +62,11 @@ describe("permissions", () => {
       expect((error as AppError).code).toBe("FORBIDDEN");
       expect((error as AppError).httpStatus).toBe(403);
     }
+  });
+
+  it("grants nothing, whatever the roles, to a caller who must first replace a one-time password", () => {
+    const admin: Identity = { ...identity(["student", "teacher", "admin"]), passwordChangeRequired: true };
+    expect([can(admin, "catalog:view"), can(admin, "instance:launch"), can(admin, "admin:view")]).toEqual([false, false, false]);
+    expect(() => assertCan(admin, "catalog:view")).toThrowError(expect.objectContaining({ code: "FORBIDDEN", message: PASSWORD_CHANGE_FIRST }));
   });
 });

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { TokenManager } from "@/components/account/token-manager";
 import { Providers } from "@/components/providers";
-import { requirePagePermission } from "@/lib/auth/guards";
+import Link from "@/components/ui/link";
+import { CHANGE_PASSWORD_PATH, requirePagePermission } from "@/lib/auth/guards";
 import type { Identity } from "@/lib/domain/identity";
 import { listApiTokens } from "@/lib/services/tokens/list-tokens";
 
@@ -29,6 +30,17 @@ export default async function AccountPage() {
         <dt className="text-slate-600 dark:text-slate-400">Signed in with</dt>
         <dd>{identity.source === "oidc" ? "single sign-on" : "a local account"}</dd>
       </dl>
+      {identity.source === "local" && (
+        <section aria-labelledby="password" className="mt-10 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <h2 id="password" className="text-lg font-semibold">
+            Password
+          </h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">Change it whenever you like; you need the current one to do it.</p>
+          <Link href={CHANGE_PASSWORD_PATH} className="mt-3 inline-block rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            Change your password
+          </Link>
+        </section>
+      )}
       <section aria-labelledby="tokens" className="mt-10 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <h2 id="tokens" className="text-lg font-semibold">
           Personal API tokens

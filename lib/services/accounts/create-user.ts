@@ -24,8 +24,8 @@ export async function createUser(identity: Identity | null, input: unknown): Pro
     }
     const { delivery, username, ...fields } = account;
     const created = await tx.user.create({ data: { username, source: "local", ...fields }, select: userColumns });
-    const { passwordHash, credential } = await issueCredential(tx, created, delivery, identity);
-    if (passwordHash) await tx.user.update({ where: { id: created.id }, data: { passwordHash } });
+    const { passwordHash, passwordChangeRequired, credential } = await issueCredential(tx, created, delivery, identity);
+    if (passwordHash) await tx.user.update({ where: { id: created.id }, data: { passwordHash, passwordChangeRequired } });
     await recordAudit(tx, {
       actor: identity,
       action: "user.create",

@@ -69,6 +69,8 @@ export async function importClassList(identity: Identity | null, input: { file?:
             groups: row.groups,
             roles: normaliseRoles([row.role]),
             passwordHash: hashes?.[i] ?? null,
+            // A one-time password was shown to the admin: its owner chooses their own at first sign-in.
+            passwordChangeRequired: hashes !== null,
           })),
           select: { id: true, username: true, displayName: true, email: true, groups: true, roles: true },
         });

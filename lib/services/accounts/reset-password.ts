@@ -26,8 +26,8 @@ export async function resetPassword(identity: Identity | null, input: unknown): 
     if (user.source !== "local") throw new AppError("CONFLICT", "A single sign-on account has no password here: its owner signs in through the identity provider.");
     if (user.disabledAt) throw new AppError("CONFLICT", "This account is disabled: enable it first.");
     await endPasswordLinks(tx, user.id);
-    const { passwordHash, credential } = await issueCredential(tx, user, delivery, identity);
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    const { passwordHash, passwordChangeRequired, credential } = await issueCredential(tx, user, delivery, identity);
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangeRequired } });
     await recordAudit(tx, {
       actor: identity,
       action: "user.password-reset",

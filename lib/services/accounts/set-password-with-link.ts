@@ -31,7 +31,7 @@ export async function setPasswordWithLink(input: unknown): Promise<{ username: s
     const link = await lockUsableLink(tx, token);
     if (!link) throw new AppError("FORBIDDEN", UNUSABLE_LINK);
     await endPasswordLinks(tx, link.userId);
-    await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
+    await tx.user.update({ where: { id: link.userId }, data: { passwordHash, passwordChangeRequired: false } });
     await recordAudit(tx, {
       actor: { userId: link.userId, username: link.username, displayName: link.username, email: null, groups: [], roles: [], claims: {}, source: "local" },
       action: "user.password-set",

@@ -26,6 +26,8 @@ export async function upsertLocalUser(identity: Identity | null, input: {
   const passwordHash = await hashPassword(input.password);
   const data = {
     passwordHash,
+    // A password given here is the account's own (the demo's, the tests'): nothing to change first.
+    passwordChangeRequired: false,
     roles: normaliseRoles(input.roles),
     displayName: input.displayName ?? null,
     email: input.email ?? null,

@@ -22,17 +22,18 @@ export const SET_PASSWORD_PATH = "/signin/set-password";
 
 /**
  * A new credential for an account: the password hash to store (null for a link: no password works until the
- * link is used), and what to show the admin. A link is stored at once, ending the account's older links.
+ * link is used), whether its owner must change it at once (a one-time password: an admin has seen it), and
+ * what to show the admin. A link is stored at once, ending the account's older links.
  */
 export async function issueCredential(
   tx: Prisma.TransactionClient,
   user: { id: string },
   delivery: CredentialDelivery,
   actor: Identity,
-): Promise<{ passwordHash: string | null; credential: Credential }> {
+): Promise<{ passwordHash: string | null; passwordChangeRequired: boolean; credential: Credential }> {
   if (delivery === "password") {
     const password = generatePassword();
-    return { passwordHash: await hashPassword(password), credential: { delivery, password } };
+    return { passwordHash: await hashPassword(password), passwordChangeRequired: true, credential: { delivery, password } };
   }
   const secret = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + PASSWORD_LINK_HOURS * 3_600_000);
@@ -40,7 +41,7 @@ export async function issueCredential(
   const url = new URL(SET_PASSWORD_PATH, getConfig().publicUrl);
   // In the fragment-free query: the page reads it, and the Referrer-Policy keeps it on this origin.
   url.searchParams.set("token", secret);
-  return { passwordHash: null, credential: { delivery, url: url.toString(), expiresAt: expiresAt.toISOString() } };
+  return { passwordHash: null, passwordChangeRequired: false, credential: { delivery, url: url.toString(), expiresAt: expiresAt.toISOString() } };
 }
 
 /** An account as the audit trail records it, before or after a change. */

@@ -18,6 +18,8 @@ export type UserRow = {
   groups: string[];
   roles: Role[];
   source: "local" | "oidc";
+  /** Read for sessions only (loadIdentity, a password sign-in); a token's identity never carries it. */
+  passwordChangeRequired?: boolean;
 };
 
 /** An identity from a user row: the roles are normalised, the claims are the session's. */
@@ -31,6 +33,7 @@ export function toIdentity(user: UserRow, claims: Identity["claims"] = {}): Iden
     roles: normaliseRoles(user.roles),
     claims,
     source: user.source,
+    ...(user.passwordChangeRequired && { passwordChangeRequired: true as const }),
   };
 }
 
@@ -55,31 +58,9 @@ type FailureReason = "unknown account" | "wrong password" | "disabled account" |
 export async function verifyLocalCredentials(input: unknown, origin: RequestOrigin = NO_ORIGIN): Promise<Identity | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success || findNul(parsed.data.username)) return null;
-  const { password } = parsed.data;
   const username = parsed.data.username.toLowerCase();
-  const keys = { username, addressKey: throttleKeyOf(origin.address) };
-  const { decision, attemptId } = await beginSignInAttempt(keys, (counts) => decideThrottle(counts, counts.now));
-  if (decision.locked) throw new SignInThrottledError(decision.retryAfterSeconds);
-
-  const user = await db().user.findUnique({ where: { username } });
-  const usable = user && user.source === "local" && user.passwordHash && !user.disabledAt;
-  const matches = await verifyPassword(password, usable ? user.passwordHash! : await dummyHash);
-  if (!usable || !matches) {
-    const reason: FailureReason = !user ? "unknown account" : user.source !== "local" || !user.passwordHash ? "single sign-on account" : user.disabledAt ? "disabled account" : "wrong password";
-    const actor = { claimedUsername: username, origin };
-    const counts = await recordSignInFailure(attemptId!, keys, (counts) => {
-      const entries: AuditEntry[] = [{ actor, action: "signin.fail", objectType: "account", objectId: username, after: { reason, failures: counts.account.failures } }];
-      const lockout = decideThrottle(counts, counts.now);
-      if (lockout.locked) {
-        const scope = lockout.scope === "account" ? { objectType: "account", objectId: username } : { objectType: "address", objectId: keys.addressKey };
-        entries.push({ actor, action: "signin.lockout", ...scope, after: { failures: counts[lockout.scope]!.failures, waitSeconds: lockout.retryAfterSeconds, until: lockout.until.toISOString() } });
-      }
-      return entries;
-    });
-    const lockout = decideThrottle(counts, counts.now);
-    if (lockout.locked) throw new SignInThrottledError(lockout.retryAfterSeconds);
-    return null;
-  }
+  const user = await checkPassword(username, parsed.data.password, origin, "sign-in");
+  if (!user) return null;
   const identity = toIdentity(user);
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
@@ -87,6 +68,38 @@ export async function verifyLocalCredentials(input: unknown, origin: RequestOrig
     await recordAudit(tx, { actor: { ...identity, origin }, action: "signin.success", objectType: "account", objectId: username, after: { method: "password" } });
   });
   return identity;
+}
+
+/**
+ * The password check behind a sign-in and behind changing one's own password, under the same throttle and
+ * with the same audit of failures (`during` says which): the user when the password is theirs, null after a
+ * recorded failure, SignInThrottledError when too many failed. What to do on success is the caller's.
+ */
+export async function checkPassword(username: string, password: string, origin: RequestOrigin, during: "sign-in" | "password change") {
+  const keys = { username, addressKey: throttleKeyOf(origin.address) };
+  const { decision, attemptId } = await beginSignInAttempt(keys, (counts) => decideThrottle(counts, counts.now));
+  if (decision.locked) throw new SignInThrottledError(decision.retryAfterSeconds);
+
+  const user = await db().user.findUnique({ where: { username } });
+  const usable = user && user.source === "local" && user.passwordHash && !user.disabledAt;
+  const matches = await verifyPassword(password, usable ? user.passwordHash! : await dummyHash);
+  if (usable && matches) return user;
+  const reason: FailureReason = !user ? "unknown account" : user.source !== "local" || !user.passwordHash ? "single sign-on account" : user.disabledAt ? "disabled account" : "wrong password";
+  const actor = { claimedUsername: username, origin };
+  const counts = await recordSignInFailure(attemptId!, keys, (counts) => {
+    const entries: AuditEntry[] = [
+      { actor, action: "signin.fail", objectType: "account", objectId: username, after: { reason, failures: counts.account.failures, ...(during !== "sign-in" && { during }) } },
+    ];
+    const lockout = decideThrottle(counts, counts.now);
+    if (lockout.locked) {
+      const scope = lockout.scope === "account" ? { objectType: "account", objectId: username } : { objectType: "address", objectId: keys.addressKey };
+      entries.push({ actor, action: "signin.lockout", ...scope, after: { failures: counts[lockout.scope]!.failures, waitSeconds: lockout.retryAfterSeconds, until: lockout.until.toISOString() } });
+    }
+    return entries;
+  });
+  const lockout = decideThrottle(counts, counts.now);
+  if (lockout.locked) throw new SignInThrottledError(lockout.retryAfterSeconds);
+  return null;
 }
 
 /**
@@ -136,7 +149,8 @@ export async function upsertOidcUser(
 export async function loadIdentity(userId: string, claims: Identity["claims"] = {}): Promise<Identity | null> {
   // Plain SQL on the pool: every page and API call of a signed-in user starts here.
   const { rows } = await sqlPool().query<UserRow>(
-    `SELECT id::text, username, display_name AS "displayName", email, groups, roles::text[] AS roles, source::text
+    `SELECT id::text, username, display_name AS "displayName", email, groups, roles::text[] AS roles, source::text,
+            password_change_required AS "passwordChangeRequired"
      FROM users WHERE id = $1::uuid AND disabled_at IS NULL`,
     [userId],
   );
