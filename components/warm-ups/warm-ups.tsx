@@ -257,7 +257,7 @@ function BookForm({ scope, templates, classes, onBooked }: { scope: Scope; templ
       <p className="text-sm text-slate-600 dark:text-slate-400">Environments are started before class, so students who press Launch get one at once.</p>
       {scope === "mine" ? (
         <Field label="Class" errors={field("slug")}>
-          <select name="slug" value={slug} onChange={(e) => setSlug(e.target.value)} className={inputClass}>
+          <select name="slug" value={slug} onChange={(e) => setSlug(e.target.value)} disabled={!hydrated} className={inputClass}>
             {classes.map((c) => (
               <option key={c.slug} value={c.slug}>
                 {c.title}
@@ -269,7 +269,8 @@ function BookForm({ scope, templates, classes, onBooked }: { scope: Scope; templ
         <input type="hidden" name="slug" value={scope.slug} />
       )}
       <Field label="Template" errors={field("template")}>
-        <select name="template" value={template} onChange={(e) => setTemplate(e.target.value)} className={inputClass} aria-invalid={field("template") ? true : undefined}>
+        {/* Disabled until React runs: hydration would put a choice made before it back to the first template. */}
+        <select name="template" value={template} onChange={(e) => setTemplate(e.target.value)} disabled={!hydrated} className={inputClass} aria-invalid={field("template") ? true : undefined}>
           {templates.map((t) => (
             <option key={t.name} value={t.name}>
               {t.displayName}
