@@ -168,7 +168,7 @@ test.describe("warm-ups before class", () => {
     expect((await student.request.delete(`/api/v1/environments/${environment.uuid}`)).status()).toBe(204);
   });
 
-  test("a teacher changes and cancels a warm-up behind a confirmation; another teacher cannot reach it", async ({ browser, baseURL, pageAs }) => {
+  test("a teacher changes and cancels a warm-up behind a confirmation; another teacher cannot reach it", async ({ browser, baseURL, pageAs, shoot }) => {
     const page = await pageInParis(browser, baseURL, "teacher10");
     await page.goto(`/teach/classes/${CLASS}/warm-ups`);
     const form = page.getByRole("form", { name: "Book a warm-up" });
@@ -194,6 +194,21 @@ test.describe("warm-ups before class", () => {
     await change.getByRole("button", { name: "Save" }).click();
     const changed = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "3 × Warm lab" }) });
     await expect(changed).toBeVisible();
+
+    // Once its first class is over, a weekly warm-up keeps its times: shown read-only, saying why.
+    await withE2eDatabase(() =>
+      db().warmUp.updateMany({
+        where: { class: { slug: CLASS }, size: 3, cancelledAt: null },
+        data: { startsAt: new Date(Date.now() - 3 * 24 * 3600_000), endsAt: new Date(Date.now() - 3 * 24 * 3600_000 + 3600_000) },
+      }),
+    );
+    await page.reload();
+    await changed.getByRole("button", { name: "Change" }).click();
+    const begun = changed.getByRole("form", { name: "Change the warm-up" });
+    await expect(begun.getByLabel("Starts")).toHaveAttribute("readonly", "");
+    await expect(begun.getByText("This weekly warm-up has begun: its times stay as booked.")).toBeVisible();
+    await shootAll(page, shoot, "warm-ups-begun-change");
+    await page.reload();
 
     // Cancelling asks first; Escape keeps it, the dialog's button cancels it.
     await changed.getByRole("button", { name: "Cancel warm-up" }).click();
