@@ -65,6 +65,10 @@ test.describe("accounts", () => {
     const password = (await row.getByRole("cell").nth(2).textContent())!.trim();
     expect(password.length).toBeGreaterThan(15);
 
+    // The admin sees the password is one its owner still has to replace.
+    await page.goto("/admin/users/account/e2e-cl-07");
+    await expect(page.getByText("A one-time password, not yet replaced: its owner chooses their own at the next sign-in")).toBeVisible();
+
     // A one-time password signs in to one thing only: choosing a password of one's own, then on to the catalog.
     const student = await signInAs(browser, baseURL!, "e2e-cl-07", password, "/account/password?callbackUrl=%2F");
     await expect(student.getByRole("heading", { level: 1, name: "Choose your own password" })).toBeVisible();
@@ -95,6 +99,8 @@ test.describe("accounts", () => {
     await expect(student.getByRole("status").filter({ hasText: "Your password is changed." })).toBeVisible();
     await student.context().close();
     await (await signInAs(browser, baseURL!, "e2e-cl-07", "eight orange kites")).context().close();
+    await page.goto("/admin/users/account/e2e-cl-07");
+    await expect(page.getByRole("definition").filter({ hasText: /^Set$/ })).toBeVisible();
 
     // The audit trail has each account the import created, and the new student's first sign-in.
     await page.goto(`/admin/audit?action=user.create&actor=${accounts.admin6.username}`);

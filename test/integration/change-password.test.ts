@@ -5,6 +5,7 @@ import type { Identity } from "@/lib/domain/identity";
 import { PASSWORD_CHANGE_FIRST } from "@/lib/domain/permissions";
 import { changePassword, WRONG_CURRENT_PASSWORD } from "@/lib/services/accounts/change-password";
 import { createUser as createAccount } from "@/lib/services/accounts/create-user";
+import { getUser } from "@/lib/services/accounts/get-user";
 import { importClassList } from "@/lib/services/accounts/import-class-list";
 import { loadIdentity, upsertOidcUser, verifyLocalCredentials } from "@/lib/services/accounts/internal/sign-in";
 import { resetPassword } from "@/lib/services/accounts/reset-password";
@@ -80,6 +81,7 @@ describe("one-time passwords", () => {
 describe("changing one's own password", () => {
   it("with the current one: the new one signs in, the old one does not, the duty ends, audited without either", async () => {
     const { identity, password } = await withOneTimePassword("otp-changer");
+    expect(await getUser(admin, { username: "otp-changer" })).toMatchObject({ hasPassword: true, oneTimePassword: true });
     await expect(changePassword(identity, { current: password, password: "my own long password", confirm: "my own long password" })).resolves.toEqual({ username: "otp-changer" });
     expect(await verifyLocalCredentials({ username: "otp-changer", password })).toBeNull();
     const signedIn = await verifyLocalCredentials({ username: "otp-changer", password: "my own long password" });
@@ -90,6 +92,7 @@ describe("changing one's own password", () => {
     const recorded = JSON.stringify([audit.before, audit.after]);
     expect(recorded).not.toContain("my own long password");
     expect(recorded).not.toContain(password);
+    expect(await getUser(admin, { username: "otp-changer" })).toMatchObject({ hasPassword: true, oneTimePassword: false });
     // The account can do what its role allows again.
     await expect(listApiTokens((await loadIdentity(identity.userId))!)).resolves.toEqual([]);
   });

@@ -7,7 +7,7 @@ import { UserEditForm } from "@/components/admin/user-edit-form";
 import { UserStatus } from "@/components/admin/user-status";
 import { pageData, requirePagePermission } from "@/lib/auth/guards";
 import { SELF_ADMIN_MESSAGE } from "@/lib/domain/accounts";
-import { getUser } from "@/lib/services/accounts/get-user";
+import { getUser, type UserDetail } from "@/lib/services/accounts/get-user";
 
 type Props = { params: Promise<{ username: string }> };
 
@@ -16,6 +16,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 const section = "rounded-lg border border-slate-200 p-4 dark:border-slate-800";
+
+/** Where a local account's password stands, for the admin. */
+function passwordWords(user: UserDetail): React.ReactNode {
+  if (user.oneTimePassword) return "A one-time password, not yet replaced: its owner chooses their own at the next sign-in";
+  if (user.hasPassword) return "Set";
+  if (user.linkExpiresAt) return <>None yet: a set-password link works until <When at={user.linkExpiresAt} /></>;
+  return "None: reset it to hand over a new one";
+}
 
 export default async function UserPage({ params }: Props) {
   const { username } = await params;
@@ -30,10 +38,7 @@ export default async function UserPage({ params }: Props) {
     ["Last sign-in", <When key="l" at={user.lastLoginAt} />],
   ];
   if (local) {
-    facts.push([
-      "Password",
-      user.hasPassword ? "Set" : user.linkExpiresAt ? <>None yet: a set-password link works until <When at={user.linkExpiresAt} /></> : "None: reset it to hand over a new one",
-    ]);
+    facts.push(["Password", passwordWords(user)]);
   }
   return (
     <>
