@@ -2,10 +2,9 @@
 
 import { useRef, useState, useTransition, type FormEvent } from "react";
 import { changePasswordAction } from "@/app/(student)/account/password/actions";
-import { FieldError, NewPasswordFields, newPasswordProblems, passwordInputClass } from "@/components/account/new-password-fields";
+import { NewPasswordFields, newPasswordProblems, PasswordField } from "@/components/account/new-password-fields";
 import { FormMessage } from "@/components/ui/form";
 import type { ActionState } from "@/lib/auth/actions";
-import { PASSWORD_MAX } from "@/lib/domain/credentials";
 
 /**
  * Changing one's own password: the current one, then the new one twice, checked here by the rule the server
@@ -41,19 +40,7 @@ export function ChangePasswordForm({ username, next }: { username: string; next:
     <form ref={form} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change your password">
       {/* The username helps password managers save the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />
-      <label className="block text-sm font-medium">
-        Current password
-        <input
-          name="current"
-          type="password"
-          autoComplete="current-password"
-          maxLength={PASSWORD_MAX}
-          aria-invalid={errors.current ? true : undefined}
-          aria-describedby={errors.current ? "current-error" : undefined}
-          className={passwordInputClass}
-        />
-        <FieldError name="current" errors={errors} />
-      </label>
+      <PasswordField name="current" label="Current password" autoComplete="current-password" errors={errors} />
       <NewPasswordFields errors={errors} />
       {message && <FormMessage ok={message.ok} message={message.text} />}
       <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">

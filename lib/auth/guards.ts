@@ -9,14 +9,22 @@ import { getIdentity } from "./session";
 export const CHANGE_PASSWORD_PATH = "/account/password";
 
 /**
- * For pages: the caller's identity if they hold `permission`; otherwise a redirect to sign-in (signed out),
- * to choosing their own password (signed in with a one-time password), or the 403 page. Services still check
- * again: this only decides what a page renders.
+ * For pages anyone signed in may open: the caller's identity; otherwise a redirect to sign-in (signed out) or
+ * to choosing their own password (signed in with a one-time password), each coming back to `path`.
  */
-export async function requirePagePermission(permission: Permission, path: string): Promise<Identity> {
+export async function requireSignedIn(path: string): Promise<Identity> {
   const identity = await getIdentity();
   if (!identity) redirect(`/signin?callbackUrl=${encodeURIComponent(path)}`);
   if (identity.passwordChangeRequired) redirect(`${CHANGE_PASSWORD_PATH}?callbackUrl=${encodeURIComponent(path)}`);
+  return identity;
+}
+
+/**
+ * For pages: the caller's identity if they hold `permission`; otherwise the redirects of `requireSignedIn`,
+ * or the 403 page. Services still check again: this only decides what a page renders.
+ */
+export async function requirePagePermission(permission: Permission, path: string): Promise<Identity> {
+  const identity = await requireSignedIn(path);
   if (!can(identity, permission)) forbidden();
   return identity;
 }

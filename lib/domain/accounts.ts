@@ -130,6 +130,9 @@ export const newPasswordSchema = z
   .max(PASSWORD_MAX, { error: `At most ${PASSWORD_MAX} characters.` })
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), { error: "Use printable characters only." });
 
+/** Said at the repetition of a new password that does not match it, by the browser and the server alike. */
+export const PASSWORDS_DIFFER = "The two passwords differ.";
+
 /** The first problem of a new password by the rule the server applies, or null: for the browser's own check. */
 export function checkNewPassword(password: string): string | null {
   const result = newPasswordSchema.safeParse(password);

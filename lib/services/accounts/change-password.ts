@@ -4,7 +4,7 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/db/audit";
 import { db } from "@/lib/db/client";
 import { clearSignInAttempts } from "@/lib/db/sign-in-attempts";
-import { newPasswordSchema } from "@/lib/domain/accounts";
+import { newPasswordSchema, PASSWORDS_DIFFER } from "@/lib/domain/accounts";
 import { PASSWORD_MAX } from "@/lib/domain/credentials";
 import { AppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
@@ -13,23 +13,24 @@ import { SignInThrottledError, throttleMessage } from "@/lib/domain/sign-in-thro
 import { parseInput } from "./internal/input";
 import { checkPassword } from "./internal/sign-in";
 
+export const WRONG_CURRENT_PASSWORD = "This is not your current password.";
+
 const changeSchema = z
   .object({
-    current: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(PASSWORD_MAX, "This is not your current password."),
+    current: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(PASSWORD_MAX, WRONG_CURRENT_PASSWORD),
     password: newPasswordSchema,
     confirm: z.string({ error: "Type the new password again." }).max(PASSWORD_MAX),
   })
   .strict()
-  .refine((input) => input.password === input.confirm, { path: ["confirm"], error: "The two passwords differ." })
+  .refine((input) => input.password === input.confirm, { path: ["confirm"], error: PASSWORDS_DIFFER })
   .refine((input) => input.password !== input.current, { path: ["password"], error: "Choose a password other than the one you have." });
-
-export const WRONG_CURRENT_PASSWORD = "This is not your current password.";
 
 /**
  * A signed-in local account changes its own password, proving it knows the current one. That proof goes
  * through sign-in's throttle and its audit of failures, so a session left open cannot be used to guess the
- * password at leisure. Success ends the duty to change a one-time password; sessions stay signed in. Needs no permission: it is what a caller who must change a one-time
- * password may still do (lib/domain/permissions.ts).
+ * password at leisure. Success ends the duty to change a one-time password; sessions stay signed in. Needs
+ * no permission: it is what a caller who must change a one-time password may still do
+ * (lib/domain/permissions.ts).
  */
 export async function changePassword(identity: Identity | null, input: unknown): Promise<{ username: string }> {
   if (!identity) throw new AppError("UNAUTHENTICATED", "Please sign in first.");

@@ -4,7 +4,7 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { recordAudit } from "@/lib/db/audit";
 import { db } from "@/lib/db/client";
 import { endPasswordLinks, lockUsableLink } from "@/lib/db/users";
-import { newPasswordSchema } from "@/lib/domain/accounts";
+import { newPasswordSchema, PASSWORDS_DIFFER } from "@/lib/domain/accounts";
 import { AppError } from "@/lib/domain/errors";
 import { PASSWORD_LINK_SECRET } from "./check-password-link";
 import { parseInput } from "./internal/input";
@@ -16,7 +16,7 @@ const linkSchema = z
     confirm: z.string({ error: "Type the password again." }).max(300),
   })
   .strict()
-  .refine((input) => input.password === input.confirm, { path: ["confirm"], error: "The two passwords differ." });
+  .refine((input) => input.password === input.confirm, { path: ["confirm"], error: PASSWORDS_DIFFER });
 
 export const UNUSABLE_LINK = "This link cannot be used: it was used already, it expired, or a newer one replaced it. Ask an admin for a new one.";
 

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import Link from "@/components/ui/link";
-import { redirect } from "next/navigation";
 import { JoinedMessage, JoinForm } from "@/components/classes/join-form";
 import { Notice } from "@/components/ui/notice";
-import { CHANGE_PASSWORD_PATH } from "@/lib/auth/guards";
-import { getIdentity } from "@/lib/auth/session";
+import { requireSignedIn } from "@/lib/auth/guards";
 import { isAppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { checkJoinCode } from "@/lib/services/classes/check-join-code";
@@ -28,9 +26,7 @@ async function lookUp(identity: Identity, code: string) {
 export default async function JoinPage({ params }: { params: Promise<{ code: string }> }) {
   const { code } = await params;
   const here = `/join/${encodeURIComponent(code)}`;
-  const identity = await getIdentity();
-  if (!identity) redirect(`/signin?callbackUrl=${encodeURIComponent(here)}`);
-  if (identity.passwordChangeRequired) redirect(`${CHANGE_PASSWORD_PATH}?callbackUrl=${encodeURIComponent(here)}`);
+  const identity = await requireSignedIn(here);
   const result = await lookUp(identity, code);
   return (
     <div className="mx-auto max-w-xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
