@@ -1,5 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
-import { expect, shootBothWidths, test } from "./fixtures";
+import { expect, shootBothWidths, shootEverySide, test } from "./fixtures";
 import { expectNoSeriousViolations } from "./support/student";
 
 /**
@@ -76,8 +76,7 @@ test.describe("accounts", () => {
     await student.goto("/environments");
     await expect(student).toHaveURL("/account/password?callbackUrl=%2Fenvironments");
     expect((await student.request.get("/api/v1/environments")).status()).toBe(403);
-    await expectNoSeriousViolations(student, "choosing one's own password");
-    await shootBothWidths(student, shoot, "choose-own-password");
+    await shootEverySide(student, shoot, "choose-own-password", "choosing one's own password");
     await student.getByLabel("Current password").fill("not the one at all");
     await student.getByLabel("New password").fill("seven purple kites");
     await student.getByLabel("The same password again").fill("seven purple kites");
@@ -90,8 +89,10 @@ test.describe("accounts", () => {
     await expect(student.getByTestId("signed-in-user")).toContainText("Class Student 7");
     // Later, from the account page, whenever they like.
     await student.goto("/account");
+    await shootEverySide(student, shoot, "account", "the account page");
     await student.getByRole("link", { name: "Change your password" }).click();
     await expect(student.getByRole("heading", { level: 1, name: "Change your password" })).toBeVisible();
+    await shootEverySide(student, shoot, "change-password", "changing one's password");
     await student.getByLabel("Current password").fill("seven purple kites");
     await student.getByLabel("New password").fill("eight orange kites");
     await student.getByLabel("The same password again").fill("eight orange kites");
