@@ -83,6 +83,13 @@ test.describe("REST API with a session cookie", () => {
     const { token, id } = await created.json();
     const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
     expect((await script.get("/api/v1/environments")).status()).toBe(200);
+    // A scripted launch is answered by the web server's front (lib/api/front.ts), the rest by Next.js.
+    const launched = await script.get("/api/run/e2e-ondemand");
+    expect(launched.status()).toBe(201);
+    expect(await launched.json()).toMatchObject({ outcome: "created", name: "e2e-ondemand" });
+    expect(launched.headers()).toMatchObject({ "x-content-type-options": "nosniff", "x-frame-options": "DENY", "cache-control": "no-store, no-transform" });
+    expect((await script.get("/api/run/e2e-ondemand")).status()).toBe(200);
+    expect((await script.delete("/api/run/e2e-ondemand")).status()).toBe(204);
     // A token cannot mint more tokens.
     expect((await script.post("/api/v1/tokens", { data: { name: "more" } })).status()).toBe(403);
     expect((await page.request.delete(`/api/v1/tokens/${id}`)).status()).toBe(204);

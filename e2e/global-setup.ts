@@ -18,7 +18,7 @@ import { SYSTEM_IDENTITY } from "@/lib/domain/identity";
 /**
  * Brings up everything the journeys run against, all real and all on loopback: an embedded PostgreSQL, an
  * OpenID Provider, a Kubernetes control plane with Flux's controllers and a Helm repository serving the
- * fixture charts (scripts/cluster), the production build of the portal (`next start`) pointed at it, and
+ * fixture charts (scripts/cluster), the production build of the portal (scripts/web.ts) pointed at it, and
  * the worker, so launched environments really go Pending → Provisioning → Ready. Creates the accounts and
  * the e2e templates, signs each account in once and keeps the sessions.
  *

@@ -104,3 +104,27 @@ test.describe("npm start on its embedded defaults", () => {
     }
   });
 });
+
+test.describe("the web server", () => {
+  test("a port already taken is one clear line and exit code 1", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: "postgresql://envdeck@127.0.0.1:1/envdeck" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect(code, output).toBe(1);
+      expect(output).toContain(`[web] cannot listen on 127.0.0.1 port ${port}: something else listens there. Set PORT (and HOST) to another.`);
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});

@@ -126,7 +126,7 @@ function toConfig(env: z.infer<typeof envSchema>, given: ReadonlySet<string>) {
     dataDir: env.ENVDECK_DATA_DIR,
     embeddedPgPort: env.ENVDECK_EMBEDDED_PG_PORT,
     port: env.PORT,
-    /** The address the web server listens on (`next start -H`). */
+    /** The address the web server listens on (HOST). */
     host,
     publicUrl: env.NEXTAUTH_URL ?? `http://${urlHost}:${env.PORT}`,
     authSecret: env.NEXTAUTH_SECRET,

@@ -5,9 +5,21 @@ import path from "node:path";
 import type { Config } from "@/lib/config";
 import type { ServedChart } from "./cluster/control-plane";
 
-/** The arguments `next` is started with: the web server listens on HOST and PORT. */
-export function nextArguments(config: Pick<Config, "host" | "port">, mode: "start" | "dev"): string[] {
-  return [mode, "-H", config.host, "-p", String(config.port)];
+export interface WebServerCommand {
+  command: string;
+  args: string[];
+  /** Added to the environment it runs in. */
+  env: Record<string, string>;
+}
+
+/**
+ * How the web server is started, listening on HOST and PORT: the production build behind its front
+ * (scripts/web.ts, node with tsx as a loader so signals reach it), or `next dev`. HOST and PORT are given to the
+ * production server explicitly: its own reading of the defaults could differ once DATABASE_URL is set for it.
+ */
+export function webServerCommand(config: Pick<Config, "host" | "port">, mode: "start" | "dev", node = process.execPath): WebServerCommand {
+  if (mode === "dev") return { command: path.join("node_modules", ".bin", "next"), args: ["dev", "-H", config.host, "-p", String(config.port)], env: {} };
+  return { command: node, args: ["--import", "tsx", path.join("scripts", "web.ts")], env: { HOST: config.host, PORT: String(config.port) } };
 }
 
 /** A line telling where the portal answers and, when only this machine can reach it, how to open it to others. */

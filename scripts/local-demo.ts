@@ -13,7 +13,7 @@ import { preparePortal, type Log, type PreparedPortal } from "./portal";
 
 /** The demo's Helm repository port when free: its templates name it, so it should stay the same across starts. */
 export const DEMO_HELM_REPOSITORY_PORT = 8880;
-/** Whether `npm run build` has produced the build `next start` serves. */
+/** Whether `npm run build` has produced the build the production web server serves. */
 export function hasProductionBuild(root = "."): boolean {
   return existsSync(path.join(root, ".next", "BUILD_ID"));
 }

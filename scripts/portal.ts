@@ -15,7 +15,7 @@ import { migrate } from "@/lib/db/migrate";
 import { countUsers } from "@/lib/services/accounts/internal/sign-in";
 import { seedDemo, type DemoAccount, type DemoContent } from "@/lib/services/system/seed-demo";
 import { validateAllTemplates } from "@/lib/services/system/validate-templates";
-import { describeListening, nextArguments } from "./commands";
+import { describeListening, webServerCommand } from "./commands";
 import { superviseChild } from "./supervise";
 
 export type Log = (line: string) => void;
@@ -118,9 +118,10 @@ export interface RunningPortal {
 export function runPortal(config: Config, prepared: PreparedPortal, options: { log: Log; dev?: boolean; env?: Record<string, string> }): RunningPortal {
   const { log } = options;
   const extra = options.env ?? {};
-  const next = spawn(path.join("node_modules", ".bin", "next"), nextArguments(config, options.dev ? "dev" : "start"), {
+  const web = webServerCommand(config, options.dev ? "dev" : "start");
+  const server = spawn(web.command, web.args, {
     stdio: "inherit",
-    env: { ...process.env, ...extra, DATABASE_URL: prepared.databaseUrl, NEXTAUTH_SECRET: prepared.authSecret, NEXTAUTH_URL: config.publicUrl },
+    env: { ...process.env, ...extra, ...web.env, DATABASE_URL: prepared.databaseUrl, NEXTAUTH_SECRET: prepared.authSecret, NEXTAUTH_URL: config.publicUrl },
   });
   log(describeListening(config));
   // The worker (controllers) runs beside the web server; node with tsx as a loader so signals reach it. A
@@ -133,14 +134,14 @@ export function runPortal(config: Config, prepared: PreparedPortal, options: { l
       }),
     { name: "worker", log },
   );
-  const exited = new Promise<number>((resolve) => next.on("exit", (code) => resolve(code ?? 1)));
+  const exited = new Promise<number>((resolve) => server.on("exit", (code) => resolve(code ?? 1)));
   const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
   let stopping: Promise<void> | null = null;
   return {
     exited,
     stop: () =>
       (stopping ??= (async () => {
-        if (!hasExited(next)) next.kill("SIGTERM");
+        if (!hasExited(server)) server.kill("SIGTERM");
         await Promise.race([Promise.all([exited, worker.stop()]), new Promise((r) => setTimeout(r, 10_000))]);
         await prepared.embedded?.stop().catch(() => undefined);
       })()),

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { webServerCommand } from "@/scripts/commands";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -28,13 +29,15 @@ function child(name: string, process: ChildProcess): Child {
 }
 
 /**
- * The production build (`next start`) on loopback. It gets exactly `env` plus PATH and HOME: in particular
- * not the runner's NODE_OPTIONS (the react-server condition would break the server's client bundles).
+ * The production build on loopback, as `npm start` runs it (scripts/web.ts). It gets exactly `env` plus PATH
+ * and HOME: in particular not the runner's NODE_OPTIONS (the react-server condition would break the server's
+ * client bundles).
  */
 export function startPortal(port: number, env: Record<string, string>): Child {
-  const server = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const web = webServerCommand({ host: "127.0.0.1", port }, "start");
+  const server = spawn(web.command, web.args, {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", ...web.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
   return child(`portal on port ${port}`, server);

@@ -8,7 +8,7 @@ import { parseConfig } from "@/lib/config";
 import { createPrismaClient, setDb } from "@/lib/db/client";
 import { checkDatabase } from "@/lib/db/connect";
 import { checkHealth } from "@/lib/services/health/check-health";
-import { nextArguments } from "@/scripts/commands";
+import { webServerCommand } from "@/scripts/commands";
 import { freePort } from "../support/postgres";
 
 const run = promisify(execFile);
@@ -74,8 +74,8 @@ describe("start-up", () => {
     const result = await start(env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/demo accounts created/);
-    // The arguments `npm start` gives `next start` in this very environment (a real start needs a production build: e2e/start.spec.ts).
-    expect(nextArguments(parseConfig(env), "start")).toEqual(["start", "-H", "127.0.0.1", "-p", "3000"]);
+    // Where `npm start` tells its web server to listen in this very environment (a real start needs a production build: e2e/start.spec.ts).
+    expect(webServerCommand(parseConfig(env), "start").env).toEqual({ HOST: "127.0.0.1", PORT: "3000" });
   });
 
   it("seeds no demo accounts when OIDC is configured", async () => {

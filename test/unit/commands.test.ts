@@ -2,18 +2,26 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "@/lib/config";
-import { describeCharts, describeListening, demoVariables, nextArguments, shellCommand, shellQuote, startVariables } from "@/scripts/commands";
+import { describeCharts, describeListening, demoVariables, webServerCommand, shellCommand, shellQuote, startVariables } from "@/scripts/commands";
 
 /** What a POSIX shell makes of a word: the proof that a printed command can be copied as it is. */
 function shellReads(word: string): string {
   return execFileSync("sh", ["-c", `printf '%s' ${word}`], { encoding: "utf8" });
 }
 
-describe("nextArguments", () => {
+describe("webServerCommand", () => {
   it("listens on loopback with the embedded demo, and on every interface with a database of its own", () => {
-    expect(nextArguments(parseConfig({}), "start")).toEqual(["start", "-H", "127.0.0.1", "-p", "3000"]);
-    expect(nextArguments(parseConfig({ DATABASE_URL: "postgresql://u@db/envdeck", PORT: "8080" }), "dev")).toEqual(["dev", "-H", "0.0.0.0", "-p", "8080"]);
-    expect(nextArguments(parseConfig({ HOST: "::" }), "start")).toEqual(["start", "-H", "::", "-p", "3000"]);
+    expect(webServerCommand(parseConfig({}), "start", "/usr/bin/node")).toEqual({
+      command: "/usr/bin/node",
+      args: ["--import", "tsx", "scripts/web.ts"],
+      env: { HOST: "127.0.0.1", PORT: "3000" },
+    });
+    expect(webServerCommand(parseConfig({ HOST: "::" }), "start").env).toEqual({ HOST: "::", PORT: "3000" });
+    expect(webServerCommand(parseConfig({ DATABASE_URL: "postgresql://u@db/envdeck", PORT: "8080" }), "dev")).toEqual({
+      command: "node_modules/.bin/next",
+      args: ["dev", "-H", "0.0.0.0", "-p", "8080"],
+      env: {},
+    });
   });
 });
 
