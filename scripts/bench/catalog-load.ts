@@ -5,8 +5,8 @@
  * Seeds a fresh embedded PostgreSQL: 200 (`--templates`) valid visible templates in 10 categories with
  * subcategories (1 in 50 disabled, 1 in 10 a pool, half of those with Available members, i.e. an "Instant"
  * badge), two teacher catalogs for the student's group and one for another group, and one student. Starts
- * `next start` on loopback, signs the student in through next-auth's credentials flow and loads the page with
- * autocannon, which shares the machine with the server.
+ * the production web server (scripts/web.ts) on loopback, signs the student in through next-auth's
+ * credentials flow and loads the page with autocannon, which shares the machine with the server.
  *
  * In the same run, rounds alternating with the catalog's, it loads the sign-in page as a yardstick: the aim is
  * a catalog at least half as fast as a page that renders a form and reads nothing.

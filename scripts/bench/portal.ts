@@ -1,6 +1,7 @@
 /**
- * What the page benchmarks share: the production server (`next start`) on loopback against a database of
- * their own, signing a local account in through next-auth's credentials flow, and small number helpers.
+ * What the page benchmarks share: the production web server as `npm start` runs it (scripts/web.ts) on
+ * loopback against a database of their own, signing a local account in through next-auth's credentials flow,
+ * and small number helpers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { closeDb, createPrismaClient, setDb, type PrismaClient } from "@/lib/db/client";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { webServerCommand } from "../commands";
 import { freePort } from "../free-port";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -68,8 +70,8 @@ export interface Portal {
 }
 
 /**
- * Starts `next start` on 127.0.0.1 with an environment of its own (nothing inherited but PATH and HOME: in
- * particular not this process's react-server condition). KUBECONFIG points at a cluster that is never
+ * Starts the production web server on 127.0.0.1 with an environment of its own (nothing inherited but PATH
+ * and HOME: in particular not this process's react-server condition). KUBECONFIG points at a cluster that is never
  * contacted, so launching counts as possible while no worker runs.
  */
 export async function startPortal(databaseUrl: string): Promise<Portal> {
@@ -79,9 +81,11 @@ export async function startPortal(databaseUrl: string): Promise<Portal> {
   let output = "";
   // Extra arguments for the server's node, to profile it under load: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const web = webServerCommand({ host: "127.0.0.1", port }, "start");
+  const child: ChildProcess = spawn(web.command, [...nodeArgs, ...web.args], {
     cwd: root,
     env: {
+      ...web.env,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: "production",
@@ -109,7 +113,7 @@ export async function startPortal(databaseUrl: string): Promise<Portal> {
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode}:\n${output}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) return { url, output: () => output, stop };
     } catch {
@@ -118,7 +122,7 @@ export async function startPortal(databaseUrl: string): Promise<Portal> {
     await new Promise((r) => setTimeout(r, 250));
   }
   await stop();
-  throw new Error(`next start did not become healthy within 60 s:\n${output}`);
+  throw new Error(`the web server did not become healthy within 60 s:\n${output}`);
 }
 
 function cookiesFrom(response: Response): Map<string, string> {

@@ -4,8 +4,8 @@
  *
  * A fresh embedded PostgreSQL holds one pool template with Available members inserted directly (as the pool
  * controller leaves them, each with its URL), so every launch is a claim and the URL is known at once. The
- * production server (`next start`) runs on loopback with a kubeconfig that is never contacted (launching is
- * possible, no worker runs). Each launch is a different student: signed in through next-auth's credentials
+ * production web server (scripts/web.ts) runs on loopback with a kubeconfig that is never contacted
+ * (launching is possible, no worker runs). Each launch is a different student: signed in through next-auth's credentials
  * flow, a new browser context opens `/run/{template}`, waits until React has hydrated the Launch button, and
  * clicks it. Launches run one after another, so this is latency without contention.
  *
@@ -252,7 +252,7 @@ runPageBench("launch-ui", async ({ prisma, startPortal, onCleanup }) => {
   console.log("(last byte → URL is negative when React shows the URL from the action's first chunk, before its stream closes)");
   const scripts = results[0]!.pageScripts;
   console.log(`\nLaunch request: ${withRequest[0]?.request?.label ?? "none seen"} (timing known for ${withRequest.length} of ${launches}); other requests after the click: ${otherRequests.length ? otherRequests.join(", ") : "none"}`);
-  console.log(`/run/${templateName} loads ${scripts.count} scripts: ${(scripts.encoded / 1000).toFixed(1)} kB as served (next start's compression), ${(scripts.decoded / 1000).toFixed(1)} kB decoded`);
+  console.log(`/run/${templateName} loads ${scripts.count} scripts: ${(scripts.encoded / 1000).toFixed(1)} kB as served (the server's compression), ${(scripts.decoded / 1000).toFixed(1)} kB decoded`);
   console.log(`Aim: click → URL shown under ${AIM_MS} ms: ${headline.p95 < AIM_MS ? "met at p95" : headline.p50 < AIM_MS ? "met at p50, NOT at p95" : "NOT met"} (p50 ${headline.p50} ms, p95 ${headline.p95} ms)`);
   console.log(
     JSON.stringify({
