@@ -66,6 +66,26 @@ export async function sendWebResponse(response: Response, to: ServerResponse): P
   to.end(body);
 }
 
+/** The web request, or null for one whose headers the web `Headers` class refuses (Next.js answers those). */
+function webRequestOrNull(request: IncomingMessage, origin: URL): Request | null {
+  try {
+    return webRequestOf(request, origin);
+  } catch {
+    return null;
+  }
+}
+
+/** Answers a scripted launch with the route's handler; an error it lets through is mapped as it would map it. */
+async function answerLaunch(launch: RouteHandler, request: Request, name: string, to: ServerResponse): Promise<void> {
+  let answer: Response;
+  try {
+    answer = await launch(request, { params: Promise.resolve({ name }) });
+  } catch (error) {
+    answer = errorResponse(error, request);
+  }
+  await sendWebResponse(answer, to);
+}
+
 /**
  * The request listener of the web server: scripted launches go to `launch` (the route's GET), the rest to
  * `next` (Next.js's request handler).
@@ -74,16 +94,8 @@ export function createFront(options: { launch: RouteHandler; next: RequestListen
   const { launch, next, origin } = options;
   return (request, response) => {
     const name = scriptedLaunchTemplate(request.method, request.url, request.headers);
-    if (name === null) return next(request, response);
-    void (async () => {
-      let answer: Response;
-      try {
-        answer = await launch(webRequestOf(request, origin), { params: Promise.resolve({ name }) });
-      } catch (error) {
-        // The handler maps its own errors; this is for a request it could not even be given.
-        answer = errorResponse(error);
-      }
-      await sendWebResponse(answer, response);
-    })().catch(() => response.destroy());
+    const webRequest = name === null ? null : webRequestOrNull(request, origin);
+    if (name === null || webRequest === null) return next(request, response);
+    answerLaunch(launch, webRequest, name, response).catch(() => response.destroy());
   };
 }
