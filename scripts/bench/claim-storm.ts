@@ -15,7 +15,7 @@
  * (with a token each for the HTTP paths). The tables are then vacuumed and analysed, as autovacuum leaves
  * them by the time a class starts: the pool, the roster and the tokens exist before the bell. With
  * `--fresh-rows` they are not: the server's connections then keep the plans they made while the tables were
- * small (the token check's scans `users`) until the tables are next analysed (BENCHMARKS.md).
+ * small (the token check's plan scans `users`) until the tables are next analysed (BENCHMARKS.md).
  * Latency is per launch, from its start to its result; throughput is claims over the storm's wall time.
  * CPU is measured per claim for the web server, PostgreSQL (all its processes) and this process. Every round
  * is checked: N claims, N distinct members.
