@@ -10,6 +10,7 @@ import { AppError, toAppError } from "@/lib/domain/errors";
 import type { Identity } from "@/lib/domain/identity";
 import { assertCan } from "@/lib/domain/permissions";
 import { expiryFrom } from "@/lib/domain/ttl";
+import { metrics } from "@/lib/metrics/registry";
 import { renderFor } from "@/lib/templates/compose";
 import { launchParameters } from "@/lib/templates/parameters";
 import { getLaunchAvailability } from "./internal/launch-availability";
@@ -76,9 +77,24 @@ async function assertCapacity(sql: Sql, template: LaunchableTemplate): Promise<v
 /**
  * Launches a template for the caller. Returns the owner's existing instance of the template when there is one
  * (whatever the parameters, as Dploy's `/run/{name}` does), else claims a pool member or creates an on-demand
- * instance.
+ * instance. Counted and timed for `/api/metrics`: each outcome, and each refusal by its code.
  */
 export async function launchInstance(identity: Identity | null, input: LaunchInput, options: LaunchOptions = {}): Promise<LaunchResult> {
+  const started = performance.now();
+  const instruments = metrics();
+  try {
+    const result = await launch(identity, input, options);
+    instruments.launches.inc({ outcome: result.outcome });
+    instruments.launchSeconds.observe({ outcome: result.outcome }, (performance.now() - started) / 1000);
+    return result;
+  } catch (error) {
+    const mapped = toAppError(error);
+    instruments.launchRefusals.inc({ code: mapped instanceof AppError ? mapped.code : "INTERNAL" });
+    throw error;
+  }
+}
+
+async function launch(identity: Identity | null, input: LaunchInput, options: LaunchOptions): Promise<LaunchResult> {
   assertCan(identity, "instance:launch");
   const actor = options.actor ?? identity;
   const availability = getLaunchAvailability(identity);
