@@ -124,6 +124,7 @@ export default async function globalSetup(config: FullConfig) {
       OIDC_DISPLAY_NAME: "School Login",
       ENVDECK_EXPOSED_CLAIMS: "email,name,access_token",
       ENVDECK_ENGINE: "none",
+      ENVDECK_METRICS_TOKEN: randomBytes(24).toString("hex"),
     };
     const clusterEnv: Record<string, string> = controlPlane ? { ENVDECK_ENGINE: "auto", KUBECONFIG: controlPlane.kubeconfigPath } : {};
     const portal = startPortal(port, { ...portalEnv, ...clusterEnv });

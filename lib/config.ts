@@ -78,6 +78,11 @@ const envSchema = z.object({
   ENVDECK_ENGINE: z.enum(["auto", "none"], { error: "must be auto (find a cluster) or none (never launch)" }).default("auto"),
   KUBECONFIG: z.string().optional(),
   ENVDECK_KUBE_CONTEXT: z.string().min(1).max(253).optional(),
+  // The bearer token Prometheus sends to /api/metrics; unset turns the endpoint off (404).
+  ENVDECK_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{24,200}$/, "must be 24 to 200 visible ASCII characters, with no spaces (for example: openssl rand -hex 24)")
+    .optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
   KUBERNETES_SERVICE_PORT: z.string().optional(),
   HOME: z.string().optional(),
@@ -146,6 +151,8 @@ function toConfig(env: z.infer<typeof envSchema>, given: ReadonlySet<string>) {
       inCluster: Boolean(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT),
     },
     baseDomain: env.ENVDECK_BASE_DOMAIN,
+    /** The token /api/metrics asks for; null: the endpoint is off. Never stored, never logged. */
+    metricsToken: env.ENVDECK_METRICS_TOKEN ?? null,
     /**
      * Where this portal lives, as the user set it (unset ones left out), for commands printed back to them:
      * a command that starts the portal elsewhere must keep these.

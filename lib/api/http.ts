@@ -67,6 +67,12 @@ export function noContent(): Response {
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 }
 
+/** The secret of an `Authorization: Bearer <secret>` header; null when there is none or it is malformed. */
+export function bearerSecret(request: Request): string | null {
+  const authorization = request.headers.get("authorization");
+  return authorization === null ? null : (BEARER.exec(authorization)?.[1] ?? null);
+}
+
 function hasSessionCookie(request: Request): boolean {
   const header = request.headers.get("cookie");
   if (!header) return false;

@@ -568,6 +568,21 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/metrics": {
+      get: {
+        tags: ["meta"],
+        operationId: "getMetrics",
+        summary: "Prometheus metrics",
+        description:
+          "Launches by outcome and refusals by code, launch times, and environments by template and phase, in Prometheus's text format. For a scraper presenting the operator's ENVDECK_METRICS_TOKEN; off while it is unset.",
+        security: [{ metricsToken: [] }],
+        responses: {
+          "200": { description: "The metrics.", content: { "text/plain": { schema: { type: "string" } } } },
+          "401": { ...response("Unauthenticated"), description: "No token, or not the metrics token (code UNAUTHENTICATED)." },
+          "404": { description: "Metrics are off: ENVDECK_METRICS_TOKEN is unset (code NOT_FOUND).", content: jsonContent(ref("Error")) },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {
@@ -578,6 +593,7 @@ export const openApiDocument = {
         description: "A personal API token. A token that is mistyped, expired or revoked is 401; it never falls back to the cookie.",
       },
       sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The browser session (`__Secure-` prefixed over HTTPS)." },
+      metricsToken: { type: "http", scheme: "bearer", description: "The operator's ENVDECK_METRICS_TOKEN, for /api/metrics only." },
     },
     parameters: {
       TemplateName: { name: "name", in: "path", required: true, description: "The template's name.", schema: { type: "string", pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" } },

@@ -392,3 +392,14 @@ export async function listInstanceAudit(uuid: string, limit = 100) {
   });
   return rows.reverse();
 }
+
+/** Environments that are not deleted, counted by their template's name and their phase (for /api/metrics). */
+export async function countInstancesByTemplateAndPhase(): Promise<{ template: string; phase: string; count: number }[]> {
+  const { rows } = await sqlPool().query<{ template: string; phase: string; count: number }>(
+    `SELECT t.name AS template, i.phase::text AS phase, count(*)::int AS count
+     FROM instances i JOIN templates t ON t.id = i.template_id
+     WHERE i.deleted_at IS NULL
+     GROUP BY t.name, i.phase`,
+  );
+  return rows;
+}

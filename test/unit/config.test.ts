@@ -30,6 +30,19 @@ describe("parseConfig", () => {
     for (const value of ["-1", "11", "1.5", "two", "1; rm -rf /"]) expect(problems({ ENVDECK_PROXY_HOPS: value })[0]).toMatch(/^ENVDECK_PROXY_HOPS /);
   });
 
+  it("turns metrics on with a token of 24 to 200 visible ASCII characters, and refuses any other", () => {
+    expect(parseConfig({}).metricsToken).toBeNull();
+    expect(parseConfig({ ENVDECK_METRICS_TOKEN: "" }).metricsToken).toBeNull();
+    const token = "0123456789abcdef0123456789abcdef";
+    expect(parseConfig({ ENVDECK_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(parseConfig({ ENVDECK_METRICS_TOKEN: "x".repeat(200) }).metricsToken).toBe("x".repeat(200));
+    for (const value of ["short", "x".repeat(23), "x".repeat(201), `${token} ${token}`, `${token}\nX-Injected: 1`, `${token}é`, `${token}\u202e`, `${token}\t`]) {
+      expect(problems({ ENVDECK_METRICS_TOKEN: value }), JSON.stringify(value)).toEqual([
+        "ENVDECK_METRICS_TOKEN must be 24 to 200 visible ASCII characters, with no spaces (for example: openssl rand -hex 24)",
+      ]);
+    }
+  });
+
   it("treats empty variables as unset", () => {
     expect(parseConfig({ DATABASE_URL: "", OIDC_ISSUER: "" }).databaseUrl).toBeUndefined();
   });

@@ -145,7 +145,14 @@ describe("the OpenAPI document", () => {
     expect(statuses("/api/run/{name}/extend", "post")).toEqual(["200", "400", "401", "403", "404", "409"]);
     expect(statuses("/api/run/{name}", "delete")).toEqual(["204", "401", "403", "404"]);
     expect(statuses("/api/v1/templates/{name}/pool", "get")).toEqual(["200", "401", "403", "404"]);
-    expect(Object.keys((openApiDocument.components.securitySchemes as Json) ?? {}).sort()).toEqual(["bearerToken", "sessionCookie"]);
+    expect(Object.keys((openApiDocument.components.securitySchemes as Json) ?? {}).sort()).toEqual(["bearerToken", "metricsToken", "sessionCookie"]);
+  });
+
+  it("documents the metrics scrape with its own token, text answer and its refusals", () => {
+    const metrics = pathsOf(copy())["/api/metrics"]!.get as Json;
+    expect(metrics.security).toEqual([{ metricsToken: [] }]);
+    expect(Object.keys(metrics.responses as Json).sort()).toEqual(["200", "401", "404"]);
+    expect(Object.keys(((metrics.responses as Json)["200"] as Json).content as Json)).toEqual(["text/plain"]);
   });
 
   // The checks above are only worth something if they can fail: each broken copy must be caught.
