@@ -4,7 +4,7 @@ import { errorResponse, type RouteContext } from "./http";
 import { SECURITY_HEADERS } from "./security-headers";
 
 /**
- * The web server's front (docs/architecture.md, "Web server"): one kind of request is answered before Next.js
+ * The web server's front (docs/architecture.md, "Processes"): one kind of request is answered before Next.js
  * sees it, everything else is handed to Next.js unchanged.
  *
  * Scripts at the start of a class launch with `GET /api/run/{name}` and a personal token, hundreds a second.
