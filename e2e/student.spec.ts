@@ -259,6 +259,25 @@ test.describe("bad input", () => {
     expect(await environmentsOf(page)).toEqual([]);
   });
 
+  test("a launch form waits for its script: a value typed then is not replaced by the form's own", async ({ pageAs }) => {
+    requireCluster();
+    const page = await pageAs("student20");
+    // The page's scripts arrive late, as on a slow connection: the server's HTML is up well before React.
+    await page.route("**/_next/static/chunks/**", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto("/run/e2e-ondemand", { waitUntil: "commit" });
+    const greeting = page.getByRole("textbox", { name: /^Greeting/ });
+    await expect(greeting).toBeDisabled();
+    // fill() waits until the field can be edited, i.e. until React runs the form.
+    await greeting.fill("");
+    await page.getByRole("button", { name: "Launch", exact: true }).click();
+    await expect(page.getByText(/required/i).first()).toBeVisible();
+    await expect(greeting).toHaveValue("");
+    expect(await environmentsOf(page)).toEqual([]);
+  });
+
   test("a tampered launch request is refused with a clear message and creates nothing", async ({ pageAs }) => {
     requireCluster();
     const page = await pageAs("student13");

@@ -51,7 +51,8 @@ export function LaunchPanel({
   const [failure, setFailure] = useState<{ message?: string; fieldErrors?: Record<string, string[]> } | null>(null);
   const [pending, startTransition] = useTransition();
   const inFlight = useRef(false);
-  // Before hydration a press would submit the server-rendered form natively: a reload that launches nothing.
+  // Before hydration a press would submit the server-rendered form natively (a reload that launches nothing),
+  // and what was typed would be replaced by the form's own values: fields and button wait for it.
   const hydrated = useHydrated();
 
   // Once the environment is deleted from the progress view, the form comes back for a fresh launch.
@@ -114,7 +115,8 @@ export function LaunchPanel({
           }}
           onSubmit={submit}
           extraErrors={toErrorSchema(failure?.fieldErrors)}
-          disabled={pending}
+          // Until React runs, a value typed in would be replaced by the form's own when it hydrates.
+          disabled={pending || !hydrated}
         >
           {button}
         </ParameterForm>
