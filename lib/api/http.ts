@@ -88,7 +88,7 @@ function hasSessionCookie(request: Request): boolean {
 export async function resolveApiIdentity(request: Request): Promise<ResolvedIdentity> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
-    const secret = BEARER.exec(authorization)?.[1];
+    const secret = bearerSecret(request);
     if (!secret) throw new AppError("UNAUTHENTICATED", "The Authorization header must be \"Bearer <personal API token>\".");
     const identity = await authenticateApiToken(secret);
     if (!identity) throw new AppError("UNAUTHENTICATED", "This API token is not valid: it is mistyped, expired or revoked.");
