@@ -97,13 +97,19 @@ async function fillPool(prisma: PrismaClient, templateId: string, versionId: str
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
 async function processCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  const stat = (await procStat(pid))!;
+  return ((stat.utime + stat.stime) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A process's parent and CPU ticks from /proc (Linux); null once it has gone. */
+async function procStat(pid: number | string): Promise<{ ppid: number; utime: number; stime: number; cutime: number; cstime: number } | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (!stat) return null;
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  return { ppid: fields[1]!, utime: fields[11]!, stime: fields[12]!, cutime: fields[13]!, cstime: fields[14]! };
+}
 
 /**
  * CPU time PostgreSQL has used so far, in ms: the postmaster and every process it started (its connections'
@@ -113,13 +119,11 @@ async function databaseCpuMs(postmasterPid: number): Promise<number> {
   let total = 0;
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
-    if (!stat) continue;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const stat = await procStat(entry);
     const pid = Number(entry);
-    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
+    if (!stat || (pid !== postmasterPid && stat.ppid !== postmasterPid)) continue;
     // utime + stime, and for the postmaster cutime + cstime: the children that have ended.
-    total += Number(fields[11]) + Number(fields[12]) + (pid === postmasterPid ? Number(fields[13]) + Number(fields[14]) : 0);
+    total += stat.utime + stat.stime + (pid === postmasterPid ? stat.cutime + stat.cstime : 0);
   }
   return (total * 1000) / CLOCK_TICKS_PER_SECOND;
 }

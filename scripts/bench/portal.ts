@@ -71,8 +71,8 @@ export interface Portal {
 
 /**
  * Starts the production web server on 127.0.0.1 with an environment of its own (nothing inherited but PATH
- * and HOME: in particular not this process's react-server condition). KUBECONFIG points at a cluster that is never
- * contacted, so launching counts as possible while no worker runs.
+ * and HOME: in particular not this process's react-server condition). KUBECONFIG points at a cluster that is
+ * never contacted, so launching counts as possible while no worker runs.
  */
 export async function startPortal(databaseUrl: string): Promise<Portal> {
   assertProductionBuild();
