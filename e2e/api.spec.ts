@@ -1,5 +1,6 @@
 import { LAUNCHING_UNAVAILABLE } from "@/lib/domain/problems";
 import { freePort } from "@/scripts/free-port";
+import { metricSample } from "@/test/support/prometheus";
 import { expect, hasCluster, requireCluster, test } from "./fixtures";
 import { startPortal, waitForHealth, type Child } from "./support/processes";
 import { readState } from "./support/state";
@@ -136,7 +137,6 @@ test.describe("REST API with a session cookie", () => {
       expect(response.status()).toBe(200);
       return response.text();
     };
-    const sample = (text: string, series: string) => Number(text.split("\n").find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
     const admin = await pageAs("admin");
     const { token, id } = await (await admin.request.post("/api/v1/tokens", { data: { name: "e2e metrics", expiresInDays: 1 } })).json();
     const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
@@ -146,9 +146,9 @@ test.describe("REST API with a session cookie", () => {
       expect((await script.get("/api/run/e2e-ondemand")).status()).toBe(201);
       expect((await script.post("/api/v1/run/e2e-ondemand", { data: {} })).status()).toBe(200);
       const after = await scrape();
-      expect(sample(after, 'envdeck_launches_total{outcome="created"}') - sample(before, 'envdeck_launches_total{outcome="created"}')).toBe(1);
-      expect(sample(after, 'envdeck_launches_total{outcome="existing"}') - sample(before, 'envdeck_launches_total{outcome="existing"}')).toBe(1);
-      expect(sample(after, 'envdeck_instances{template="e2e-ondemand",phase="Pending"}') + sample(after, 'envdeck_instances{template="e2e-ondemand",phase="Provisioning"}') + sample(after, 'envdeck_instances{template="e2e-ondemand",phase="Ready"}')).toBeGreaterThanOrEqual(1);
+      expect(metricSample(after, 'envdeck_launches_total{outcome="created"}') - metricSample(before, 'envdeck_launches_total{outcome="created"}')).toBe(1);
+      expect(metricSample(after, 'envdeck_launches_total{outcome="existing"}') - metricSample(before, 'envdeck_launches_total{outcome="existing"}')).toBe(1);
+      expect(metricSample(after, 'envdeck_instances{template="e2e-ondemand",phase="Pending"}') + metricSample(after, 'envdeck_instances{template="e2e-ondemand",phase="Provisioning"}') + metricSample(after, 'envdeck_instances{template="e2e-ondemand",phase="Ready"}')).toBeGreaterThanOrEqual(1);
       expect((await script.delete("/api/run/e2e-ondemand")).status()).toBe(204);
       for (const authorization of [`Bearer ${token}`, `Bearer ${metricsToken}x`, ""]) {
         const refused = await request.get("/api/metrics", { headers: { authorization } });

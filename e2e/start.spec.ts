@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { webServerCommand } from "@/scripts/commands";
 import { freePort } from "@/scripts/free-port";
 import { expect, test } from "./fixtures";
 
@@ -111,9 +112,10 @@ test.describe("the web server", () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const port = (taken.address() as net.AddressInfo).port;
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "scripts/web.ts"], {
+      const web = webServerCommand({ host: "127.0.0.1", port }, "start");
+      const child = spawn(web.command, web.args, {
         cwd: root,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: "postgresql://envdeck@127.0.0.1:1/envdeck" },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...web.env, DATABASE_URL: "postgresql://envdeck@127.0.0.1:1/envdeck" },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";

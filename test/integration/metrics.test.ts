@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { launchInstance } from "@/lib/services/instances/launch";
 import { releaseInstance } from "@/lib/services/instances/release";
 import { setupTestDatabase } from "@/test/support/database";
+import { metricSample } from "@/test/support/prometheus";
 import { allowLaunching, createLaunchTemplate, createUser, insertAvailableMembers } from "@/test/support/launch";
 
 /**
@@ -22,11 +23,6 @@ async function scrape(authorization?: string): Promise<{ status: number; text: s
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
-/** The value of one sample line, `name{labels} value`; 0 when the line is absent. */
-function sample(text: string, series: string): number {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
 
 describe("/api/metrics", () => {
   beforeAll(async () => {
@@ -52,24 +48,24 @@ describe("/api/metrics", () => {
     expect(after.status).toBe(200);
     expect(after.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(after.headers.get("cache-control")).toBe("no-store");
-    const grew = (series: string) => sample(after.text, series) - sample(before, series);
+    const grew = (series: string) => metricSample(after.text, series) - metricSample(before, series);
     expect(grew('envdeck_launches_total{outcome="created"}')).toBe(2);
     expect(grew('envdeck_launches_total{outcome="existing"}')).toBe(1);
     expect(grew('envdeck_launches_total{outcome="claimed"}')).toBe(1);
     expect(grew('envdeck_launch_refusals_total{code="NOT_FOUND"}')).toBe(1);
     expect(grew('envdeck_launch_refusals_total{code="QUOTA_EXCEEDED"}')).toBe(1);
     expect(grew('envdeck_launch_duration_seconds_count{outcome="created"}')).toBe(2);
-    expect(sample(after.text, 'envdeck_launch_duration_seconds_sum{outcome="created"}')).toBeGreaterThan(0);
+    expect(metricSample(after.text, 'envdeck_launch_duration_seconds_sum{outcome="created"}')).toBeGreaterThan(0);
 
     // Read from the database at each scrape: what exists now, not what was counted.
-    expect(sample(after.text, 'envdeck_instances{template="metrics-shell",phase="Pending"}')).toBe(2);
-    expect(sample(after.text, 'envdeck_instances{template="metrics-warm",phase="Claimed"}')).toBe(1);
-    expect(sample(after.text, 'envdeck_instances{template="metrics-warm",phase="Available"}')).toBe(1);
+    expect(metricSample(after.text, 'envdeck_instances{template="metrics-shell",phase="Pending"}')).toBe(2);
+    expect(metricSample(after.text, 'envdeck_instances{template="metrics-warm",phase="Claimed"}')).toBe(1);
+    expect(metricSample(after.text, 'envdeck_instances{template="metrics-warm",phase="Available"}')).toBe(1);
     await releaseInstance(alice, { template: "metrics-shell" });
     const instances = await db().instance.groupBy({ by: ["phase"], where: { template: { name: "metrics-shell" }, deletedAt: null }, _count: true });
     const later = (await scrape(`Bearer ${TOKEN}`)).text;
-    for (const { phase, _count } of instances) expect(sample(later, `envdeck_instances{template="metrics-shell",phase="${phase}"}`), phase).toBe(_count);
-    expect(sample(later, 'envdeck_instances{template="metrics-shell",phase="Pending"}')).toBe(1);
+    for (const { phase, _count } of instances) expect(metricSample(later, `envdeck_instances{template="metrics-shell",phase="${phase}"}`), phase).toBe(_count);
+    expect(metricSample(later, 'envdeck_instances{template="metrics-shell",phase="Pending"}')).toBe(1);
   });
 
   it("answers only the metrics token, with 401 and nothing of the metrics otherwise", async () => {
